@@ -1,0 +1,74 @@
+// The one way ream reads NDJSON: one JSON object per line, from files or stdin (see sources.ts), with
+// bad lines reported as `ream <cmd>: <source>:<line>: <what is wrong>` and skipped (or fatal with
+// strict). Blank lines are ignored.
+import type { RunContext } from './context.js';
+import { forEachLine } from './lines.js';
+import { FatalInputError } from './report.js';
+import { sourcesFromArgs, type Source } from './sources.js';
+import { describeError } from './report.js';
+
+export type JsonRecord = Record<string, unknown>;
+
+export interface Where {
+  source: string;
+  line: number;
+}
+
+export interface ReadOptions {
+  /** Stop at the first bad line (exit 1) instead of skipping it. */
+  strict?: boolean;
+}
+
+export type RecordHandler = (record: JsonRecord, where: Where) => void | Promise<void>;
+
+/** Reads every record of the inputs named by `args` (stdin when empty or `-`). */
+export async function readRecords(ctx: RunContext, args: readonly string[] | Source[], handle: RecordHandler, opts: ReadOptions = {}): Promise<void> {
+  const sources = isSources(args) ? args : sourcesFromArgs(args);
+  for (const source of sources) {
+    const where: Where = { source: source.name, line: 0 };
+    const bad = (line: number, message: string, reason: string): void => {
+      ctx.report.fail(`${source.name}:${line}`, message, reason);
+      if (opts.strict) throw new FatalInputError(`${source.name}:${line}: ${message}`);
+    };
+    try {
+      await forEachLine(
+        source,
+        (line, lineNo) => {
+          if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
+          let value: unknown;
+          try {
+            value = JSON.parse(line);
+          } catch (err) {
+            return bad(lineNo, `invalid JSON: ${(err as Error).message}`, 'bad_json');
+          }
+          if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+            return bad(lineNo, 'expected a JSON object', 'not_object');
+          }
+          ctx.stats.recordsIn++;
+          where.line = lineNo;
+          return handle(value as JsonRecord, where);
+        },
+        {
+          onBytes: (n) => (ctx.stats.bytesIn += n),
+          onInvalidUtf8: (lineNo) => bad(lineNo, 'invalid UTF-8, replaced with U+FFFD', 'bad_utf8'),
+          onTooLong: (lineNo, bytes) => bad(lineNo, `line of ${bytes} bytes is longer than the largest string Node can hold, skipped`, 'too_long'),
+        },
+      );
+    } catch (err) {
+      if (isOpenError(err)) {
+        ctx.report.fail('', describeError(err), 'unreadable');
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
+function isSources(args: readonly unknown[]): args is Source[] {
+  return args.length > 0 && typeof args[0] === 'object';
+}
+
+function isOpenError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR';
+}

@@ -1,0 +1,103 @@
+// The one way ream writes NDJSON. Records are batched into whole lines and written with blocking
+// write(2) calls. When stdout is a pipe, each call carries at most PIPE_BUF bytes, which POSIX makes
+// atomic: several ream processes under `xargs -P` writing into one pipe never tear each other's lines.
+// (Touching `process.stdout` would switch the shared fd to O_NONBLOCK and let Node flush a partial
+// writev, which tears lines; this module never does.) Writes are synchronous, so nothing is ever
+// queued: exiting after the last write loses nothing.
+import { fstatSync, writeSync } from 'node:fs';
+import { OutputClosed } from './report.js';
+
+/** POSIX PIPE_BUF on Linux: writes of at most this many bytes to a pipe are atomic. */
+export const PIPE_ATOMIC_BYTES = 4096;
+/** Largest record that stays atomic on a pipe, newline excluded. Producers of longer text split it. */
+export const MAX_ATOMIC_RECORD_BYTES = PIPE_ATOMIC_BYTES - 1;
+const FILE_BATCH_BYTES = 64 * 1024;
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+function pause(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
+export interface WriterStats {
+  recordsOut: number;
+  bytesOut: number;
+}
+
+export class NdjsonWriter implements WriterStats {
+  recordsOut = 0;
+  bytesOut = 0;
+  /** True once the reader has gone away (EPIPE); further writes throw OutputClosed. */
+  closed = false;
+  /** Bytes per write(2): PIPE_BUF on pipes (atomic), larger on files and terminals. */
+  readonly batchBytes: number;
+  readonly isPipe: boolean;
+  private batch: Buffer;
+  private used = 0;
+
+  constructor(readonly fd = 1, batchBytes?: number) {
+    let pipe = false;
+    try {
+      const st = fstatSync(fd);
+      pipe = st.isFIFO() || st.isSocket();
+    } catch {
+      // fd closed: the first write reports it
+    }
+    this.isPipe = pipe;
+    this.batchBytes = batchBytes ?? (pipe ? PIPE_ATOMIC_BYTES : FILE_BATCH_BYTES);
+    this.batch = Buffer.allocUnsafe(this.batchBytes);
+  }
+
+  /** Writes one record as a JSON line. */
+  write(record: unknown): void {
+    this.writeLine(JSON.stringify(record));
+  }
+
+  /** Writes one line that is already JSON (no newline). */
+  writeLine(json: string): void {
+    if (this.closed) throw new OutputClosed();
+    const bytes = Buffer.byteLength(json) + 1;
+    if (bytes > this.batchBytes - this.used) this.flush();
+    this.recordsOut++;
+    this.bytesOut += bytes;
+    if (bytes > this.batchBytes) {
+      // Larger than one atomic write: goes out alone (producers keep records below MAX_ATOMIC_RECORD_BYTES).
+      const big = Buffer.from(json + '\n');
+      this.writeAll(big, big.length);
+      return;
+    }
+    this.used += this.batch.write(json, this.used);
+    this.batch[this.used++] = 10;
+  }
+
+  /** Sends what is batched. Call before exiting and before anything else writes to the same fd. */
+  flush(): void {
+    if (this.used === 0) return;
+    const n = this.used;
+    this.used = 0;
+    this.writeAll(this.batch, n);
+  }
+
+  private writeAll(buf: Buffer, length: number): void {
+    let off = 0;
+    let waited = 0;
+    while (off < length) {
+      try {
+        off += writeSync(this.fd, buf, off, length - off);
+        waited = 0;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') {
+          // Another process sharing the pipe set O_NONBLOCK; a write of <= PIPE_BUF bytes was refused
+          // whole, so retrying later keeps it atomic.
+          pause(Math.min(1 + waited++, 20));
+          continue;
+        }
+        if (code === 'EPIPE' || code === 'ECONNRESET') {
+          this.closed = true;
+          throw new OutputClosed();
+        }
+        throw err;
+      }
+    }
+  }
+}
