@@ -12,13 +12,40 @@ export interface RunStats {
   readonly startedAt: number;
 }
 
+export type Labels = Readonly<Record<string, string>>;
+
+/**
+ * A command's own measurements, kept in memory and turned into Prometheus text by src/metrics when
+ * --metrics is asked for. Names are snake_case without the `ream_` prefix; counters end in
+ * `_total`; units are base units (`_seconds`, `_bytes`). Every name must be described in
+ * src/metrics/catalog.ts so HELP/TYPE stay identical across processes.
+ */
+export class CommandMetrics {
+  /** name → serialized labels → value */
+  readonly counters = new Map<string, Map<string, number>>();
+  /** name → samples (histogram observations; bucketed on output) */
+  readonly samples = new Map<string, number[]>();
+
+  count(name: string, by = 1, labels?: Labels): void {
+    let series = this.counters.get(name);
+    if (!series) this.counters.set(name, (series = new Map()));
+    const key = labels ? JSON.stringify(Object.entries(labels).sort()) : '';
+    series.set(key, (series.get(key) ?? 0) + by);
+  }
+
+  observe(name: string, value: number): void {
+    let list = this.samples.get(name);
+    if (!list) this.samples.set(name, (list = []));
+    list.push(value);
+  }
+}
+
 export interface RunContext {
   readonly command: string;
   readonly out: NdjsonWriter;
   readonly report: Reporter;
   readonly stats: RunStats;
-  /** Command-specific counters for --metrics (name → value); see src/metrics. */
-  readonly counters: Map<string, number>;
+  readonly metrics: CommandMetrics;
 }
 
 export function createContext(command: string, out = new NdjsonWriter(1)): RunContext {
@@ -27,11 +54,6 @@ export function createContext(command: string, out = new NdjsonWriter(1)): RunCo
     out,
     report: new Reporter(command),
     stats: { recordsIn: 0, bytesIn: 0, startedAt: Date.now() },
-    counters: new Map(),
+    metrics: new CommandMetrics(),
   };
-}
-
-/** Adds to a command-specific counter. */
-export function count(ctx: RunContext, name: string, by = 1): void {
-  ctx.counters.set(name, (ctx.counters.get(name) ?? 0) + by);
 }
