@@ -1,0 +1,122 @@
+// What Hadoop Streaming (and any engine that speaks its protocol) needs from a line filter, beyond
+// reading stdin and writing stdout: the `key<TAB>value` line form — the framework sorts and groups
+// map output by the bytes before the first TAB — and counters, reported as
+// `reporter:counter:GROUP,NAME,AMOUNT` lines on stderr. Every ream command gets both through two
+// shared flags, `--key FIELD` and `--hadoop-counters`; the second is on by itself when the Streaming
+// environment is present (a task's configuration is exported with dots turned into underscores).
+import { Option, type Command } from 'commander';
+import type { RunContext } from './context.js';
+
+/** The separator Hadoop Streaming puts between key and value (stream.map.output.field.separator). */
+export const KEY_SEPARATOR = '\t';
+/** The counter group ream's counters appear under in the job's counters. */
+export const COUNTER_GROUP = 'ream';
+
+/** How a run talks to Hadoop Streaming; absent when neither flag is given nor Streaming is present. */
+export interface StreamingForm {
+  /** Input lines may be `key<TAB>json`; the key is dropped (or put into `keyField` when the record lacks it). */
+  readonly keyedInput: boolean;
+  /** `--key FIELD`: output lines become `key<TAB>json` with the value of this field as key. */
+  readonly keyField: string | undefined;
+  /** Write the run's counters as `reporter:counter:` lines on stderr when it ends. */
+  readonly counters: boolean;
+}
+
+/** True inside a Hadoop Streaming task (MRv2 and the older MRv1 names). */
+export function underHadoopStreaming(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.mapreduce_task_id || env.mapred_task_id);
+}
+
+/**
+ * Adds `--key FIELD` and `--hadoop-counters` to a command (each unless the command has an option of
+ * that name of its own) and returns what turns the parsed options into the run's StreamingForm.
+ */
+export function addStreamingOptions(cmd: Command): (opts: Record<string, unknown>) => StreamingForm | undefined {
+  const free = (flag: string): boolean => !cmd.options.some((o) => o.long === flag);
+  const group = 'Hadoop Streaming options:';
+  const key = free('--key');
+  const counters = free('--hadoop-counters');
+  if (key) cmd.addOption(new Option('--key <field>', 'read and write key<TAB>json lines, keyed by this field').helpGroup(group));
+  if (counters) {
+    cmd.addOption(
+      new Option('--hadoop-counters', 'report counters as reporter:counter: lines on stderr (on by itself under Hadoop Streaming)').helpGroup(group),
+    );
+  }
+  return (opts) => streamingForm({ key: key ? opts.key : undefined, hadoopCounters: counters ? opts.hadoopCounters : undefined });
+}
+
+/** The line form asked for by the options and the environment, or undefined for plain NDJSON. */
+export function streamingForm(opts: { key?: unknown; hadoopCounters?: unknown }, env: NodeJS.ProcessEnv = process.env): StreamingForm | undefined {
+  const keyField = typeof opts.key === 'string' ? opts.key : undefined;
+  const streaming = underHadoopStreaming(env);
+  const counters = opts.hadoopCounters === true || streaming;
+  if (keyField === undefined && !counters) return undefined;
+  return { keyedInput: keyField !== undefined || streaming, keyField, counters };
+}
+
+/**
+ * Parses a `key<TAB>json` line: the text before the first TAB is the key, the rest a JSON object.
+ * Returns undefined for any other line (plain NDJSON, or Streaming's `json<TAB>` map-only output),
+ * which the caller parses whole. A plain JSON object can never have a TAB followed by a complete
+ * object (its closing brace would be left over), so trying the keyed reading first is unambiguous.
+ * When `field` is given and the record lacks it, the key is put back into it.
+ */
+export function parseKeyedLine(line: string, field?: string): Record<string, unknown> | undefined {
+  const tab = line.indexOf(KEY_SEPARATOR);
+  if (tab === -1 || line.charCodeAt(tab + 1) !== 123 /* { */) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line.slice(tab + 1));
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const record = value as Record<string, unknown>;
+  if (field !== undefined && tab > 0 && record[field] === undefined) record[field] = unescapeKey(line.slice(0, tab));
+  return record;
+}
+
+function unescapeKey(key: string): string {
+  return key.includes('\\') ? key.replace(/\\([trn])/g, (_, c: string) => (c === 't' ? '\t' : c === 'r' ? '\r' : '\n')) : key;
+}
+
+/**
+ * The key of a record: a string field as it is, other values as JSON, missing as ''. TAB, CR and LF
+ * are written as `\t`, `\r`, `\n` so the key stays in its column and the line stays one line.
+ */
+export function keyOf(record: unknown, field: string): string {
+  const value = record !== null && typeof record === 'object' ? (record as Record<string, unknown>)[field] : undefined;
+  const text = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  return /[\t\r\n]/.test(text) ? text.replace(/[\t\r\n]/g, (c) => (c === '\t' ? '\\t' : c === '\r' ? '\\r' : '\\n')) : text;
+}
+
+/** `key<TAB>json` for a record already serialised as `json`. */
+export function keyedLine(record: unknown, json: string, field: string): string {
+  return keyOf(record, field) + KEY_SEPARATOR + json;
+}
+
+/**
+ * The run's counters as Hadoop Streaming reporter lines: the generic ones every command has
+ * (records and bytes in and out, failures by reason) and the command's own `ctx.metrics` counters.
+ * Labels become part of the name (`failures_total{reason=bad_json}`); the protocol splits on commas,
+ * so none may appear in a name. Hadoop adds amounts up, so each task reports its totals once.
+ */
+export function counterLines(ctx: RunContext): string[] {
+  const counters: [string, number][] = [
+    ['records_in_total', ctx.stats.recordsIn],
+    ['records_out_total', ctx.out.recordsOut],
+    ['bytes_in_total', ctx.stats.bytesIn],
+    ['bytes_out_total', ctx.out.bytesOut],
+  ];
+  for (const [reason, n] of ctx.report.failuresByReason) counters.push([counterName('failures_total', [['reason', reason]]), n]);
+  for (const [name, series] of ctx.metrics.counters) {
+    for (const [labels, n] of series) counters.push([counterName(name, labels ? (JSON.parse(labels) as [string, string][]) : []), n]);
+  }
+  return counters.map(([name, n]) => `reporter:counter:${COUNTER_GROUP},${name},${Math.round(n)}`);
+}
+
+function counterName(name: string, labels: readonly [string, string][]): string {
+  const safe = (s: string): string => s.replace(/[,\r\n]/g, '_');
+  if (labels.length === 0) return safe(name);
+  return safe(`${name}{${labels.map(([k, v]) => `${k}=${v}`).join(';')}}`);
+}
