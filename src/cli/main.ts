@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { writeSync } from 'node:fs';
 import { commands, findCommand } from './registry.js';
 import { createContext, type RunContext } from '../stream/context.js';
+import { addStreamingOptions, counterLines } from '../stream/hadoop.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, FatalInputError, OutputClosed, UsageError, describeError, oneLine, writeStderr } from '../stream/report.js';
 
 declare const __REAM_VERSION__: string | undefined;
@@ -51,10 +52,13 @@ export async function buildCommand(name: string, ctx: RunContext, done: (p: Prom
     .showSuggestionAfterError(true)
     .allowExcessArguments(false);
   mod.configure(cmd);
+  const streamingFormOf = addStreamingOptions(cmd);
   cmd.action((...params: unknown[]) => {
     const opts = cmd.opts();
     const args = cmd.processedArgs.flatMap((a: unknown) => (a === undefined ? [] : Array.isArray(a) ? a : [a])) as string[];
     void params;
+    ctx.streaming = streamingFormOf(opts);
+    ctx.out.keyField = ctx.streaming?.keyField;
     done(mod.run(ctx, args, opts));
   });
   return cmd;
@@ -95,6 +99,7 @@ export async function run(argv: readonly string[], ctx?: RunContext): Promise<nu
   } catch (err) {
     if (!(err instanceof OutputClosed)) status = Math.max(status, exitStatusOf(err, context));
   }
+  if (context.streaming?.counters) writeStderr(counterLines(context).join('\n'));
   return status;
 }
 

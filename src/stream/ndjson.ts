@@ -2,6 +2,7 @@
 // bad lines reported as `ream <cmd>: <source>:<line>: <what is wrong>` and skipped (or fatal with
 // strict). Blank lines are ignored.
 import type { RunContext } from './context.js';
+import { parseKeyedLine } from './hadoop.js';
 import { forEachLine } from './lines.js';
 import { FatalInputError } from './report.js';
 import { sourcesFromArgs, type Source } from './sources.js';
@@ -24,6 +25,8 @@ export type RecordHandler = (record: JsonRecord, where: Where) => void | Promise
 /** Reads every record of the inputs named by `args` (stdin when empty or `-`). */
 export async function readRecords(ctx: RunContext, args: readonly string[] | Source[], handle: RecordHandler, opts: ReadOptions = {}): Promise<void> {
   const sources = isSources(args) ? args : sourcesFromArgs(args);
+  const keyed = ctx.streaming?.keyedInput === true;
+  const keyField = ctx.streaming?.keyField;
   for (const source of sources) {
     const where: Where = { source: source.name, line: 0 };
     const bad = (line: number, message: string, reason: string): void => {
@@ -37,7 +40,7 @@ export async function readRecords(ctx: RunContext, args: readonly string[] | Sou
           if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
           let value: unknown;
           try {
-            value = JSON.parse(line);
+            value = (keyed && parseKeyedLine(line, keyField)) || JSON.parse(line);
           } catch (err) {
             return bad(lineNo, `invalid JSON: ${(err as Error).message}`, 'bad_json');
           }
