@@ -98,25 +98,26 @@ export function keyedLine(record: unknown, json: string, field: string): string 
 /**
  * The run's counters as Hadoop Streaming reporter lines: the generic ones every command has
  * (records and bytes in and out, failures by reason) and the command's own `ctx.metrics` counters.
- * Labels become part of the name (`failures_total{reason=bad_json}`); the protocol splits on commas,
- * so none may appear in a name. Hadoop adds amounts up, so each task reports its totals once.
+ * Labels become part of the name, the command first, as the metrics module labels them
+ * (`failures_total{command=extract;reason=bad_json}`): a task that pipes several ream commands
+ * reports each one's. The protocol splits on commas, so none may appear in a name (`;` separates
+ * labels). Hadoop adds amounts up, so each process reports its totals once, at the end.
  */
 export function counterLines(ctx: RunContext): string[] {
+  const command: [string, string] = ['command', ctx.command];
   const counters: [string, number][] = [
-    ['records_in_total', ctx.stats.recordsIn],
-    ['records_out_total', ctx.out.recordsOut],
-    ['bytes_in_total', ctx.stats.bytesIn],
-    ['bytes_out_total', ctx.out.bytesOut],
+    [counterName('records_in_total', [command]), ctx.stats.recordsIn],
+    [counterName('records_out_total', [command]), ctx.out.recordsOut],
+    [counterName('bytes_in_total', [command]), ctx.stats.bytesIn],
+    [counterName('bytes_out_total', [command]), ctx.out.bytesOut],
   ];
-  for (const [reason, n] of ctx.report.failuresByReason) counters.push([counterName('failures_total', [['reason', reason]]), n]);
+  for (const [reason, n] of ctx.report.failuresByReason) counters.push([counterName('failures_total', [command, ['reason', reason]]), n]);
   for (const [name, series] of ctx.metrics.counters) {
-    for (const [labels, n] of series) counters.push([counterName(name, labels ? (JSON.parse(labels) as [string, string][]) : []), n]);
+    for (const [labels, n] of series) counters.push([counterName(name, [command, ...(labels ? (JSON.parse(labels) as [string, string][]) : [])]), n]);
   }
   return counters.map(([name, n]) => `reporter:counter:${COUNTER_GROUP},${name},${Math.round(n)}`);
 }
 
 function counterName(name: string, labels: readonly [string, string][]): string {
-  const safe = (s: string): string => s.replace(/[,\r\n]/g, '_');
-  if (labels.length === 0) return safe(name);
-  return safe(`${name}{${labels.map(([k, v]) => `${k}=${v}`).join(';')}}`);
+  return `${name}{${labels.map(([k, v]) => `${k}=${v}`).join(';')}}`.replace(/[,\r\n]/g, '_');
 }

@@ -97,13 +97,13 @@ describe('Hadoop Streaming counters and environment', () => {
     ctx.metrics.count('pages_total', 3, { kind: 'a,b' });
     const lines = counterLines(ctx);
     expect(lines).toEqual([
-      'reporter:counter:ream,records_in_total,7',
-      'reporter:counter:ream,records_out_total,1',
-      'reporter:counter:ream,bytes_in_total,700',
-      'reporter:counter:ream,bytes_out_total,8',
-      'reporter:counter:ream,failures_total{reason=bad_json},1',
-      'reporter:counter:ream,tokens_total,42',
-      'reporter:counter:ream,pages_total{kind=a_b},3',
+      'reporter:counter:ream,records_in_total{command=test},7',
+      'reporter:counter:ream,records_out_total{command=test},1',
+      'reporter:counter:ream,bytes_in_total{command=test},700',
+      'reporter:counter:ream,bytes_out_total{command=test},8',
+      'reporter:counter:ream,failures_total{command=test;reason=bad_json},1',
+      'reporter:counter:ream,tokens_total{command=test},42',
+      'reporter:counter:ream,pages_total{command=test;kind=a_b},3',
     ]);
     for (const l of lines) expect(l.split(',')).toHaveLength(3);
   });
