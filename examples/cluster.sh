@@ -24,7 +24,7 @@
 set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
-die() { echo "cluster.sh: $*" >&2; exit "${2:-2}"; }
+die() { echo "cluster.sh: $1" >&2; exit "${2:-2}"; }
 
 # One shard from some PDFs, on whichever host runs it (sent there by parallel's --env). The shard
 # appears only when every stage finished: a stage that was killed or crashed (status > 1) fails the
@@ -47,7 +47,8 @@ export -f ream_shard_job
 
 mode=${1:-}
 [ $# -gt 0 ] && shift
-logins=() per_job=8 jobs='' workdir='' retries=3 resume='' merge=1 out='' block=10M
+logins=() per_job=8 jobs='' workdir='' retries=3 resume='' merge=1 out='' block=10M args=()
+# Options may come before or after the PDFs; after `--` everything is an argument.
 while [ $# -gt 0 ]; do
   case $1 in
     -S | --sshlogin) logins+=(--sshlogin "$2"); shift 2 ;;
@@ -61,11 +62,12 @@ while [ $# -gt 0 ]; do
     --resume) resume=--resume-failed; shift ;;
     --no-merge) merge=''; shift ;;
     -h | --help) usage ;;
-    --) shift; break ;;
-    -*) die "unknown option $1 (see --help)" ;;
-    *) break ;;
+    --) shift; args+=("$@"); break ;;
+    -?*) die "unknown option $1 (see --help)" ;;
+    *) args+=("$1"); shift ;;
   esac
 done
+set -- "${args[@]}"
 [ ${#logins[@]} -gt 0 ] || die "no hosts: give -S SSHLOGIN (repeatable) or --slf FILE"
 parallel_opts=("${logins[@]}" --retries "$retries")
 [ -n "$jobs" ] && parallel_opts+=(--jobs "$jobs")
