@@ -55,39 +55,37 @@ export function streamingForm(opts: { key?: unknown; hadoopCounters?: unknown },
 }
 
 /**
- * Parses a `key<TAB>json` line: the text before the first TAB is the key, the rest a JSON object.
- * Returns undefined for any other line (plain NDJSON, or Streaming's `json<TAB>` map-only output),
- * which the caller parses whole. A plain JSON object can never have a TAB followed by a complete
- * object (its closing brace would be left over), so trying the keyed reading first is unambiguous.
- * When `field` is given and the record lacks it, the key is put back into it.
+ * The JSON text of a line: for a `key<TAB>{…}` line what follows the first TAB, for any other line
+ * (plain NDJSON, or Streaming's map-only `{…}<TAB>`) the line itself. A line whose first character
+ * is `{` is never keyed (keys never begin with `{`, see keyOf), so the check costs two indexOf-s
+ * and raw-line readers can use it before their own parsing.
  */
-export function parseKeyedLine(line: string, field?: string): Record<string, unknown> | undefined {
+export function jsonOfLine(line: string): string {
+  if (line.charCodeAt(0) === 123 /* { */) return line;
   const tab = line.indexOf(KEY_SEPARATOR);
-  if (tab === -1 || line.charCodeAt(tab + 1) !== 123 /* { */) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(line.slice(tab + 1));
-  } catch {
-    return undefined;
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const record = value as Record<string, unknown>;
-  if (field !== undefined && tab > 0 && record[field] === undefined) record[field] = unescapeKey(line.slice(0, tab));
-  return record;
+  return tab !== -1 && line.charCodeAt(tab + 1) === 123 ? line.slice(tab + 1) : line;
+}
+
+/** Puts the key of a keyed `line` into `record[field]` when the record lacks that field. */
+export function restoreKey(record: Record<string, unknown>, line: string, field: string): void {
+  const tab = line.indexOf(KEY_SEPARATOR);
+  if (tab > 0 && record[field] === undefined) record[field] = unescapeKey(line.slice(0, tab));
 }
 
 function unescapeKey(key: string): string {
-  return key.includes('\\') ? key.replace(/\\([trn])/g, (_, c: string) => (c === 't' ? '\t' : c === 'r' ? '\r' : '\n')) : key;
+  return key.includes('\\') ? key.replace(/\\([trn{\\])/g, (_, c: string) => ({ t: '\t', r: '\r', n: '\n' })[c] ?? c) : key;
 }
 
 /**
- * The key of a record: a string field as it is, other values as JSON, missing as ''. TAB, CR and LF
- * are written as `\t`, `\r`, `\n` so the key stays in its column and the line stays one line.
+ * The key of a record: a string field as it is, other values as JSON, missing as ''. A backslash,
+ * TAB, CR and LF are written as backslash escapes (`\\`, `\t`, `\r`, `\n`), and a leading `{` as `\{`, so
+ * the key stays in its column, the line stays one line, and a keyed line never looks like plain JSON.
  */
 export function keyOf(record: unknown, field: string): string {
   const value = record !== null && typeof record === 'object' ? (record as Record<string, unknown>)[field] : undefined;
   const text = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  return /[\t\r\n]/.test(text) ? text.replace(/[\t\r\n]/g, (c) => (c === '\t' ? '\\t' : c === '\r' ? '\\r' : '\\n')) : text;
+  if (!/^\{|[\t\r\n\\]/.test(text)) return text;
+  return text.replace(/[\t\r\n\\]/g, (c) => ({ '\t': '\\t', '\r': '\\r', '\n': '\\n' })[c] ?? '\\\\').replace(/^\{/, '\\{');
 }
 
 /** `key<TAB>json` for a record already serialised as `json`. */

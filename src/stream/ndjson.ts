@@ -2,7 +2,7 @@
 // bad lines reported as `ream <cmd>: <source>:<line>: <what is wrong>` and skipped (or fatal with
 // strict). Blank lines are ignored.
 import type { RunContext } from './context.js';
-import { parseKeyedLine } from './hadoop.js';
+import { jsonOfLine, restoreKey } from './hadoop.js';
 import { forEachLine } from './lines.js';
 import { FatalInputError } from './report.js';
 import { sourcesFromArgs, type Source } from './sources.js';
@@ -38,15 +38,18 @@ export async function readRecords(ctx: RunContext, args: readonly string[] | Sou
         source,
         (line, lineNo) => {
           if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
+          const keyedLine = line;
+          if (keyed) line = jsonOfLine(line);
           let value: unknown;
           try {
-            value = (keyed && parseKeyedLine(line, keyField)) || JSON.parse(line);
+            value = JSON.parse(line);
           } catch (err) {
             return bad(lineNo, `invalid JSON: ${(err as Error).message}`, 'bad_json');
           }
           if (value === null || typeof value !== 'object' || Array.isArray(value)) {
             return bad(lineNo, 'expected a JSON object', 'not_object');
           }
+          if (keyField !== undefined && line !== keyedLine) restoreKey(value as JsonRecord, keyedLine, keyField);
           ctx.stats.recordsIn++;
           where.line = lineNo;
           return handle(value as JsonRecord, where);

@@ -2,36 +2,39 @@ import { describe, expect, it } from 'vitest';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { addStreamingOptions, counterLines, keyOf, parseKeyedLine, streamingForm, underHadoopStreaming } from '../../src/stream/hadoop.js';
+import { addStreamingOptions, counterLines, jsonOfLine, keyOf, restoreKey, streamingForm, underHadoopStreaming } from '../../src/stream/hadoop.js';
 import { createContext } from '../../src/stream/context.js';
 import { readRecords, type JsonRecord } from '../../src/stream/ndjson.js';
 import { NdjsonWriter } from '../../src/stream/output.js';
 import { workdir } from '../helpers.js';
 
 describe('the key<TAB>json line form', () => {
-  it('parses keyed lines and leaves plain ones to the caller', () => {
-    expect(parseKeyedLine('cat\t{"term":"cat","count":2}')).toEqual({ term: 'cat', count: 2 });
-    expect(parseKeyedLine('{"term":"cat"}')).toBeUndefined();
+  it('finds the JSON of keyed lines and leaves plain ones whole', () => {
+    expect(jsonOfLine('cat\t{"term":"cat","count":2}')).toBe('{"term":"cat","count":2}');
+    expect(jsonOfLine('\t{"count":2}')).toBe('{"count":2}');
+    expect(jsonOfLine('{"term":"cat"}')).toBe('{"term":"cat"}');
     // Map-only Streaming output: the whole line was the key, the value empty.
-    expect(parseKeyedLine('{"term":"cat"}\t')).toBeUndefined();
+    expect(jsonOfLine('{"term":"cat"}\t')).toBe('{"term":"cat"}\t');
     // A raw TAB inside a plain JSON object is not a key separator.
-    expect(parseKeyedLine('{"a":\t{"b":1}}')).toBeUndefined();
-    expect(parseKeyedLine('k\t[1,2]')).toBeUndefined();
-    expect(parseKeyedLine('k\t{not json')).toBeUndefined();
+    expect(jsonOfLine('{"a":\t{"b":1}}')).toBe('{"a":\t{"b":1}}');
+    expect(jsonOfLine('k\t[1,2]')).toBe('k\t[1,2]');
   });
 
   it('puts the key back into the field when the record lacks it', () => {
-    expect(parseKeyedLine('cat\t{"count":2}', 'term')).toEqual({ term: 'cat', count: 2 });
-    expect(parseKeyedLine('a\\tb\t{"count":2}', 'term')).toEqual({ term: 'a\tb', count: 2 });
-    expect(parseKeyedLine('cat\t{"term":"dog"}', 'term')).toEqual({ term: 'dog' });
+    const put = (line: string, record: Record<string, unknown>): Record<string, unknown> => (restoreKey(record, line, 'term'), record);
+    expect(put('cat\t{"count":2}', { count: 2 })).toEqual({ term: 'cat', count: 2 });
+    expect(put('a\\tb\\\\c\t{}', {})).toEqual({ term: 'a\tb\\c' });
+    expect(put('cat\t{"term":"dog"}', { term: 'dog' })).toEqual({ term: 'dog' });
+    expect(put('\t{}', {})).toEqual({});
   });
 
-  it('keys strings as they are, other values as JSON, and escapes TAB and newlines', () => {
+  it('keys strings as they are, other values as JSON, escaping what would break the line form', () => {
     expect(keyOf({ term: 'naïve' }, 'term')).toBe('naïve');
     expect(keyOf({ page: 12 }, 'page')).toBe('12');
     expect(keyOf({ a: ['x', 1] }, 'a')).toBe('["x",1]');
     expect(keyOf({}, 'term')).toBe('');
-    expect(keyOf({ t: 'a\tb\nc' }, 't')).toBe('a\\tb\\nc');
+    expect(keyOf({ t: 'a\tb\nc\\' }, 't')).toBe('a\\tb\\nc\\\\');
+    expect(keyOf({ o: { x: 1 } }, 'o')).toBe('\\{"x":1}');
   });
 
   it('round-trips through the writer and the reader', async () => {
@@ -41,13 +44,13 @@ describe('the key<TAB>json line form', () => {
       const fd = openSync(file, 'w');
       const w = new NdjsonWriter(fd);
       w.keyField = 'term';
-      const records = [{ term: 'zebra', count: 1 }, { term: 'a\tb', count: 2 }, { count: 3 }];
+      const records = [{ term: 'zebra', count: 1 }, { term: 'a\tb', count: 2 }, { count: 3 }, { term: '{x}', count: 6 }];
       for (const r of records) w.write(r);
       w.writeLine('{"term":"pre","count":4}');
       w.flush();
       closeSync(fd);
       const text = readFileSync(file, 'utf8');
-      expect(text.split('\n').slice(0, -1).map((l) => l.split('\t')[0])).toEqual(['zebra', 'a\\tb', '', 'pre']);
+      expect(text.split('\n').slice(0, -1).map((l) => l.split('\t')[0])).toEqual(['zebra', 'a\\tb', '', '\\{x}', 'pre']);
       writeFileSync(file, text + '{"term":"plain","count":5}\n');
 
       const ctx = createContext('test', new NdjsonWriter(openSync('/dev/null', 'w')));
