@@ -62,8 +62,9 @@ MaxSessions 100
 SetEnv REAM_HOST=host$k
 ForceCommand cd $h/home && export HOME=$h/home PATH=$path && eval "\$SSH_ORIGINAL_COMMAND"
 EOF
-    # -D: stays in the foreground, so $! is sshd itself; -e: log to stderr (the file below).
-    /usr/sbin/sshd -D -e -f "$h/sshd_config" 2>"$h/sshd.log" &
+    # -D: stays in the foreground, so $! is sshd itself; -e: log to stderr (the file below). No fd of
+    # ours stays open in it, or whoever reads our output would wait for sshd to exit.
+    /usr/sbin/sshd -D -e -f "$h/sshd_config" </dev/null >"$h/sshd.log" 2>&1 &
     echo $! >"$h/sshd.launched.pid"
     cat >>"$dir/ssh_config" <<EOF
 Host host$k
