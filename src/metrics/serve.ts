@@ -12,7 +12,7 @@ export interface ListenAddress {
 
 /** `9100`, `:9100`, `0.0.0.0:9100`, `[::1]:9100`. */
 export function parseListenAddress(value: string): ListenAddress {
-  const m = /^(?:\[([^\]]+)\]|([^:]*))?:?(\d+)$/.exec(value.trim());
+  const m = /^(?:(?:\[([^\]]+)\]|([^:[\]]*)):)?(\d+)$/.exec(value.trim());
   const port = m ? Number(m[3]) : NaN;
   if (!m || !Number.isInteger(port) || port > 65535) throw new UsageError(`--serve ${value}: expected HOST:PORT or PORT`);
   return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
