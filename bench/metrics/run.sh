@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 base=${1:-main}
 runs=${RUNS:-40}
-tmp=$(mktemp -d)
+mkdir -p tmp   # in the checkout (git-ignored): shared /tmp is cleaned by other jobs on this machine
+tmp=$(mktemp -d "$PWD/tmp/bench-metrics.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 node build.mjs
@@ -76,7 +77,7 @@ SECTION="$section" node -e '
   const start = doc.indexOf("<!-- section: metrics (bench/metrics) -->");
   const next = doc.indexOf("<!-- section:", start + 1);
   if (start < 0) throw new Error("no metrics section in docs/benchmarks.md");
-  const head = doc.slice(0, start) + "<!-- section: metrics (bench/metrics) -->\n" + process.env.SECTION.trim() + "\n\n";
+  const head = doc.slice(0, start) + "<!-- section: metrics (bench/metrics) -->\n\n" + process.env.SECTION.trim() + "\n\n";
   fs.writeFileSync("docs/benchmarks.md", head + (next < 0 ? "" : doc.slice(next)));
 '
 echo "$table"; echo; echo "$cost"

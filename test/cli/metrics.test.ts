@@ -231,6 +231,30 @@ describe('pushed to a Pushgateway', () => {
   });
 });
 
+describe('--metrics-interval', () => {
+  it('writes the file while the command runs, without a success time until it has succeeded', async () => {
+    const file = join(work.dir, 'interval.prom');
+    const child = spawn(join(BIN, 'ream'), ['metrics', '--tee', '--metrics', file, '--metrics-interval', '0.2'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      child.stdin.write(records(4));
+      const running = await eventually(async () => {
+        const f = parse(readFileSync(file, 'utf8'));
+        expect(valueOf(f, 'ream_records_in_total')).toBe(4);
+        return f;
+      });
+      expect(valueOf(running, 'ream_last_success_timestamp_seconds')).toBeUndefined();
+      child.stdin.end(records(2, 4));
+      expect(await exited).toBe(0);
+      const final = parse(readFileSync(file, 'utf8'));
+      expect(valueOf(final, 'ream_records_in_total')).toBe(6);
+      expect(valueOf(final, 'ream_last_success_timestamp_seconds')).toBeGreaterThan(0);
+    } finally {
+      stop(child);
+    }
+  });
+});
+
 describe('--serve', () => {
   it('answers a scrape while the pipeline runs', async () => {
     const port = await freePort();
