@@ -21,11 +21,32 @@ export class MetricsFile {
     this.contents = (status) => render(snapshot(ctx, { status, previousSuccess: this.earlierSuccess }));
     this.timer = setInterval(() => this.write(), intervalSeconds * 1000);
     this.timer.unref();
+    process.once('SIGINT', this.onSignal).once('SIGTERM', this.onSignal);
+  }
+
+  /**
+   * Interrupted (Ctrl-C, `timeout`, a killed make): send the records already batched (so the
+   * metrics' records_out is true), write the metrics, then die of the same signal.
+   */
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    this.stopWatching();
+    try {
+      this.ctx.out.flush();
+    } catch {
+      // reader gone: the metrics still say what was counted
+    }
+    this.write();
+    process.kill(process.pid, signal);
+  };
+
+  private stopWatching(): void {
+    clearInterval(this.timer);
+    process.off('SIGINT', this.onSignal).off('SIGTERM', this.onSignal);
   }
 
   /** The final write; a failure to write is one line on stderr and exit status 1. */
   finish(status: number): number {
-    clearInterval(this.timer);
+    this.stopWatching();
     return this.write(status) ? status : Math.max(status, 1);
   }
 

@@ -51,7 +51,7 @@ function daemon(bin: string, args: string[]): ChildProcess {
 }
 
 function stop(child: ChildProcess | undefined): void {
-  if (child?.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGTERM');
+  if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGTERM');
 }
 
 /** The value of the sample `name` whose labels include all of `labels`. */
@@ -249,6 +249,31 @@ describe('--metrics-interval', () => {
       const final = parse(readFileSync(file, 'utf8'));
       expect(valueOf(final, 'ream_records_in_total')).toBe(6);
       expect(valueOf(final, 'ream_last_success_timestamp_seconds')).toBeGreaterThan(0);
+    } finally {
+      stop(child);
+    }
+  });
+});
+
+describe('interrupted', () => {
+  it('writes what was counted on SIGTERM, then dies of the signal', async () => {
+    const file = join(work.dir, 'term.prom');
+    const port = await freePort();
+    const child = spawn(join(BIN, 'ream'), ['metrics', '--tee', '--metrics', file, '--serve', `${port}`], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (code, signal) => resolve([code, signal])));
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      child.stdin.write(records(5));
+      // Read but not yet written: the writer batches, and the interval write is 15 s away.
+      await eventually(async () => expect(valueOf(parse(await scrape(`http://127.0.0.1:${port}/metrics`)), 'ream_records_in_total')).toBe(5));
+      expect(existsSync(file)).toBe(false);
+      process.kill(child.pid!, 'SIGTERM');
+      expect(await exited).toEqual([null, 'SIGTERM']);
+      expect(parseLines(out)).toHaveLength(5);
+      const f = parse(readFileSync(file, 'utf8'));
+      expect(valueOf(f, 'ream_records_in_total')).toBe(5);
+      expect(valueOf(f, 'ream_last_success_timestamp_seconds')).toBeUndefined();
     } finally {
       stop(child);
     }
