@@ -1,7 +1,7 @@
 // The `--metrics` file of one run: written every --metrics-interval seconds while the run goes on and
 // once more at exit with the final counts and, on success, the success time.
 import type { RunContext } from '../stream/context.js';
-import { describeError, oneLine, writeStderr } from '../stream/report.js';
+import { UsageError, describeError, oneLine, writeStderr } from '../stream/report.js';
 import { render } from './exposition.js';
 import { snapshot, useCatalogBuckets } from './snapshot.js';
 import { checkTarget, metricsPath, previousSuccess, writeAtomically } from './textfile.js';
@@ -14,6 +14,7 @@ export class MetricsFile {
   private readonly earlierSuccess: number | undefined;
 
   constructor(private readonly ctx: RunContext, target: string, intervalSeconds: number) {
+    if (target === '-') throw new UsageError('--metrics -: metrics go to a file (for metrics on stdout, pipe into `ream metrics`)');
     this.path = metricsPath(target, ctx.command);
     checkTarget(this.path, target.endsWith('/'));
     this.earlierSuccess = previousSuccess(this.path, ctx.command);

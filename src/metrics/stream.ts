@@ -60,7 +60,7 @@ export class StreamMetrics {
     }
   }
 
-  /** Counts one record; a record whose label set would pass --max-series is not counted. */
+  /** Counts one record; a record whose label set would pass --max-series is not counted at all. */
   add(record: JsonRecord): Counted {
     const labels: Record<string, string> = {};
     this.opts.by.forEach((field, i) => (labels[this.labelNames[i]!] = labelValue(fieldValue(record, field))));
@@ -72,17 +72,17 @@ export class StreamMetrics {
       }
       this.seen.add(key);
     }
+    // A bad value is reported, but the record still counts, and so do its other fields.
+    let bad: Counted | undefined;
     const numbers: [string, number][] = [];
     for (const field of new Set([...this.opts.sum, ...this.opts.histogram])) {
       const value = fieldValue(record, field);
       if (value === undefined || value === null) continue;
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        return { ok: false, reason: 'not_number', message: `field ${field} is ${JSON.stringify(value)?.slice(0, 40)}, not a number` };
-      }
-      if (value < 0 && this.opts.sum.includes(field)) {
-        return { ok: false, reason: 'negative', message: `field ${field} is ${value}: --sum adds values >= 0 (a counter); use --histogram for signed values` };
-      }
-      numbers.push([field, value]);
+        bad ??= { ok: false, reason: 'not_number', message: `field ${field} is ${JSON.stringify(value)?.slice(0, 40)}, not a number` };
+      } else if (value < 0 && this.opts.sum.includes(field)) {
+        bad ??= { ok: false, reason: 'negative', message: `field ${field} is ${value}: --sum adds values >= 0 (a counter); use --histogram for signed values` };
+      } else numbers.push([field, value]);
     }
     this.metrics.count('stream_records_total', 1, labels);
     for (const [field, value] of numbers) {
@@ -90,6 +90,6 @@ export class StreamMetrics {
       if (this.opts.sum.includes(field)) this.metrics.count('stream_field_sum_total', value, withField);
       if (this.opts.histogram.includes(field)) this.metrics.observe('stream_field_value', value, withField);
     }
-    return { ok: true };
+    return bad ?? { ok: true };
   }
 }

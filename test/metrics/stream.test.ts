@@ -30,10 +30,14 @@ describe('StreamMetrics', () => {
     expect(m.counters.get('stream_records_total')!.size).toBe(2);
   });
 
-  it('refuses non-numbers and negative sums', () => {
-    const s = new StreamMetrics(new CommandMetrics(), { ...options, sum: ['n'] });
-    expect(s.add({ n: 'seven' })).toMatchObject({ ok: false, reason: 'not_number' });
+  it('reports non-numbers and negative sums, but still counts the record and its good fields', () => {
+    const m = new CommandMetrics();
+    const s = new StreamMetrics(m, { ...options, sum: ['n', 'k'] });
+    expect(s.add({ n: 'seven', k: 2 })).toMatchObject({ ok: false, reason: 'not_number' });
     expect(s.add({ n: -1 })).toMatchObject({ ok: false, reason: 'negative' });
+    expect(m.counters.get('stream_records_total')!.get('')).toBe(2);
+    expect(m.counters.get('stream_field_sum_total')!.get('[["field","k"]]')).toBe(2);
+    expect(m.counters.get('stream_field_sum_total')!.get('[["field","n"]]')).toBe(0);
   });
 
   it('makes label names from field names, and refuses ream\'s own', () => {
