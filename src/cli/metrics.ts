@@ -51,7 +51,7 @@ export const command: CommandModule<MetricsOpts> = {
       .option('--sum <FIELD|FILE.prom|DIR/>', 'sum a numeric FIELD (repeatable); given metrics files (*.prom, DIR/), add those files into one', collect)
       .option('--histogram <FIELD>', 'histogram of a numeric FIELD (repeatable)', collect)
       .option('--buckets <LIST>', `histogram bucket upper bounds (default ${DEFAULT_BUCKETS.join(',')})`, bucketList)
-      .addOption(new Option('--max-series <N>', 'at most N label sets from --by; more is an error').argParser(positiveInt).default(1000))
+      .addOption(new Option('--max-series <N>', 'at most N label sets from --by; past N: one error line, exit 1, new values not counted').argParser(positiveInt).default(1000))
       .option('--tee', 'pass the records through to stdout; metrics go to --metrics, --serve, --push')
       .option('--serve <HOST:PORT>', 'serve a live /metrics page while the input is read (host 127.0.0.1 unless given)')
       .option('--push <URL>', 'push the metrics to a Prometheus Pushgateway at end of input')
