@@ -6,6 +6,7 @@ import { writeSync } from 'node:fs';
 import { commands, findCommand } from './registry.js';
 import { createContext, type RunContext } from '../stream/context.js';
 import { addStreamingOptions, counterLines } from '../stream/hadoop.js';
+import { addMetricsOptions, finishMetrics, startMetrics } from '../metrics/options.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, FatalInputError, OutputClosed, UsageError, describeError, oneLine, writeStderr } from '../stream/report.js';
 
 declare const __REAM_VERSION__: string | undefined;
@@ -52,6 +53,7 @@ export async function buildCommand(name: string, ctx: RunContext, done: (p: Prom
     .showSuggestionAfterError(true)
     .allowExcessArguments(false);
   mod.configure(cmd);
+  addMetricsOptions(cmd);
   const streamingFormOf = addStreamingOptions(cmd);
   cmd.action((...params: unknown[]) => {
     const opts = cmd.opts();
@@ -59,7 +61,7 @@ export async function buildCommand(name: string, ctx: RunContext, done: (p: Prom
     void params;
     ctx.streaming = streamingFormOf(opts);
     ctx.out.keyField = ctx.streaming?.keyField;
-    done(mod.run(ctx, args, opts));
+    done(startMetrics(ctx, opts).then(() => mod.run(ctx, args, opts)));
   });
   return cmd;
 }
@@ -100,7 +102,7 @@ export async function run(argv: readonly string[], ctx?: RunContext): Promise<nu
     if (!(err instanceof OutputClosed)) status = Math.max(status, exitStatusOf(err, context));
   }
   if (context.streaming?.counters) writeStderr(counterLines(context).join('\n'));
-  return status;
+  return finishMetrics(context, status);
 }
 
 function exitStatusOf(err: unknown, ctx: RunContext): number {
