@@ -94,6 +94,27 @@ describe('ream count as mapper and combining reducer (synthetic tokens)', () => 
   });
 });
 
+describe('the shared flags on a real command', () => {
+  const input = '{"tokens":["b","a","b"]}\n';
+  it('--key writes key<TAB>json lines that sort by key and read back', () => {
+    const r = sh(`ream count --key term | LC_ALL=C sort -t "$(printf '\\t')" -k1,1 | ream count --by term --sum count`, { input });
+    expect(r.status, r.stderr).toBe(0);
+    expect(parseLines(r.stdout)).toEqual([{ term: 'b', count: 2 }, { term: 'a', count: 1 }]);
+    expect(sh('ream count --key term', { input }).stdout).toBe('b\t{"term":"b","count":2}\na\t{"term":"a","count":1}\n');
+  });
+
+  it('counters go to stderr with --hadoop-counters or under Streaming, never to stdout, and not otherwise', () => {
+    const plain = sh('ream count', { input });
+    expect(plain.stderr).toBe('');
+    for (const r of [sh('ream count --hadoop-counters', { input }), sh('ream count', { input, env: { mapreduce_task_id: 'task_1_0001_m_000000' } })]) {
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(plain.stdout);
+      expect(r.stderr).toMatch(/^reporter:counter:ream,records_in_total\{command=count\},1$/m);
+      expect(r.stderr).toMatch(/^reporter:counter:ream,records_out_total\{command=count\},2$/m);
+    }
+  });
+});
+
 describeWithCorpus('Hadoop Streaming jobs over PDFs (examples/hadoop-task.sh)', () => {
   const pdfs = [
     'good/pp-outline-pdfkit.pdf',
