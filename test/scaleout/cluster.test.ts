@@ -178,7 +178,8 @@ function joblog(work: string): Job[] {
     .map((f) => ({ seq: Number(f[0]), host: f[1]!, exitval: Number(f[6]) || Number(f[7]) }));
 }
 
-/** Hits without float noise in the last digits of the score. */
+/** Hits without float noise in the last digits of the score, and without the `index` a hit from
+ *  several indexes names. */
 function hits(stdout: string): unknown[] {
-  return parseLines(stdout).map((h) => ({ ...h, score: Math.round(h.score * 1e9) / 1e9 }));
+  return parseLines(stdout).map(({ index: _index, ...h }) => ({ ...h, score: Math.round(h.score * 1e9) / 1e9 }));
 }
