@@ -97,10 +97,12 @@ describe('ream count as mapper and combining reducer (synthetic tokens)', () => 
 describe('the shared flags on a real command', () => {
   const input = '{"tokens":["b","a","b"]}\n';
   it('--key writes key<TAB>json lines that sort by key and read back', () => {
-    const r = sh(`ream count --key term | LC_ALL=C sort -t "$(printf '\\t')" -k1,1 | ream count --by term --sum count`, { input });
+    const r = sh(`ream count --key term | LC_ALL=C sort -t "$(printf '\\t')" -k1,1 | ream count --by term --sum count --key term | cut -f2-`, { input });
     expect(r.status, r.stderr).toBe(0);
     expect(parseLines(r.stdout)).toEqual([{ term: 'b', count: 2 }, { term: 'a', count: 1 }]);
     expect(sh('ream count --key term', { input }).stdout).toBe('b\t{"term":"b","count":2}\na\t{"term":"a","count":1}\n');
+    // Without --key (and outside Streaming) a keyed line is not NDJSON.
+    expect(sh('ream count --key term | ream count --by term', { input }).stderr).toMatch(/stdin:1: invalid JSON/);
   });
 
   it('counters go to stderr with --hadoop-counters or under Streaming, never to stdout, and not otherwise', () => {
