@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 CORPUS=${REAM_CORPUS:-$ROOT/../shared/corpus}
-PDFS=${PDFS:-24} PER_JOB=${PER_JOB:-4} RUNS=${RUNS:-3}
+PDFS=${PDFS:-12} PER_JOB=${PER_JOB:-3} RUNS=${RUNS:-3}
 export PATH=$ROOT/bin:$PATH
 
 for tool in parallel rsync hyperfine ssh; do command -v $tool >/dev/null || { echo "bench/scale-out: needs $tool" >&2; exit 1; }; done
@@ -45,7 +45,8 @@ PARALLEL_SSH="ssh -F $work/hosts/ssh_config" PARALLEL_HOME="$work/ph" \\
   xargs -d '\\n' "$ROOT/examples/cluster.sh" index -S 1/host1 -S 1/host2 -n $PER_JOB -o "$work/s.ream" <"$work/pdfs.txt" >/dev/null 2>&1
 EOF
 
-hyperfine --runs "$RUNS" --warmup 1 --export-json "$work/h.json" --style basic \
+(cd "$CORPUS" && xargs -d '\n' cat <"$work/pdfs.txt" >/dev/null) # page cache warm for every recipe
+hyperfine --runs "$RUNS" --export-json "$work/h.json" --style basic \
   -n "xargs -P2 (one machine)" "bash $work/xargs.sh" \
   -n "parallel -j2 (one machine)" "bash $work/parallel-local.sh" \
   -n "parallel over ssh, 2 hosts" "bash $work/parallel-ssh.sh" >&2
