@@ -4,7 +4,7 @@
 import { UsageError } from '../stream/report.js';
 import { Script } from './chars.js';
 import { foldCase, foldDiacritics } from './fold.js';
-import { arabicScript, cyrillic, english, french, german, greek, hebrew, loadStemmer, russian, type LanguageSteps } from './languages.js';
+import { arabicScript, cyrillic, english, foldYo, french, german, greek, hebrew, loadStemmer, russian, type LanguageSteps } from './languages.js';
 import { EDITED, NON_ASCII, UPPER, cleanWord, scan, type ScanSink } from './scanner.js';
 
 export interface AnalyzedText {
@@ -38,6 +38,8 @@ interface Definition {
   foldDiacritics: boolean;
   /** Han and kana: overlapping bigrams, or ICU dictionary words. */
   ideographs: 'bigrams' | 'dictionary';
+  /** A character-level step of the language that normalize() must apply too (ru: ё → е). */
+  foldLetters?: (word: string) => string;
   /** Language steps per script of a word; scripts not listed get the character steps only. */
   languages: Partial<Record<Script, LanguageSteps>>;
   steps: string[];
@@ -69,7 +71,7 @@ const definitions: Definition[] = [
     steps: [...COMMON_STEPS, IDEOGRAPH_BIGRAMS, "Latin words: elision (l', qu'…) removed, French stopwords, Snowball French stemmer"],
   },
   {
-    name: 'ru', version: 1, foldDiacritics: false, ideographs: 'bigrams', languages: { [Script.Cyrillic]: russian },
+    name: 'ru', version: 1, foldDiacritics: false, foldLetters: foldYo, ideographs: 'bigrams', languages: { [Script.Cyrillic]: russian },
     steps: [...COMMON_STEPS, IDEOGRAPH_BIGRAMS, 'Cyrillic words: ё → е, Russian stopwords, Snowball Russian stemmer'],
   },
   {
@@ -77,7 +79,7 @@ const definitions: Definition[] = [
     steps: [...COMMON_STEPS, IDEOGRAPH_DICTIONARY, 'no stopwords, no stemming'],
   },
   {
-    name: 'auto', version: 1, foldDiacritics: false, ideographs: 'bigrams',
+    name: 'auto', version: 1, foldDiacritics: false, foldLetters: foldYo, ideographs: 'bigrams',
     languages: { [Script.Cyrillic]: cyrillic, [Script.Arabic]: arabicScript, [Script.Greek]: greek, [Script.Hebrew]: hebrew },
     steps: [
       ...COMMON_STEPS, IDEOGRAPH_BIGRAMS,
@@ -124,7 +126,8 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
     // the same characters the scanner drops inside words
     for (const ch of w) if (!/[\u00ad\u200b-\u200d\u2060\ufeff]/.test(ch)) out += ch;
     out = foldCase(out);
-    return this.def.foldDiacritics ? foldDiacritics(out) : out;
+    if (this.def.foldDiacritics) out = foldDiacritics(out);
+    return this.def.foldLetters ? this.def.foldLetters(out) : out;
   }
 
   private run(text: string, offsets: Array<[number, number]> | undefined): { tokens: string[]; offsets?: Array<[number, number]> } {
