@@ -7,7 +7,7 @@ export const enum CharClass {
   Unknown = 0,
   /** Ends a word: spaces, punctuation, symbols. */
   Separator = 1,
-  /** Letter, combining mark or digit of a script that separates words with spaces. */
+  /** Letter, combining mark, digit or private-use character of a script that separates words with spaces. */
   Word = 2,
   /** Han, Hiragana, Katakana: no spaces between words, indexed as bigrams. */
   Ideograph = 3,
@@ -42,7 +42,8 @@ const scripts = new Uint8Array(0x10000);
 
 const IDEOGRAPH = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u30fc\u3005\u3006\uff70\uff9e\uff9f]/u;
 const SOUTH_ASIAN = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
-const WORD = /[\p{L}\p{M}\p{N}]/u;
+// Private-use characters stand for glyphs a PDF font did not map (often a letter): keep them inside words.
+const WORD = /[\p{L}\p{M}\p{N}\p{Co}]/u;
 const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/u;
 
 const SCRIPT_TESTS: Array<[RegExp, Script]> = [
