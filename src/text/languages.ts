@@ -2,7 +2,15 @@
 // the `stopword` package) and Snowball stemming (the `snowball-stemmers` package, loaded on first use:
 // it is 850 kB of JavaScript that `standard` and `cjk` never need).
 import { createRequire } from 'node:module';
-import { ara, deu, ell, eng, fas, fra, heb, rus, ukr } from 'stopword';
+import { ara } from 'stopword/src/stopwords_ara.js';
+import { deu } from 'stopword/src/stopwords_deu.js';
+import { ell } from 'stopword/src/stopwords_ell.js';
+import { eng } from 'stopword/src/stopwords_eng.js';
+import { fas } from 'stopword/src/stopwords_fas.js';
+import { fra } from 'stopword/src/stopwords_fra.js';
+import { heb } from 'stopword/src/stopwords_heb.js';
+import { rus } from 'stopword/src/stopwords_rus.js';
+import { ukr } from 'stopword/src/stopwords_ukr.js';
 import type { Stemmer } from 'snowball-stemmers';
 
 export interface LanguageSteps {

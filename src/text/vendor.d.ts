@@ -1,5 +1,7 @@
 // Types for the two untyped packages the analyzers use.
-declare module 'stopword' {
+// One file per language (src/stopwords_<lang>.js, ESM): imported one by one so the bundle holds
+// only the lists ream uses, not all 60.
+declare module 'stopword/src/*' {
   export const eng: string[];
   export const deu: string[];
   export const fra: string[];
