@@ -103,6 +103,9 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
   private segmenter: Intl.Segmenter | undefined;
   // State of the analyze() call in progress (analyze is synchronous and not re-entered).
   private text = '';
+  /** text.toLowerCase() when it lines up with text (no İ), else text: ASCII words are sliced from it. */
+  private lower = '';
+  private lowerAligned = false;
   private tokens: string[] = [];
   private offsets: Array<[number, number]> | undefined;
 
@@ -133,6 +136,9 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
   private run(text: string, offsets: Array<[number, number]> | undefined): { tokens: string[]; offsets?: Array<[number, number]> } {
     this.ready ??= this.prepareLanguages();
     this.text = text;
+    // One native lower-casing of the page instead of one per capitalized word.
+    this.lower = text.toLowerCase();
+    this.lowerAligned = this.lower.length === text.length;
     this.tokens = [];
     this.offsets = offsets;
     try {
@@ -140,6 +146,7 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
       return { tokens: this.tokens, offsets };
     } finally {
       this.text = '';
+      this.lower = '';
       this.tokens = [];
       this.offsets = undefined;
     }
@@ -151,10 +158,12 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
   }
 
   word(start: number, end: number, flags: number, script: Script): void {
-    const raw = flags & EDITED ? cleanWord(this.text, start, end) : this.text.slice(start, end);
     let w: string;
-    if (!(flags & NON_ASCII)) w = flags & UPPER ? raw.toLowerCase() : raw;
-    else {
+    if (!(flags & (NON_ASCII | EDITED))) {
+      w = this.lowerAligned ? this.lower.slice(start, end) : this.text.slice(start, end);
+      if (flags & UPPER && !this.lowerAligned) w = w.toLowerCase();
+    } else {
+      const raw = flags & EDITED ? cleanWord(this.text, start, end) : this.text.slice(start, end);
       w = foldCase(raw);
       if (this.def.foldDiacritics) w = foldDiacritics(w);
     }
