@@ -2,7 +2,7 @@
 // indexed; tokenized records and indexes carry its versioned id (`en/1`) so a query is later analyzed
 // exactly as the documents were. Steps are described in docs/analyzers.md and `ream tokenize --help`.
 import { UsageError } from '../stream/report.js';
-import { Script } from './chars.js';
+import { INVISIBLES, Script } from './chars.js';
 import { foldCase, foldDiacritics } from './fold.js';
 import { arabicScript, cyrillic, english, foldYo, french, german, greek, hebrew, loadStemmer, russian, type LanguageSteps } from './languages.js';
 import { EDITED, NON_ASCII, UPPER, cleanWord, scan, type ScanSink } from './scanner.js';
@@ -124,11 +124,7 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
   }
 
   normalize(word: string): string {
-    const w = word.normalize('NFKC');
-    let out = '';
-    // the same characters the scanner drops inside words
-    for (const ch of w) if (!/[\u00ad\u200b-\u200d\u2060\ufeff]/.test(ch)) out += ch;
-    out = foldCase(out);
+    let out = foldCase(word.replace(INVISIBLES, ''));
     if (this.def.foldDiacritics) out = foldDiacritics(out);
     return this.def.foldLetters ? this.def.foldLetters(out) : out;
   }
@@ -201,7 +197,7 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
     const run = this.text.slice(start, end);
     for (const seg of this.segmenter.segment(run)) {
       if (!seg.isWordLike) continue;
-      const w = foldCase(seg.segment.replace(/[\u00ad\u200b-\u200d\u2060\ufeff]/g, ''));
+      const w = foldCase(seg.segment.replace(INVISIBLES, ''));
       if (w.length > 0) this.push(w, start + seg.index, start + seg.index + seg.segment.length);
     }
   }

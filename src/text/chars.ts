@@ -44,7 +44,9 @@ const IDEOGRAPH = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u30fc\u
 const SOUTH_ASIAN = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 // Private-use characters stand for glyphs a PDF font did not map (often a letter): keep them inside words.
 const WORD = /[\p{L}\p{M}\p{N}\p{Co}]/u;
-const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/u;
+/** Soft hyphen, zero-width space/non-joiner/joiner, word joiner, BOM: dropped inside words. */
+export const INVISIBLES = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
+const INVISIBLE = new RegExp(INVISIBLES.source, 'u');
 
 const SCRIPT_TESTS: Array<[RegExp, Script]> = [
   [/\p{Script=Latin}/u, Script.Latin],

@@ -92,7 +92,7 @@ function scanWord(text: string, start: number, sink: ScanSink): number {
         if (!(isDigit(prev) && j + 1 < n && isDigit(text.charCodeAt(j + 1)))) break;
       } else if (c === 45) {
         const next = lineEndContinuation(text, j + 1);
-        if (next < 0 || !joinsAcrossLineEnd(text, start, j, next, false)) break;
+        if (next < 0 || !joinsAcrossLineEnd(text, start, j, next)) break;
         flags |= EDITED;
         prev = c;
         j = next;
@@ -129,7 +129,7 @@ function scanWord(text: string, start: number, sink: ScanSink): number {
       flags |= NON_ASCII;
     } else if (cls === CharClass.Hyphen) {
       const next = lineEndContinuation(text, j + 1);
-      if (next < 0 || !joinsAcrossLineEnd(text, start, j, next, false)) break;
+      if (next < 0 || !joinsAcrossLineEnd(text, start, j, next)) break;
       flags |= EDITED | NON_ASCII;
       prev = c;
       j = next;
@@ -180,7 +180,7 @@ function lineEndContinuation(text: string, i: number): number {
  * a capital or digit after the break (Max-\nPlanck, ISO-\n9000) keeps it too; otherwise join, as
  * hyphenation is by far the commoner cause of a hyphen at a line end in typeset text.
  */
-export function joinsAcrossLineEnd(text: string, start: number, hyphen: number, next: number, _soft: boolean): boolean {
+export function joinsAcrossLineEnd(text: string, start: number, hyphen: number, next: number): boolean {
   const first = text.charCodeAt(next);
   const ch = String.fromCharCode(first);
   if (ch !== ch.toLowerCase()) return false;

@@ -39,11 +39,6 @@ export class ChunkPositions {
     if (page.nextChunk >= chunks) this.pages.delete(key);
     return offset;
   }
-
-  /** Pages whose last chunk never came. */
-  get open(): number {
-    return this.pages.size;
-  }
 }
 
 export function tokenizeRecord(record: JsonRecord, analyzer: Analyzer, chunks: ChunkPositions, opts: TokenizeOptions): Tokenized {
