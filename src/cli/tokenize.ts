@@ -1,7 +1,7 @@
 // `ream tokenize`: records with text in, records with tokens out (see docs/records.md, docs/analyzers.md).
 import type { CommandModule } from './command.js';
 import { examples } from './command.js';
-import { allAnalyzers, getAnalyzer } from '../text/analyzer.js';
+import { COMMON_STEPS, allAnalyzers, getAnalyzer } from '../text/analyzer.js';
 import { ChunkPositions, tokenizeRecord } from '../text/tokenize-record.js';
 import { readRecords } from '../stream/ndjson.js';
 
@@ -13,7 +13,7 @@ interface Opts {
 }
 
 function analyzerHelp(): string {
-  const lines = ['', 'Analyzers (the id, e.g. en/1, is stored in every record and index):'];
+  const lines = ['', 'Every analyzer:', ...COMMON_STEPS.map((s) => `  - ${s}`), '', 'Analyzers (the id, e.g. en/1, is stored in every record and index; see docs/analyzers.md):'];
   for (const a of allAnalyzers()) {
     lines.push(`  ${a.name} (${a.id})`);
     for (const step of a.steps) lines.push(`      - ${step}`);

@@ -18,7 +18,7 @@ export interface Analyzer {
   readonly id: string;
   /** Name used on the command line, e.g. `standard`. */
   readonly name: string;
-  /** One line per step, for --help and docs. */
+  /** Its own steps after the character steps every analyzer shares (COMMON_STEPS), for --help. */
   readonly steps: readonly string[];
   /** Tokens in text order (positions are array indexes); stopwords are removed. */
   analyze(text: string): string[];
@@ -45,7 +45,8 @@ interface Definition {
   steps: string[];
 }
 
-const COMMON_STEPS = [
+/** The character-level steps of every analyzer, in order. */
+export const COMMON_STEPS: readonly string[] = [
   'words: Unicode letters, marks and digits (UAX #29 rules for apostrophes and decimal numbers)',
   'drop soft hyphens and zero-width characters; join words hyphenated at a line end',
   'NFKC (ligatures ﬁ → fi, full-width forms), case folding (ß → ss, final ς → σ, no locale rules)',
@@ -56,33 +57,33 @@ const IDEOGRAPH_DICTIONARY = 'Chinese/Japanese, Thai, Lao, Khmer, Myanmar: ICU d
 const definitions: Definition[] = [
   {
     name: 'standard', version: 1, foldDiacritics: false, ideographs: 'bigrams', languages: {},
-    steps: [...COMMON_STEPS, IDEOGRAPH_BIGRAMS, 'no stopwords, no stemming: every language'],
+    steps: [IDEOGRAPH_BIGRAMS, 'no stopwords, no stemming: every language'],
   },
   {
     name: 'en', version: 1, foldDiacritics: true, ideographs: 'bigrams', languages: { [Script.Latin]: english },
-    steps: [...COMMON_STEPS, 'diacritic folding (café → cafe)', IDEOGRAPH_BIGRAMS, 'Latin words: English stopwords, Snowball English stemmer'],
+    steps: ['diacritic folding (café → cafe)', IDEOGRAPH_BIGRAMS, 'Latin words: English stopwords, Snowball English stemmer'],
   },
   {
     name: 'de', version: 1, foldDiacritics: false, ideographs: 'bigrams', languages: { [Script.Latin]: german },
-    steps: [...COMMON_STEPS, IDEOGRAPH_BIGRAMS, 'Latin words: German stopwords, Snowball German stemmer (folds umlauts)'],
+    steps: [IDEOGRAPH_BIGRAMS, 'Latin words: German stopwords, Snowball German stemmer (folds umlauts)'],
   },
   {
     name: 'fr', version: 1, foldDiacritics: false, ideographs: 'bigrams', languages: { [Script.Latin]: french },
-    steps: [...COMMON_STEPS, IDEOGRAPH_BIGRAMS, "Latin words: elision (l', qu'…) removed, French stopwords, Snowball French stemmer"],
+    steps: [IDEOGRAPH_BIGRAMS, "Latin words: elision (l', qu'…) removed, French stopwords, Snowball French stemmer"],
   },
   {
     name: 'ru', version: 1, foldDiacritics: false, foldLetters: foldYo, ideographs: 'bigrams', languages: { [Script.Cyrillic]: russian },
-    steps: [...COMMON_STEPS, IDEOGRAPH_BIGRAMS, 'Cyrillic words: ё → е, Russian stopwords, Snowball Russian stemmer'],
+    steps: [IDEOGRAPH_BIGRAMS, 'Cyrillic words: ё → е, Russian stopwords, Snowball Russian stemmer'],
   },
   {
     name: 'cjk', version: 1, foldDiacritics: false, ideographs: 'dictionary', languages: {},
-    steps: [...COMMON_STEPS, IDEOGRAPH_DICTIONARY, 'no stopwords, no stemming'],
+    steps: [IDEOGRAPH_DICTIONARY, 'no stopwords, no stemming'],
   },
   {
     name: 'auto', version: 1, foldDiacritics: false, foldLetters: foldYo, ideographs: 'bigrams',
     languages: { [Script.Cyrillic]: cyrillic, [Script.Arabic]: arabicScript, [Script.Greek]: greek, [Script.Hebrew]: hebrew },
     steps: [
-      ...COMMON_STEPS, IDEOGRAPH_BIGRAMS,
+      IDEOGRAPH_BIGRAMS,
       'per word, by its script: Cyrillic → Russian steps (no stemming for Ukrainian/Serbian letters), Arabic → Arabic stemmer (not for Persian letters), Greek/Hebrew → stopwords, Latin → none',
     ],
   },

@@ -103,7 +103,7 @@ describeWithCorpus('ream tokenize on the shared corpus', () => {
     const r = sh(`ream tokenize -a auto ${pages}`);
     expect(r.status).toBe(0);
     const out = parseLines(r.stdout);
-    expect(out.length).toBe(sh(`wc -l < ${pages}`).stdout.trim() * 1);
+    expect(out.length).toBe(Number(sh(`wc -l < ${pages}`).stdout.trim()));
     expect(new Set(out.map((o) => o.doc))).toEqual(new Set(files));
     for (const o of out) {
       expect(o.analyzer).toBe('auto/1');

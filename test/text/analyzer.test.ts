@@ -18,7 +18,7 @@ describe('analyzer registry', () => {
   });
 
   it('describes every analyzer as steps', () => {
-    for (const a of allAnalyzers()) expect(a.steps.length).toBeGreaterThan(2);
+    for (const a of allAnalyzers()) expect(a.steps.length).toBeGreaterThan(0);
   });
 });
 
