@@ -89,18 +89,37 @@ const definitions: Definition[] = [
   },
 ];
 
-interface ReadySteps {
-  prepare: ((word: string) => string) | undefined;
-  stopwords: Set<string> | undefined;
-  stem: ((word: string) => string) | undefined;
-  stemUnless: ((word: string) => boolean) | undefined;
+/** A word's language steps (prepare, stopword check, stem): the token, or '' to drop the word. */
+type WordSteps = (word: string) => string;
+
+/**
+ * The language steps as one function with a bounded memo: word frequencies are Zipfian, so most
+ * words were seen before and cost one Map lookup instead of a stopword lookup plus a Snowball run.
+ */
+function compileSteps(steps: LanguageSteps, fold: (word: string) => string): WordSteps {
+  const prepare = steps.prepare;
+  const stopwords = steps.stopwords ? new Set(steps.stopwords.map((w) => (prepare ? prepare(fold(w)) : fold(w)))) : undefined;
+  const stem = steps.stemmer ? loadStemmer(steps.stemmer) : undefined;
+  const stemUnless = steps.stemUnless;
+  let memo = new Map<string, string>();
+  return (word) => {
+    let token = memo.get(word);
+    if (token === undefined) {
+      token = prepare ? prepare(word) : word;
+      if (stopwords?.has(token)) token = '';
+      else if (stem && !stemUnless?.(token)) token = stem(token);
+      if (memo.size >= 200_000) memo = new Map();
+      memo.set(word, token);
+    }
+    return token;
+  };
 }
 
 class PipelineAnalyzer implements Analyzer, ScanSink {
   readonly id: string;
   readonly name: string;
   readonly steps: readonly string[];
-  private ready: Array<ReadySteps | undefined> | undefined;
+  private ready: Array<WordSteps | undefined> | undefined;
   private segmenter: Intl.Segmenter | undefined;
   // State of the analyze() call in progress (analyze is synchronous and not re-entered).
   private text = '';
@@ -164,12 +183,8 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
       w = foldCase(raw);
       if (this.def.foldDiacritics) w = foldDiacritics(w);
     }
-    const lang = this.ready![script];
-    if (lang) {
-      if (lang.prepare) w = lang.prepare(w);
-      if (lang.stopwords?.has(w)) return;
-      if (lang.stem && !lang.stemUnless?.(w)) w = lang.stem(w);
-    }
+    const steps = this.ready![script];
+    if (steps) w = steps(w);
     if (w.length > 0) this.push(w, start, end);
   }
 
@@ -203,20 +218,10 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
     }
   }
 
-  private prepareLanguages(): Array<ReadySteps | undefined> {
-    const ready: Array<ReadySteps | undefined> = [];
+  private prepareLanguages(): Array<WordSteps | undefined> {
+    const ready: Array<WordSteps | undefined> = [];
     for (const [script, steps] of Object.entries(this.def.languages) as Array<[string, LanguageSteps]>) {
-      const fold = (w: string): string => {
-        let x = this.normalize(w);
-        if (steps.prepare) x = steps.prepare(x);
-        return x;
-      };
-      ready[Number(script)] = {
-        prepare: steps.prepare,
-        stopwords: steps.stopwords ? new Set(steps.stopwords.map(fold)) : undefined,
-        stem: steps.stemmer ? loadStemmer(steps.stemmer) : undefined,
-        stemUnless: steps.stemUnless,
-      };
+      ready[Number(script)] = compileSteps(steps, (w) => this.normalize(w));
     }
     return ready;
   }

@@ -69,18 +69,9 @@ export const hebrew: LanguageSteps = { stopwords: heb };
 
 let snowball: typeof import('snowball-stemmers') | undefined;
 
-/** A Snowball stemmer with a bounded memo: word frequencies are Zipfian, so most words repeat. */
+/** A Snowball stemmer (the package is loaded on first use). */
 export function loadStemmer(algorithm: string): (word: string) => string {
   snowball ??= createRequire(import.meta.url)('snowball-stemmers') as typeof import('snowball-stemmers');
   const stemmer: Stemmer = snowball.newStemmer(algorithm);
-  let memo = new Map<string, string>();
-  return (word) => {
-    let stem = memo.get(word);
-    if (stem === undefined) {
-      stem = stemmer.stem(word);
-      if (memo.size >= 200_000) memo = new Map();
-      memo.set(word, stem);
-    }
-    return stem;
-  };
+  return (word) => stemmer.stem(word);
 }
