@@ -17,7 +17,7 @@ trap 'rm -rf "$json"' EXIT
 
 names=() cmds=()
 add() { names+=("$1"); cmds+=("$2"); }
-add 'tr -cs | tr A-Z a-z (GNU, 2 processes)' "LC_ALL=C tr -cs '[:alpha:]' '\\n' < $plain | tr A-Z a-z > /dev/null"
+add 'GNU tr pipeline (2 processes)' "LC_ALL=C tr -cs '[:alpha:]' '\\n' < $plain | tr A-Z a-z > /dev/null"
 for a in standard en de fr ru cjk auto; do add "ream tokenize -a $a" "bin/ream tokenize -a $a < $pages > /dev/null"; done
 add 'ream tokenize -a standard --offsets' "bin/ream tokenize -a standard --offsets < $pages > /dev/null"
 add 'natural WordTokenizer (+ toLowerCase)' "node bench/tokenize/anchor.mjs natural < $pages > /dev/null 2>&1"
@@ -33,6 +33,9 @@ table=$(jq -r --argjson bytes "$bytes" --argjson tr "$tr_median" --argjson names
   .results | to_entries[] |
   "| \($names[.key]) | \(.value.median * 1000 | round) | \($bytes / 1e6 / .value.median * 10 | round / 10) | \($tr / .value.median * 100 | round / 100) |"' "$json/h.json")
 
+node_modules/.bin/esbuild bench/tokenize/in-process.ts --bundle --platform=node --format=esm --log-level=warning --outfile=bench/data/in-process.mjs
+in_process=$(node bench/data/in-process.mjs "$pages" "$runs")
+
 section=$(cat <<MD
 ## tokenize — against tr, natural and wink-tokenizer
 
@@ -47,6 +50,13 @@ Produced by \`bench/tokenize/run.sh\`.
 | command | median ms | MB/s | × tr |
 |---|---:|---:|---:|
 $table
+
+The analyzers alone, in one process, without reading or writing NDJSON (\`analyze()\` over the
+same page texts; \`bench/tokenize/in-process.ts\`, one warm-up pass, median of $runs):
+
+| analyzer | tokens | MB/s |
+|---|---:|---:|
+$in_process
 MD
 )
 node -e '

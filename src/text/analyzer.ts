@@ -184,7 +184,8 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
       if (this.def.foldDiacritics) w = foldDiacritics(w);
     }
     const steps = this.ready![script];
-    if (steps) w = steps(w);
+    // Numbers are neither stopwords nor stemmed; keeping them out of the memo keeps it small.
+    if (steps && !(w.charCodeAt(0) <= 57 && w.charCodeAt(0) >= 48)) w = steps(w);
     if (w.length > 0) this.push(w, start, end);
   }
 
