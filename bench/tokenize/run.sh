@@ -59,6 +59,9 @@ Produced by \`bench/tokenize/run.sh\`.
 |---|---:|---:|---:|---:|---:|---:|
 $table
 
+Where the time goes: a \`ream tokenize\` run costs about the I/O floor row (Node reading and
+writing the same NDJSON) plus the analyzer alone (second table); \`tr\` neither parses nor writes JSON.
+
 The analyzers alone, in one process, without reading or writing NDJSON (\`analyze()\` over the
 same page texts; \`bench/tokenize/in-process.ts\`, one warm-up pass, median of $runs):
 
