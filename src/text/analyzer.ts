@@ -89,6 +89,9 @@ const definitions: Definition[] = [
   },
 ];
 
+/** Longer words skip the language steps (the longest German compounds stay well below). */
+const MAX_STEMMED_LENGTH = 100;
+
 /** A word's language steps (prepare, stopword check, stem): the token, or '' to drop the word. */
 type WordSteps = (word: string) => string;
 
@@ -184,8 +187,9 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
       if (this.def.foldDiacritics) w = foldDiacritics(w);
     }
     const steps = this.ready![script];
-    // Numbers are neither stopwords nor stemmed; keeping them out of the memo keeps it small.
-    if (steps && !(w.charCodeAt(0) <= 57 && w.charCodeAt(0) >= 48)) w = steps(w);
+    // Numbers and giant "words" (base64, hex dumps) are neither stopwords nor stemmed; keeping
+    // them out of the memo keeps its memory small.
+    if (steps && w.length <= MAX_STEMMED_LENGTH && !(w.charCodeAt(0) <= 57 && w.charCodeAt(0) >= 48)) w = steps(w);
     if (w.length > 0) this.push(w, start, end);
   }
 

@@ -53,8 +53,12 @@ export function scan(text: string, sink: ScanSink): void {
     if (cls === CharClass.Word) i = scanWord(text, i, sink);
     else if (cls === CharClass.Ideograph) i = scanRun(text, i, CharClass.Ideograph, sink);
     else if (cls === CharClass.SouthAsian) i = scanRun(text, i, CharClass.SouthAsian, sink);
-    else i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+    else i += c >= 0xd800 && c <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1)) ? 2 : 1;
   }
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
 }
 
 function scanRun(text: string, start: number, kind: CharClass, sink: ScanSink): number {

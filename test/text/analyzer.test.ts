@@ -58,6 +58,12 @@ describe('standard: PDF damage', () => {
     expect(tokens('standard', 'In 2024, π ≈ 3.14 and 1,000 items (v2). end.')).toEqual(['in', '2024', 'π', '3.14', 'and', '1,000', 'items', 'v2', 'end']);
   });
 
+  it('survives lone surrogates and very long words', () => {
+    expect(tokens('standard', '\ud800abc \udc00def')).toEqual(['abc', 'def']);
+    const long = 'x'.repeat(1_000_000);
+    expect(tokens('en', `${long} the end`)).toEqual([long, 'end']);
+  });
+
   it('keeps apostrophes between letters only', () => {
     expect(tokens('standard', "don't l’homme dogs' 'quoted'")).toEqual(["don't", "l'homme", 'dogs', 'quoted']);
   });
