@@ -10,6 +10,10 @@ export const EXIT_USAGE = 2;
 /** Wrong flags, values or expressions: the whole run is refused (exit 2). */
 export class UsageError extends Error {
   override name = 'UsageError';
+  /** Lines shown under the message, e.g. an expression with a caret under the fault. */
+  constructor(message: string, readonly details: readonly string[] = []) {
+    super(message);
+  }
 }
 
 /** A problem with the input that makes going on pointless (exit 1), e.g. a bad line under --strict. */
