@@ -11,7 +11,9 @@ export interface Source {
   chunks(): AsyncIterable<Buffer>;
 }
 
-const READ_CHUNK_BYTES = 256 * 1024;
+// 64 KiB: larger chunks make V8 strings and Buffer backing stores that are mmap'd and unmapped one by one
+// (measured: 256 KiB chunks cost ~40% more CPU on a 200 MB filter, mostly in the kernel).
+const READ_CHUNK_BYTES = 64 * 1024;
 
 export function stdinSource(): Source {
   // fd 0 through fs, not process.stdin: process.stdin would put a shared pipe into O_NONBLOCK.
