@@ -80,6 +80,7 @@ export function describeError(err: unknown): string {
     const code = (err as NodeJS.ErrnoException).code;
     const path = (err as NodeJS.ErrnoException).path;
     if (code && path) return `${path}: ${systemErrorText(code, err.message)}`;
+    if (code) return systemErrorText(code, err.message);
     return err.message;
   }
   return String(err);
@@ -93,6 +94,7 @@ function systemErrorText(code: string, fallback: string): string {
     case 'ENOTDIR': return 'not a directory';
     case 'EMFILE': return 'too many open files';
     case 'ENOSPC': return 'no space left on device';
-    default: return fallback.replace(/^[A-Z]+: /, '');
+    case 'EIO': return 'input/output error';
+    default: return fallback.replace(/^[A-Z]+: /, '').replace(/, (read|open|write)$/, '');
   }
 }
