@@ -46,15 +46,17 @@ export async function readCsvRows(ctx: RunContext, args: readonly string[], hand
   if (delimiter === quote) throw new UsageError('the delimiter and the quote must differ');
   for (const source of sourcesFromArgs(args)) {
     let header: string[] | undefined;
+    let firstBadLine: number | undefined;
     const skipped = (err: CsvError | undefined): undefined => {
-      if (!err) return undefined;
+      if (!err || firstBadLine !== undefined) return undefined; // under --strict, only the first counts
       const e = err as CsvError & { lines?: number; record?: unknown[] };
       let message: string;
       if (e.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' && Array.isArray(e.record) && header) {
         message = `row has ${e.record.length} field${e.record.length === 1 ? '' : 's'}, the header has ${header.length}; skipped`;
       } else message = `${e.message.replace(/^Invalid [A-Za-z ]+: /, '').replace(/ at line \d+$| on line \d+$/, '')}; skipped`;
       ctx.report.fail(`${source.name}:${e.lines ?? '?'}`, message, 'bad_csv');
-      if (opts.strict) throw new FatalInputError(message);
+      // Under --strict, the rows before this one (maybe still buffered in the parser) are kept.
+      if (opts.strict) firstBadLine ??= e.lines ?? 0;
       return undefined;
     };
     const options: Options = {
@@ -67,7 +69,11 @@ export async function readCsvRows(ctx: RunContext, args: readonly string[], hand
         header = names.map((n) => n.trim());
         const seen = new Set<string>();
         for (const n of header) {
-          if (seen.has(n)) throw new FatalInputError(`${source.name}:1: the header names column ${JSON.stringify(n)} twice`);
+          if (seen.has(n)) {
+            const message = `the header names column ${JSON.stringify(n)} twice`;
+            ctx.report.fail(`${source.name}:1`, message, 'bad_csv');
+            throw new FatalInputError(message); // this file is skipped
+          }
           seen.add(n);
         }
         return header;
@@ -75,6 +81,7 @@ export async function readCsvRows(ctx: RunContext, args: readonly string[], hand
       relax_quotes: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
+      info: true,
       on_skip: skipped,
       cast: opts.typed ? (value: string, context: CastingContext) => (context.header ? value : typedValue(value)) : undefined,
     };
@@ -90,15 +97,16 @@ export async function readCsvRows(ctx: RunContext, args: readonly string[], hand
     bytes.on('error', (err) => parser.destroy(err));
     bytes.pipe(parser);
     try {
-      for await (const row of parser as AsyncIterable<Row>) {
+      for await (const { record, info } of parser as AsyncIterable<{ record: Row; info: { lines: number } }>) {
+        if (firstBadLine !== undefined && info.lines > firstBadLine) break;
         ctx.stats.recordsIn++;
-        handle(row);
+        handle(record);
       }
+      if (firstBadLine !== undefined) throw new FatalInputError(`${source.name}:${firstBadLine}: bad row`);
     } catch (err) {
       bytes.destroy();
       if (err instanceof FatalInputError) {
-        if (!opts.strict) ctx.report.fail('', err.message, 'bad_csv'); // a bad header: this file is skipped
-        if (opts.strict) throw err;
+        if (opts.strict) throw err; // already reported
         continue;
       }
       const code = (err as NodeJS.ErrnoException).code;
