@@ -5,7 +5,13 @@ import { writeSync } from 'node:fs';
 
 const targetBytes = Number(process.argv[2] ?? 200) * 1024 * 1024;
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+// mulberry32: small, and its low bits are not correlated (a plain LCG made authors and languages depend).
+const rand = () => {
+  let t = (seed = (seed + 0x6d2b79f5) | 0);
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+};
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 const words = 'the of and to in a is that for it as was with be by on not he this are or his from at which but have an they you were her she there been one all we their has would when if so no more out up into do any your what some can only other new time could them these two may then first about well over like said also after did many before must through years where much your way down should because each just those people how too little state good very make world still own see men work long here get both between life being under never day same another know while last might us great old year off come since against go came right used take three'.split(' ');
 const authors = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Edsger Dijkstra', 'Barbara Liskov', 'Donald Knuth', null];
