@@ -51,32 +51,34 @@ hyperfine -N -w 3 -r $((RUNS * 6)) --export-json "$OUT/startup.json" \
 table=$(node - "$OUT/throughput.json" "$OUT/startup.json" "$size_mb" "$records" "$RUNS" <<'JS'
 const fs = require('fs');
 const [tp, st, mb, records, runs] = process.argv.slice(2);
-const load = (f) => Object.fromEntries(JSON.parse(fs.readFileSync(f, 'utf8')).results.map((r) => [r.command, r.median]));
+// Wall-clock medians, and CPU (user + system, mean): on a shared machine the CPU ratio is the steadier one.
+const load = (f) => Object.fromEntries(JSON.parse(fs.readFileSync(f, 'utf8')).results.map((r) => [r.command, { wall: r.median, cpu: r.user + r.system }]));
 const t = load(tp), s = load(st);
 const ms = (x) => `${(x * 1000).toFixed(0)} ms`;
 const rate = (x) => `${(mb / x).toFixed(0)} MB/s`;
-const row = (name, secs, base, extra = '') => `| ${name} | ${ms(secs)} | ${extra} | ${(base / secs).toFixed(2)}x |`;
+const row = (name, r, base) => `| ${name} | ${ms(r.wall)} | ${rate(r.wall)} | ${(base.wall / r.wall).toFixed(2)}x | ${ms(r.cpu)} | ${(base.cpu / r.cpu).toFixed(2)}x |`;
+const slower = (name, r, base) => `| ${name} | ${ms(r.wall)} | ${(r.wall / base.wall).toFixed(2)}x | ${ms(r.cpu)} | ${(r.cpu / base.cpu).toFixed(2)}x |`;
 const out = [
-  `${mb} MB, ${records} page records; medians of ${runs} runs (start-up: ${runs * 6}); "vs" is the anchor's time divided by this row's (higher is faster).`,
+  `${mb} MB, ${records} page records; medians of ${runs} runs (start-up: ${runs * 6}). "vs jq" is jq's time divided by the row's (higher is faster).`,
   '',
-  '| filter (`' + "chars > 1500 and lang == \"en\" and meta.year >= 1990" + '`) | median | throughput | vs jq |',
-  '|---|---|---|---|',
-  row('ream filter', t['ream filter'], t['jq select'], rate(t['ream filter'])),
-  row('jq -c select(…)', t['jq select'], t['jq select'], rate(t['jq select'])),
-  row('mlr filter', t['mlr filter'], t['jq select'], rate(t['mlr filter'])),
-  row('node split + JSON.parse (reference script)', t['node split+JSON.parse (reference)'], t['jq select'], rate(t['node split+JSON.parse (reference)'])),
+  '| filter `' + "chars > 1500 and lang == \"en\" and meta.year >= 1990" + '` | wall (median) | throughput | vs jq | CPU | vs jq (CPU) |',
+  '|---|---|---|---|---|---|',
+  row('ream filter', t['ream filter'], t['jq select']),
+  row('jq -c select(…)', t['jq select'], t['jq select']),
+  row('mlr filter', t['mlr filter'], t['jq select']),
+  row('node split + JSON.parse (reference script)', t['node split+JSON.parse (reference)'], t['jq select']),
   '',
-  '| count of the same | median | throughput | vs jq |',
-  '|---|---|---|---|',
-  row('ream filter --count', t['ream filter --count'], t['jq count'], rate(t['ream filter --count'])),
-  row('jq reduce', t['jq count'], t['jq count'], rate(t['jq count'])),
-  row('mlr filter then count', t['mlr count'], t['jq count'], rate(t['mlr count'])),
+  '| count of the same | wall (median) | throughput | vs jq | CPU | vs jq (CPU) |',
+  '|---|---|---|---|---|---|',
+  row('ream filter --count', t['ream filter --count'], t['jq count']),
+  row('jq reduce', t['jq count'], t['jq count']),
+  row('mlr filter then count', t['mlr count'], t['jq count']),
   '',
-  '| start-up, empty input | median | | vs node -e 0 |',
-  '|---|---|---|---|',
-  `| node -e 0 | ${ms(s['node -e 0'])} | | 1.00x |`,
-  `| ream filter true /dev/null | ${ms(s['ream filter (empty input)'])} | | ${(s['ream filter (empty input)'] / s['node -e 0']).toFixed(2)}x slower |`,
-  `| jq . /dev/null | ${ms(s['jq (empty input)'])} | | ${(s['jq (empty input)'] / s['node -e 0']).toFixed(2)}x |`,
+  '| start-up, empty input | wall (median) | / node -e 0 | CPU | / node -e 0 (CPU) |',
+  '|---|---|---|---|---|',
+  slower('node -e 0', s['node -e 0'], s['node -e 0']),
+  slower('ream filter true /dev/null', s['ream filter (empty input)'], s['node -e 0']),
+  slower('jq . /dev/null', s['jq (empty input)'], s['node -e 0']),
 ];
 console.log(out.join('\n'));
 JS
@@ -86,7 +88,7 @@ section=$(cat <<MD
 
 ## filter — against jq and Miller
 
-Produced by \`bench/filter/run.sh\` (\`RUNS=$RUNS\`) on $(date -u +%Y-%m-%d): $(nproc) cores, Node.js $(node --version), $(jq --version), mlr $(mlr --version | awk '{print $2}'), hyperfine $(hyperfine --version | awk '{print $2}'). Output goes to /dev/null; all tools agree on the $want records kept.
+Produced by \`bench/filter/run.sh\` (\`RUNS=$RUNS\`) on $(date -u +%Y-%m-%d): $(nproc) cores, Node.js $(node --version), $(jq --version), mlr $(mlr --version | awk '{print $2}'), hyperfine $(hyperfine --version | awk '{print $2}'). Output goes to /dev/null; all tools agree on the $want records kept. Load average at the start: $(cut -d" " -f1-3 /proc/loadavg).
 
 $table
 
