@@ -102,7 +102,7 @@ const start = '<!-- section: filter (bench/filter) -->';
 const from = doc.indexOf(start) + start.length;
 const to = doc.indexOf('<!-- section:', from);
 if (from < start.length || to < 0) throw new Error('filter section markers not found in ' + file);
-fs.writeFileSync(file + '.tmp', doc.slice(0, from) + process.env.SECTION + '\n\n' + doc.slice(to));
+fs.writeFileSync(file + '.tmp', doc.slice(0, from) + '\n\n' + process.env.SECTION.trim() + '\n\n' + doc.slice(to));
 fs.renameSync(file + '.tmp', file);
 JS
 echo "$table"
