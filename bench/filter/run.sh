@@ -92,6 +92,9 @@ Produced by \`bench/filter/run.sh\` (\`RUNS=$RUNS\`) on $(date -u +%Y-%m-%d): $(
 
 $table
 
+On a shared machine wall-clock times are inflated unevenly by other jobs; the CPU columns
+(user + system, mean) are then the steadier comparison.
+
 MD
 )
 SECTION="$section" node - docs/benchmarks.md <<'JS'
