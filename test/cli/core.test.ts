@@ -118,6 +118,14 @@ writeSync(1, Buffer.concat(got));
     }
   });
 
+  it('the dispatcher answers --version and --help without a command', () => {
+    expect(ream(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+/);
+    const help = ream(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^ {2}filter +keep the records/m);
+    expect(ream([]).status).toBe(2);
+  });
+
   it('every command has its own executable', () => {
     const r = sh(`printf '{"n":1}\\n{"n":2}\\n' | ream-filter 'n == 2'`);
     expect(r.stdout).toBe('{"n":2}\n');
