@@ -3,8 +3,11 @@
 //
 // Bytes are read with plain fs.open/fs.read rather than fs.createReadStream or process.stdin: the
 // stream machinery costs start-up time every command pays (~10 ms, measured with --cpu-prof), and
-// process.stdin would put a shared pipe into O_NONBLOCK. zlib is loaded only for gzip input.
-import { close, open, read } from 'node:fs';
+// process.stdin would put a shared pipe into O_NONBLOCK. Regular files are read synchronously (no
+// thread-pool round trip per chunk: ~20% less CPU on a 200 MB filter); pipes and terminals
+// asynchronously, so a command waiting for input still hears from its workers. zlib is loaded only
+// for gzip input.
+import { close, fstatSync, open, read, readSync } from 'node:fs';
 
 export interface Source {
   /** The name used in messages: the path as given, or `stdin`. */
@@ -44,13 +47,14 @@ const nap = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function* rawChunks(openFd: () => Promise<number>, owned: boolean): AsyncGenerator<Buffer> {
   const fd = await openFd();
   try {
+    const regularFile = fstatSync(fd).isFile();
     let waited = 0;
     for (;;) {
       // A fresh buffer each time: the line splitter may keep the tail of this one.
       const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
       let n: number;
       try {
-        n = await readChunk(fd, buf);
+        n = regularFile ? readSync(fd, buf, 0, buf.length, null) : await readChunk(fd, buf);
       } catch (err) {
         // Stdin inherited in non-blocking mode (a Node parent touched process.stdin): wait for data.
         if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
