@@ -56,6 +56,9 @@ export async function readRecords(ctx: RunContext, args: readonly string[] | Sou
         },
         {
           onBytes: (n) => (ctx.stats.bytesIn += n),
+          // Whatever is batched goes out before waiting for input: `tail -f | ream filter` shows
+          // records as they come, not when 4 KB have piled up.
+          onCaughtUp: () => ctx.out.flush(),
           onInvalidUtf8: (lineNo) => bad(lineNo, 'invalid UTF-8, replaced with U+FFFD', 'bad_utf8'),
           onTooLong: (lineNo, bytes) => bad(lineNo, `line of ${bytes} bytes is longer than the largest string Node can hold, skipped`, 'too_long'),
         },

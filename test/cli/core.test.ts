@@ -59,6 +59,21 @@ writeSync(1, Buffer.concat(got));
     for (const x of records) expect(x.t).toBe(String.fromCharCode(96 + Number(x.id[1]!)).repeat(3000 + (Number(x.id.split('-')[1]) % 50)));
   });
 
+  it('passes records on as they come when input is slow (tail -f style)', () => {
+    // The producer sends its second record only after the consumer has seen the first: this
+    // completes only if ream writes what it has before waiting for more input.
+    writeFileSync(
+      join(dir, 'slow-producer.sh'),
+      `rm -f ack; mkfifo ack
+{ printf '{"n":1}\\n'; read -r _ < ack; printf '{"n":2}\\n'; } | ream filter 'n > 0' | { read -r first; echo "$first"; echo go > ack; cat; }
+`,
+    );
+    // timeout(1) kills the whole process group if the pipeline deadlocks, so nothing is left behind.
+    const r = sh('timeout 20 sh slow-producer.sh', { cwd: dir, timeoutMs: 40_000 });
+    expect(r.stdout).toBe('{"n":1}\n{"n":2}\n');
+    expect(r.status).toBe(0);
+  });
+
   it('a 100 MB line goes through whole, in bounded memory', () => {
     const file = join(dir, 'big.ndjson');
     const fd = openSync(file, 'w');
