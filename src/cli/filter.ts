@@ -14,7 +14,7 @@ interface FilterOptions {
 }
 
 /** Compiles EXPR, or refuses the run (exit 2) with the expression and a caret under the fault. */
-export function compileOrRefuse(source: string): Test {
+function compileOrRefuse(source: string): Test {
   try {
     return compileFilter(source);
   } catch (err) {
