@@ -13,10 +13,13 @@
 #                   then merge; give the same PDFs in the same order as the first time
 #       --no-merge  leave the shards in DIR/shards (search them with ream search -i 'DIR/shards/*.ream')
 #
-#   cluster.sh pipe -S SSHLOGIN [-S …] [--block SIZE] [-r N] -- COMMAND [ARG…] <in.ndjson >out.ndjson
+#   cluster.sh pipe -S SSHLOGIN [-S …] [--block SIZE] [--keyed] [-r N] -- COMMAND [ARG…] <in >out
 #       Cuts one big NDJSON stream at line boundaries into blocks (default 10M), runs COMMAND (a ream
 #       filter such as `ream tokenize` or `ream filter EXPR`) on the hosts, and writes the outputs in
 #       input order.
+#       --keyed     the input is key<TAB>json lines (`ream … --key doc`): lines with the same key stay
+#                   in one block. Needed for `ream tokenize` when long pages come as chunk records,
+#                   whose chunks must reach one tokenizer together and in order.
 #
 # -S takes what parallel's --sshlogin takes: host, user@host, N/host, or 'ssh -p 2222 -i key user@host';
 # --slf FILE reads them from a file (parallel's --sshloginfile). Every host needs ream, GNU parallel,
@@ -47,7 +50,7 @@ export -f ream_shard_job
 
 mode=${1:-}
 [ $# -gt 0 ] && shift
-logins=() per_job=8 jobs='' workdir='' retries=3 resume='' merge=1 out='' block=10M args=()
+logins=() per_job=8 jobs='' workdir='' retries=3 resume='' merge=1 out='' block=10M keyed='' args=()
 # Options may come before or after the PDFs; after `--` everything is an argument.
 while [ $# -gt 0 ]; do
   case $1 in
@@ -61,6 +64,7 @@ while [ $# -gt 0 ]; do
     --block) block=$2; shift 2 ;;
     --resume) resume=--resume-failed; shift ;;
     --no-merge) merge=''; shift ;;
+    --keyed) keyed=1; shift ;;
     -h | --help) usage ;;
     --) shift; args+=("$@"); break ;;
     -?*) die "unknown option $1 (see --help)" ;;
@@ -113,7 +117,9 @@ case $mode in
     ;;
   pipe)
     [ $# -gt 0 ] || die "pipe needs a COMMAND after --"
-    # --pipe cuts stdin at newlines only, so every block is whole NDJSON records; -k keeps order.
+    # --pipe cuts stdin at newlines only, so every block is whole NDJSON records; -k keeps order;
+    # --group-by 1 (the key column) never cuts between lines of the same key.
+    [ -n "$keyed" ] && parallel_opts+=(--colsep '\t' --group-by 1)
     exec parallel "${parallel_opts[@]}" --pipe --block "$block" -k -q "$@"
     ;;
   *) usage ;;

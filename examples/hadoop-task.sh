@@ -3,6 +3,8 @@
 #
 #   hadoop-task.sh pages    mapper: PDF paths in, page records out, keyed by doc
 #   hadoop-task.sh tokens   mapper: PDF paths in, tokenized page records out, keyed by doc
+#   hadoop-task.sh counts   mapper: PDF paths in, partial term counts out, keyed by term (reduce them
+#                           with `ream count --by term --sum count --key term`)
 #   hadoop-task.sh index    reducer: tokenized records keyed by doc in (all pages of a document reach
 #                           the same reducer); writes one shard as a side file into the job's output
 #                           directory (shard-NNNNN.ream) and prints its summary record
@@ -60,6 +62,12 @@ case ${1:-} in
     (cd pdfs && ream extract "${pdfs[@]}" | ream tokenize --key doc; check "${PIPESTATUS[@]}")
     check $?
     ;;
+  counts)
+    fetch_pdfs
+    [ ${#pdfs[@]} -gt 0 ] || exit 0
+    (cd pdfs && ream extract "${pdfs[@]}" | ream tokenize | ream count --key term; check "${PIPESTATUS[@]}")
+    check $?
+    ;;
   index)
     shard=shard-$(printf '%05d' "${mapreduce_task_partition:-0}").ream
     ream index -o "$shard"
@@ -69,7 +77,7 @@ case ${1:-} in
     fi
     ;;
   *)
-    echo "usage: hadoop-task.sh pages|tokens|index  (see docs/scale-out.md)" >&2
+    echo "usage: hadoop-task.sh pages|tokens|counts|index  (see docs/scale-out.md)" >&2
     exit 2
     ;;
 esac

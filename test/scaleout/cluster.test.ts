@@ -153,13 +153,16 @@ describeWithCorpus('the cluster recipe over ssh (GNU parallel, two sshd hosts)',
   }, 900_000);
 
   it('spreads one NDJSON stream over the hosts with --pipe, in input order, a failed block sent again', () => {
-    const pages = join(dir, 'pages.ndjson');
-    sh(`ream extract ${pdfs.map(q).join(' ')} > ${q(pages)}`, { cwd: CORPUS });
+    // Keyed by doc, so that --keyed keeps a long page's chunk records in one block: tokenize needs
+    // them together and in order.
+    const pages = join(dir, 'pages.keyed');
+    sh(`ream extract --key doc ${pdfs.map(q).join(' ')} > ${q(pages)}`, { cwd: CORPUS });
     expect(readFileSync(pages).length).toBeGreaterThan(40_000); // more than one block
-    const local = sh(`ream tokenize < ${q(pages)}`);
+    const local = sh(`ream tokenize --key doc < ${q(pages)}`);
+    expect(local.status, local.stderr).toBe(0);
     // The first job to start fails (mkdir is atomic, and the hosts share this filesystem).
-    const failOnce = `mkdir ${join(dir, 'failed-once')} 2>/dev/null && exit 1; exec ream tokenize`;
-    const remote = sh(`${q(CLUSTER)} pipe ${logins} --block 20k -r 3 -- bash -c ${q(failOnce)} < ${q(pages)}`, { env, timeoutMs: 600_000 });
+    const failOnce = `mkdir ${join(dir, 'failed-once')} 2>/dev/null && exit 1; exec ream tokenize --key doc`;
+    const remote = sh(`${q(CLUSTER)} pipe ${logins} --keyed --block 20k -r 3 -- bash -c ${q(failOnce)} < ${q(pages)}`, { env, timeoutMs: 600_000 });
     expect(remote.status, remote.stderr).toBe(0);
     expect(existsSync(join(dir, 'failed-once'))).toBe(true);
     expect(remote.stdout).toBe(local.stdout);

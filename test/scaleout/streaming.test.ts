@@ -164,6 +164,24 @@ describeWithCorpus('Hadoop Streaming jobs over PDFs (examples/hadoop-task.sh)', 
     expect(Number(back.stdout)).toBe(want.length);
   });
 
+  it('word count: partial counts keyed by term, summed by reducers over adjacent keys', () => {
+    const job = runStreamingJob({
+      input: [list],
+      output: join(dir, 'counts'),
+      mapper: `${TASK} counts`,
+      reducer: 'ream count --by term --sum count --key term',
+      reduceTasks: 3,
+      linesPerMap: 2,
+      cmdenv: fetchEnv,
+    });
+    const want = parseLines(local(`ream extract ${pdfs.join(' ')} | ream tokenize | ream count`));
+    const got = job.lines.map((l) => JSON.parse(l.slice(l.indexOf('\t') + 1)));
+    const byTerm = (a: Record<string, any>, b: Record<string, any>): number => (a.term < b.term ? -1 : a.term > b.term ? 1 : 0);
+    expect(want.length).toBeGreaterThan(100);
+    expect(got.sort(byTerm)).toEqual(want.sort(byTerm));
+    expect(job.counters.get('ream,tokens_total{command=tokenize}')).toBe(want.reduce((n, t) => n + t.count, 0));
+  });
+
   it('indexing: tokens keyed by doc, one shard per reducer as a side file, equal to the one-machine index', () => {
     const out = join(dir, 'indexed');
     const job = runStreamingJob({
