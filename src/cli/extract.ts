@@ -1,5 +1,6 @@
 // `ream extract [FILE…]`: PDF text as page records, parsed in supervised worker threads.
 import { readFileSync } from 'node:fs';
+import { Option } from 'commander';
 import type { CommandModule } from './command.js';
 import { byteSize, examples, positiveInt, positiveNumber } from './command.js';
 import { UsageError } from '../stream/report.js';
@@ -20,6 +21,7 @@ interface ExtractOptions {
   maxMemory: number;
   recycle: number;
   errors?: string;
+  last?: number;
   password?: string;
   passwordFile?: string;
 }
@@ -39,8 +41,9 @@ export const command: CommandModule<ExtractOptions> = {
       .option('--no-annotations', 'leave out form field values and annotation text (included by default)')
       .option('-j, --jobs <n>', 'documents parsed at once, one worker thread each', positiveInt, 1)
       .option('--timeout <seconds>', `time limit per document (default ${BASE_SECONDS} s + ${SECONDS_PER_PAGE} s per page)`, positiveNumber)
-      .option('--max-memory <size>', 'heap limit per worker thread', byteSize, byteSize('1G'))
+      .addOption(new Option('--max-memory <size>', 'heap limit per worker thread').argParser(byteSize).default(byteSize('1G'), '1G'))
       .option('--recycle <n>', 'replace a worker thread after this many documents', positiveInt, 100)
+      .option('-l, --last <page>', 'stop after this page of each document (like pdftotext -l)', positiveInt)
       .option('--errors <file>', 'also write failures as NDJSON records {doc, reason, error} to this file')
       .option('--password <password>', 'password for encrypted PDFs (or REAM_PDF_PASSWORD)')
       .option('--password-file <file>', 'read the password from the first line of this file')
@@ -70,7 +73,7 @@ export const command: CommandModule<ExtractOptions> = {
     const jobs = (async function* (): AsyncGenerator<ExtractJob> {
       for await (const path of paths) {
         ctx.stats.recordsIn++;
-        yield { id: nextId++, path, info: Boolean(opts.info), annotations: opts.annotations, meta: Boolean(opts.meta), password };
+        yield { id: nextId++, path, info: Boolean(opts.info), annotations: opts.annotations, meta: Boolean(opts.meta), password, lastPage: opts.last };
       }
     })();
     const errors: ErrorRecord[] = [];

@@ -10,6 +10,8 @@ export interface ExtractJob {
   /** Add title/author/… to each page record. */
   meta: boolean;
   password?: string;
+  /** Stop after this page (pdftotext -l). */
+  lastPage?: number;
 }
 
 /** Why a document failed: the `reason` label of failures_total and of error records. */

@@ -154,7 +154,8 @@ export async function extractDocument(job: ExtractJob, events: ReaderEvents): Pr
     let usable = 0;
     let pageErrors = 0;
     let firstPageError = '';
-    for (let n = 1; n <= doc.numPages; n++) {
+    const last = Math.min(doc.numPages, job.lastPage ?? Infinity);
+    for (let n = 1; n <= last; n++) {
       let result: PageResult;
       try {
         result = await extractPage(await doc.getPage(n), n, job.annotations);
@@ -166,16 +167,16 @@ export async function extractDocument(job: ExtractJob, events: ReaderEvents): Pr
       usable += result.chars;
       await events.page(result);
     }
-    if (pageErrors === doc.numPages) throw new ExtractFailure('damaged', `damaged PDF: no page could be read (${firstPageError})`);
+    if (last > 0 && pageErrors === last) throw new ExtractFailure('damaged', `damaged PDF: no page could be read (${firstPageError})`);
     if (repairs.length > 0) {
-      const plural = doc.numPages === 1 ? '' : 's';
-      if (usable < REPAIRED_MIN_CHARS_PER_PAGE * doc.numPages) {
-        const got = usable > 0 ? `only ${usable} characters from ${doc.numPages} page${plural}` : 'no text recovered';
+      const plural = last === 1 ? '' : 's';
+      if (usable < REPAIRED_MIN_CHARS_PER_PAGE * last) {
+        const got = usable > 0 ? `only ${usable} characters from ${last} page${plural}` : 'no text recovered';
         throw new ExtractFailure('damaged', `damaged PDF (${repairs[0]}): ${got}`);
       }
       return `repaired damaged PDF (${repairs[0]}); text may be incomplete`;
     }
-    if (pageErrors > 0) return `${pageErrors} of ${doc.numPages} pages could not be read (${firstPageError})`;
+    if (pageErrors > 0) return `${pageErrors} of ${last} pages could not be read (${firstPageError})`;
     return undefined;
   } finally {
     console.warn = originalWarn;
