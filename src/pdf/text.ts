@@ -20,6 +20,9 @@ export interface TextRun {
  */
 export function joinRuns(runs: readonly TextRun[]): string {
   let out = '';
+  // Recent runs, to drop text drawn again on top of itself (fake bold: the same glyphs printed 2–4
+  // times a fraction of a point apart), as pdftotext does.
+  const recent: Array<{ str: string; x: number; y: number }> = [];
   let lastX: number | undefined;
   let lastY: number | undefined;
   let lastHeight = 0;
@@ -27,6 +30,12 @@ export function joinRuns(runs: readonly TextRun[]): string {
     const x = run.transform[4]!;
     const y = run.transform[5]!;
     const size = Math.abs(run.height) || Math.hypot(run.transform[2]!, run.transform[3]!) || lastHeight;
+    if (run.str.trim().length > 0) {
+      const near = size * 0.2;
+      if (recent.some((r) => r.str === run.str && Math.abs(r.x - x) < near && Math.abs(r.y - y) < near)) continue;
+      recent.push({ str: run.str, x, y });
+      if (recent.length > 4) recent.shift();
+    }
     if (run.str.length > 0 && lastY !== undefined && out.length > 0 && !endsWithBreak(out)) {
       const lineStep = Math.max(size, lastHeight) * 0.5;
       if (Math.abs(y - lastY) > lineStep) out += '\n';

@@ -12,6 +12,14 @@ describe('joinRuns', () => {
   });
 });
 
+describe('joinRuns overprinting', () => {
+  it('drops glyphs drawn again on top of themselves (fake bold)', () => {
+    const bold = ['T', 'e', 's', 't'].flatMap((c, i) => [0, 0.3, 0.6].map((d) => run(c, i * 5 + d, 100, 5)));
+    expect(joinRuns(bold)).toBe('Test');
+    expect(joinRuns([run('a', 0, 100, 5), run('a', 5, 100, 5)])).toBe('aa');
+  });
+});
+
 describe('composeSpacingAccents', () => {
   it('puts old dvips accents back on their letters', () => {
     expect(composeSpacingAccents('f\u00a8ur Gr\u00a8o\u00dfe')).toBe('für Größe');
