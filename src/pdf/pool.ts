@@ -52,6 +52,10 @@ class Slot {
   private written?: Int32Array;
   private documents = 0;
   private running?: Running;
+  /** Settles when the current worker has loaded pdf.js (or died trying): its start-up is not a document's time. */
+  private ready: Promise<void> = Promise.resolve();
+  private markReady: () => void = () => {};
+  private loadError?: string;
 
   constructor(private readonly opts: PoolOptions, private readonly url: URL, private readonly sink: DocumentSink) {
     this.spawn();
@@ -61,6 +65,8 @@ class Slot {
     const shared = new SharedArrayBuffer(4);
     this.written = new Int32Array(shared);
     this.documents = 0;
+    this.loadError = undefined;
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
     const worker = new Worker(this.url, {
       workerData: { written: shared },
       resourceLimits: { maxOldGenerationSizeMb: this.opts.memoryMb },
@@ -75,11 +81,15 @@ class Slot {
     worker.on('message', (m: WorkerMessage) => this.onMessage(worker, m));
     worker.on('error', (err: Error & { code?: string }) => {
       if (worker !== this.worker) return;
+      this.loadError ??= `parser crashed: ${err.message}`;
+      this.markReady();
       const oom = err.code === 'ERR_WORKER_OUT_OF_MEMORY';
       this.fail(oom ? 'out_of_memory' : 'crashed', oom ? `out of memory (over ${this.opts.memoryMb} MB heap; --max-memory)` : `parser crashed: ${err.message}`);
     });
     worker.on('exit', () => {
       if (worker !== this.worker) return;
+      this.loadError ??= 'parser thread exited';
+      this.markReady();
       this.worker = undefined;
       this.fail('crashed', 'parser thread exited');
     });
@@ -94,8 +104,14 @@ class Slot {
   }
 
   /** Parses one document; resolves when it is done or has failed (never rejects). */
-  run(job: ExtractJob): Promise<void> {
+  async run(job: ExtractJob): Promise<void> {
     if (!this.worker) this.spawn();
+    await this.ready;
+    if (!this.worker) {
+      // The fresh worker died before it could take a job (pdf.js failed to load): report, start over next time.
+      this.sink.failed(job, 'crashed', this.loadError ?? 'parser thread exited', 0);
+      return;
+    }
     return new Promise((resolve) => {
       const running: Running = { job, startedAt: performance.now(), blockedMs: 0, settle: resolve };
       this.running = running;
@@ -161,10 +177,12 @@ class Slot {
 
   private onMessage(worker: Worker, m: WorkerMessage): void {
     if (worker !== this.worker) return;
-    if (m.type === 'ready') return;
+    if (m.type === 'ready') return this.markReady();
     if (m.type === 'failed' && m.id === -1) {
-      // The worker could not even load pdf.js: nothing will work; fail the current document, if any.
-      return this.fail(m.reason, m.message);
+      // The worker could not even load pdf.js: retire it; the waiting document is reported as failed.
+      this.loadError = m.message;
+      this.retire();
+      return this.markReady();
     }
     const r = this.running;
     if (!r || m.id !== r.job.id) return;

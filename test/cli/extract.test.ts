@@ -72,7 +72,7 @@ describe('ream extract', () => {
     recs.forEach((c, i) => expect(c).toMatchObject({ page: 1, chunk: i, chunks: recs.length }));
     const text = recs.map((c) => c.text).join('');
     expect(recs.every((c) => text.slice(c.offset).startsWith(c.text))).toBe(true);
-    expect(text.replace(/\s+/g, ' ')).toContain('Sentence 899 of a long page');
+    expect(text.replace(/\s+/g, ' ')).toContain('Sentence 100 of a long page');
     expect(recs[0]!.chars).toBe(text.length);
   });
 
@@ -106,7 +106,7 @@ describe('ream extract', () => {
     // slow.pdf: 40,000 link annotations on one page keep pdf.js busy for minutes.
     const r = ream(['extract', '--timeout', '2', f('slow.pdf'), f('b b.pdf')]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^ream extract: ${f('slow.pdf')}: timed out after 2\\.0 s( \\(1 pages\\))?; --timeout\n$`));
+    expect(r.stderr.replace(f('slow.pdf'), 'SLOW').split('\n')).toEqual(['ream extract: SLOW: timed out after 2.0 s; --timeout', '']);
     expect(parseLines(r.stdout).map((p) => p.text)).toEqual(['Beta only page']);
   });
 
