@@ -110,6 +110,17 @@ describe('ream extract', () => {
     expect(parseLines(r.stdout).map((p) => p.text)).toEqual(['Beta only page']);
   });
 
+  it('runs several workers (-j) and replaces them (--recycle), pages in order per document', () => {
+    const r = ream(['extract', '-j', '2', '--recycle', '1', f('a.pdf'), f('b b.pdf'), f('scan.pdf'), f('long.pdf'), f('a.pdf')]);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const recs = parseLines(r.stdout);
+    const byDoc = new Map<string, number[]>();
+    for (const x of recs) if (!x.chunk) byDoc.set(x.doc, [...(byDoc.get(x.doc) ?? []), x.page]);
+    expect(byDoc.get(f('a.pdf'))).toEqual([1, 2, 1, 2]);
+    expect(byDoc.get(f('scan.pdf'))).toEqual([1, 2]);
+    expect(recs.filter((x) => x.doc === f('b b.pdf')).map((x) => x.text)).toEqual(['Beta only page']);
+  });
+
   it('stops quietly when the reader goes away', () => {
     const r = sh(`ream extract "$L" "$L" "$L" | head -1 | wc -l`, { env: { L: f('long.pdf') } });
     expect([r.status, r.stdout.trim(), r.stderr]).toEqual([0, '1', '']);
