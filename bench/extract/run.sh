@@ -24,7 +24,7 @@ measure() {
   local out=/tmp/ream-bench-extract.time
   for _ in $(seq "$REPEAT"); do
     /usr/bin/time -f '%e %U %S %M' -o "$out" sh -c "$1" >/dev/null 2>&1 || true
-    awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$out"
+    tail -n1 "$out" | awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}'
   done | sort -n | awk '{w[NR]=$1; c[NR]=$2; m[NR]=$3} END {i=int((NR+1)/2); printf "%s %s %s\n", w[i], c[i], m[i]}'
 }
 
