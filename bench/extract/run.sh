@@ -13,15 +13,18 @@ REPEAT=${REPEAT:-3}
 FILES=${FILES:-good/*.pdf}
 node build.mjs
 export PATH="$ROOT/bin:$PATH"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+LIST=$TMP/files.list
 cd "$CORPUS"
 # shellcheck disable=SC2086
-ls $FILES > /tmp/ream-bench-extract.list
-PAGES=$(while read -r f; do pdfinfo "$f" 2>/dev/null | awk '/^Pages:/{print $2}'; done < /tmp/ream-bench-extract.list | paste -sd+ | bc)
-NFILES=$(wc -l < /tmp/ream-bench-extract.list)
+ls $FILES > "$LIST"
+PAGES=$(while read -r f; do pdfinfo "$f" 2>/dev/null | awk '/^Pages:/{print $2}'; done < $LIST | paste -sd+ | bc)
+NFILES=$(wc -l < $LIST)
 
 # measure NAME CMD…: runs CMD REPEAT times pinned to CPU 0 unless it is a -P run; prints "wall cpu rss_kb" medians.
 measure() {
-  local out=/tmp/ream-bench-extract.time
+  local out=$TMP/time
   for _ in $(seq "$REPEAT"); do
     /usr/bin/time -f '%e %U %S %M' -o "$out" sh -c "$1" >/dev/null 2>&1 || true
     tail -n1 "$out" | awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}'
@@ -31,12 +34,12 @@ measure() {
 ONE='taskset -c 0'
 declare -A RESULT
 run() { RESULT[$1]=$(measure "$2"); echo "$1: ${RESULT[$1]}" >&2; }
-run pdftotext "$ONE xargs -d '\n' -n1 sh -c 'pdftotext -q \"\$0\" -' < /tmp/ream-bench-extract.list"
-run mutool "$ONE xargs -d '\n' -n1 sh -c 'mutool draw -q -F txt -o - \"\$0\"' < /tmp/ream-bench-extract.list"
-run ream_n64 "$ONE xargs -d '\n' -n64 ream extract < /tmp/ream-bench-extract.list"
-run ream_n1 "$ONE xargs -d '\n' -n1 ream extract < /tmp/ream-bench-extract.list"
-run ream_p2 "xargs -d '\n' -P2 -n8 ream extract < /tmp/ream-bench-extract.list"
-run pdftotext_p2 "xargs -d '\n' -P2 -n1 sh -c 'pdftotext -q \"\$0\" -' < /tmp/ream-bench-extract.list"
+run pdftotext "$ONE xargs -d '\n' -n1 sh -c 'pdftotext -q \"\$0\" -' < $LIST"
+run mutool "$ONE xargs -d '\n' -n1 sh -c 'mutool draw -q -F txt -o - \"\$0\"' < $LIST"
+run ream_n64 "$ONE xargs -d '\n' -n64 ream extract < $LIST"
+run ream_n1 "$ONE xargs -d '\n' -n1 ream extract < $LIST"
+run ream_p2 "xargs -d '\n' -P2 -n8 ream extract < $LIST"
+run pdftotext_p2 "xargs -d '\n' -P2 -n1 sh -c 'pdftotext -q \"\$0\" -' < $LIST"
 
 row() { # name, command label
   read -r wall cpu rss <<<"${RESULT[$1]}"
