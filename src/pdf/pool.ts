@@ -147,7 +147,7 @@ class Slot {
       const used = performance.now() - r.startedAt - r.blockedMs;
       if (used < limit) return this.arm(r);
       this.retire();
-      this.fail('timeout', `timed out after ${(limit / 1000).toFixed(limit < 10_000 ? 1 : 0)} s${r.pages ? ` (${r.pages} pages)` : ''}; --timeout`);
+      this.fail('timeout', `timed out after ${(limit / 1000).toFixed(limit < 10_000 ? 1 : 0)} s${r.pages ? ` (${r.pages} page${r.pages === 1 ? '' : 's'})` : ''}; --timeout`);
     }, Math.max(1, left));
   }
 

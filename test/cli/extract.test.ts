@@ -106,7 +106,8 @@ describe('ream extract', () => {
     // slow.pdf: 40,000 link annotations on one page keep pdf.js busy for minutes.
     const r = ream(['extract', '--timeout', '2', f('slow.pdf'), f('b b.pdf')]);
     expect(r.status).toBe(1);
-    expect(r.stderr.replace(f('slow.pdf'), 'SLOW').split('\n')).toEqual(['ream extract: SLOW: timed out after 2.0 s; --timeout', '']);
+    // Whether pdf.js got as far as counting the pages before the limit depends on the machine's load.
+    expect(r.stderr.replace(f('slow.pdf'), 'SLOW')).toMatch(/^ream extract: SLOW: timed out after 2\.0 s( \(1 page\))?; --timeout\n$/);
     expect(parseLines(r.stdout).map((p) => p.text)).toEqual(['Beta only page']);
   });
 
