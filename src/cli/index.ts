@@ -1,10 +1,80 @@
-// SCAFFOLD: replaced by the issue that builds `ream index`.
-import type { CommandModule } from './command.js';
+// `ream index -o OUT`: tokenized (or text) page records in, one index file out (written atomically),
+// one NDJSON summary record on stdout.
+import type { Command } from 'commander';
+import { byteSize, examples, type CommandModule } from './command.js';
+import { readRecords } from '../stream/ndjson.js';
 import { UsageError } from '../stream/report.js';
+import { getAnalyzer } from '../text/analyzer.js';
+import { IndexBuilder } from '../index/build.js';
+import { BadRecord, PageAssembler } from '../index/pages.js';
+import { recordIndexMetrics } from '../index/summary.js';
 
-export const command: CommandModule = {
-  configure() {},
-  async run() {
-    throw new UsageError('not built yet');
+interface Opts {
+  output: string;
+  analyzer?: string;
+  store?: string;
+  memory: number;
+}
+
+export const command: CommandModule<Opts> = {
+  configure(cmd: Command) {
+    cmd
+      .argument('[files...]', 'tokenized or text page records (default: stdin)')
+      .requiredOption('-o, --output <file>', 'the index file to write (replaced atomically)')
+      .option('--analyzer <name>', 'analyzer for text records and the one token records must come from (default: the first record\'s, else standard)')
+      .option('--store <fields>', 'comma-separated record fields to keep in the document table; `text` keeps page text for snippets')
+      .option('--memory <size>', 'memory budget; past it sorted runs go to temp files next to the output', byteSize, byteSize('256M'))
+      .addHelpText(
+        'after',
+        examples(
+          'ream extract a.pdf b.pdf | ream tokenize | ream index -o docs.ream',
+          'ls *.pdf | xargs -P2 -I{} sh -c \'ream extract {} | ream tokenize | ream index -o shards/$(basename {}).ream\'',
+          'ream extract --keep-text *.pdf | ream tokenize --keep-text | ream index --store text,title -o docs.ream',
+        ),
+      );
+  },
+
+  async run(ctx, args, opts) {
+    const store = (opts.store ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const storeText = store.includes('text');
+    const storedFields = [...new Set(store.filter((f) => f !== 'text'))].sort();
+    for (const f of storedFields) if (['doc', 'page', 'tokens'].includes(f)) throw new UsageError(`--store ${f}: doc and page are always kept, tokens never`);
+    const analyzer = opts.analyzer === undefined ? undefined : getAnalyzer(opts.analyzer).id;
+    const pages = new PageAssembler({ analyzer, storedFields, storeText });
+    let builder: IndexBuilder | undefined;
+    const started = process.hrtime.bigint();
+    try {
+      await readRecords(ctx, args, (record, where) => {
+        try {
+          const page = pages.accept(record);
+          if (!page) return;
+          builder ??= new IndexBuilder(opts.output, { analyzer: pages.analyzer!, storedFields, storeText, memoryBytes: opts.memory });
+          builder.add(page);
+        } catch (err) {
+          if (!(err instanceof BadRecord)) throw err;
+          ctx.report.fail(`${where.source}:${where.line}`, err.message, err.reason);
+        }
+      });
+      for (const p of pages.incomplete()) {
+        ctx.report.fail(`${p.doc}${p.page === null ? '' : ` page ${p.page}`}`, `only ${p.have} of ${p.chunks} chunks arrived; page not indexed`, 'incomplete_page');
+      }
+      builder ??= new IndexBuilder(opts.output, { analyzer: pages.analyzer ?? getAnalyzer('standard').id, storedFields, storeText, memoryBytes: opts.memory });
+      const result = builder.finish();
+      recordIndexMetrics(ctx, result);
+      ctx.out.write({
+        index: opts.output,
+        analyzer: pages.analyzer ?? getAnalyzer('standard').id,
+        documents: result.docCount,
+        terms: result.termCount,
+        postings: result.postingCount,
+        tokens: result.totalTokens,
+        bytes: result.bytes,
+        runs: result.runs,
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      });
+    } catch (err) {
+      builder?.abort();
+      throw err;
+    }
   },
 };

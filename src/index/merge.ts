@@ -1,0 +1,198 @@
+// The reduce step: a streaming k-way merge of index files into one. Documents are merged by key
+// (doc, page), so the output does not depend on the order of inputs when documents are distinct;
+// when a document is in several inputs the one listed last wins (whole documents for `ream merge`,
+// single pages for the runs of one build). Terms are merged by bytes; each term's postings are
+// remapped to the new ids and its positions copied byte for byte.
+import { Heap } from './heap.js';
+import { compareDocKeys } from './keys.js';
+import { CorruptIndex, POSTING_BLOCK } from './codec/layout.js';
+import { decodeBlock, decodeSkipTable, type PostingList } from './codec/postings.js';
+import type { IndexReader, TermInfo } from './codec/reader.js';
+import { IndexWriter, type StoredDoc } from './codec/writer.js';
+import type { Stats } from './codec/layout.js';
+
+export interface MergeOptions {
+  /** What a later input replaces: whole documents (`ream merge`) or single pages (build runs). */
+  replace: 'doc' | 'page';
+  /** Documents (`doc` values) to leave out. */
+  deleted?: ReadonlySet<string>;
+}
+
+/** A mismatch between inputs (analyzers) that makes merging them meaningless. */
+export class IncompatibleIndexes extends Error {
+  override name = 'IncompatibleIndexes';
+}
+
+export function mergeIndexes(inputs: IndexReader[], out: string, opts: MergeOptions): Stats & { bytes: number } {
+  if (inputs.length === 0) throw new Error('nothing to merge');
+  const analyzer = inputs[0]!.analyzer;
+  for (const r of inputs) {
+    if (r.analyzer !== analyzer) throw new IncompatibleIndexes(`${r.path}: built with analyzer ${r.analyzer}, ${inputs[0]!.path} with ${analyzer}; one analyzer per index`);
+  }
+  const storedFields = [...new Set(inputs.flatMap((r) => r.header.storedFields))].sort();
+  const storeText = inputs.every((r) => r.storesText);
+  const writer = new IndexWriter(out, { analyzer, storedFields, storeText });
+  try {
+    const remaps = mergeDocs(inputs, writer, opts);
+    mergeTerms(inputs, remaps, writer);
+    const stats = writer.finish();
+    return { ...stats, bytes: writer.bytesWritten };
+  } catch (err) {
+    writer.abort();
+    throw err;
+  }
+}
+
+interface DocCursor {
+  input: number;
+  id: number;
+  doc: StoredDoc;
+  rest: Iterator<StoredDoc>;
+}
+
+function mergeDocs(inputs: IndexReader[], writer: IndexWriter, opts: MergeOptions): Int32Array[] {
+  const remaps = inputs.map((r) => new Int32Array(r.stats.docCount).fill(-1));
+  const heap = new Heap<DocCursor>((a, b) => (compareDocKeys(a.doc, b.doc) || a.input - b.input) < 0);
+  inputs.forEach((r, input) => {
+    const rest = r.docs();
+    const first = rest.next();
+    if (!first.done) heap.push({ input, id: 0, doc: first.value, rest });
+  });
+  const advance = (c: DocCursor): void => {
+    const n = c.rest.next();
+    if (n.done) return;
+    if (compareDocKeys(c.doc, n.value) >= 0) throw new CorruptIndex(`${inputs[c.input]!.path}: documents out of order`);
+    c.doc = n.value;
+    c.id++;
+    heap.push(c);
+  };
+  const group: { input: number; id: number; doc: StoredDoc }[] = [];
+  while (heap.size > 0) {
+    const head = heap.peek()!;
+    const key = head.doc;
+    const same = opts.replace === 'doc' ? (d: StoredDoc) => d.doc === key.doc : (d: StoredDoc) => compareDocKeys(d, key) === 0;
+    group.length = 0;
+    while (heap.size > 0 && same(heap.peek()!.doc)) {
+      const c = heap.pop()!;
+      group.push({ input: c.input, id: c.id, doc: c.doc });
+      advance(c);
+    }
+    if (opts.deleted?.has(key.doc)) continue;
+    let winner = -1;
+    for (const g of group) winner = Math.max(winner, g.input);
+    for (const g of group) {
+      if (g.input !== winner) continue;
+      remaps[g.input]![g.id] = writer.addDoc(g.doc);
+    }
+  }
+  return remaps;
+}
+
+interface TermCursor {
+  input: number;
+  info: TermInfo;
+  rest: Iterator<TermInfo>;
+}
+
+/** A decoded posting list of one input, ids already remapped (dropped documents removed). */
+interface Decoded {
+  n: number;
+  docs: Int32Array;
+  tfs: Int32Array;
+  starts: Int32Array;
+  positions: Uint8Array;
+  at: number;
+}
+
+function decodeAll(reader: IndexReader, info: TermInfo, remap: Int32Array): Decoded {
+  const part = reader.docPart(info);
+  const positions = reader.positionsPart(info);
+  const table = decodeSkipTable(part);
+  const docs = new Int32Array(info.df);
+  const tfs = new Int32Array(info.df);
+  const starts = new Int32Array(info.df + 1);
+  const blockDocs = new Int32Array(POSTING_BLOCK);
+  const blockTfs = new Int32Array(POSTING_BLOCK);
+  let n = 0;
+  let posAt = 0;
+  for (let b = 0; b < table.blocks; b++) {
+    const m = decodeBlock(part, table, b, blockDocs, blockTfs);
+    for (let i = 0; i < m; i++) {
+      const start = posAt;
+      for (let k = blockTfs[i]!; k > 0; ) {
+        if (posAt >= positions.length) throw new CorruptIndex(`${reader.path}: positions damaged`);
+        if (positions[posAt++]! < 0x80) k--;
+      }
+      const id = blockDocs[i]!;
+      if (id >= remap.length) throw new CorruptIndex(`${reader.path}: postings damaged`);
+      const to = remap[id]!;
+      if (to < 0) continue;
+      if (n >= docs.length) throw new CorruptIndex(`${reader.path}: postings damaged`);
+      docs[n] = to;
+      tfs[n] = blockTfs[i]!;
+      starts[n] = start;
+      starts[n + 1] = posAt;
+      n++;
+    }
+  }
+  return { n, docs, tfs, starts, positions, at: 0 };
+}
+
+function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWriter): void {
+  const heap = new Heap<TermCursor>((a, b) => (Buffer.compare(a.info.term, b.info.term) || a.input - b.input) < 0);
+  inputs.forEach((r, input) => {
+    const rest = r.terms();
+    const first = rest.next();
+    if (!first.done) heap.push({ input, info: first.value, rest });
+  });
+  let outDocs = new Int32Array(1024);
+  let outTfs = new Int32Array(1024);
+  let outStarts = new Int32Array(1025);
+  let outPos = new Uint8Array(1 << 16);
+  const lists: Decoded[] = [];
+  while (heap.size > 0) {
+    const term = heap.peek()!.info.term;
+    lists.length = 0;
+    while (heap.size > 0 && Buffer.compare(heap.peek()!.info.term, term) === 0) {
+      const c = heap.pop()!;
+      lists.push(decodeAll(inputs[c.input]!, c.info, remaps[c.input]!));
+      const n = c.rest.next();
+      if (!n.done) {
+        if (Buffer.compare(n.value.term, c.info.term) <= 0) throw new CorruptIndex(`${inputs[c.input]!.path}: terms out of order`);
+        c.info = n.value;
+        heap.push(c);
+      }
+    }
+    let total = 0;
+    let posTotal = 0;
+    for (const l of lists) {
+      total += l.n;
+      posTotal += l.n > 0 ? l.starts[l.n]! - l.starts[0]! : 0;
+    }
+    if (total === 0) continue;
+    if (total > outDocs.length) {
+      const cap = Math.max(total, outDocs.length * 2);
+      outDocs = new Int32Array(cap);
+      outTfs = new Int32Array(cap);
+      outStarts = new Int32Array(cap + 1);
+    }
+    if (posTotal > outPos.length) outPos = new Uint8Array(Math.max(posTotal, outPos.length * 2));
+    // k-way merge by new id (each input's remapped list is increasing)
+    let posAt = 0;
+    for (let k = 0; k < total; k++) {
+      let best: Decoded | undefined;
+      for (const l of lists) if (l.at < l.n && (best === undefined || l.docs[l.at]! < best.docs[best.at]!)) best = l;
+      const i = best!.at++;
+      outDocs[k] = best!.docs[i]!;
+      outTfs[k] = best!.tfs[i]!;
+      outStarts[k] = posAt;
+      const s = best!.starts[i]!;
+      const e = best!.starts[i + 1]!;
+      outPos.set(best!.positions.subarray(s, e), posAt);
+      posAt += e - s;
+    }
+    outStarts[total] = posAt;
+    const list: PostingList = { count: total, docs: outDocs, tfs: outTfs, positions: outPos, posStarts: outStarts };
+    writer.addTerm(term, list);
+  }
+}
