@@ -30,7 +30,7 @@ export class IndexBuilder {
     readonly out: string,
     readonly options: BuildOptions,
   ) {
-    this.budget = Math.max(1 << 20, options.memoryBytes / 2);
+    this.budget = options.memoryBytes / 2;
   }
 
   add(page: PageInput): void {
