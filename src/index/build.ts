@@ -2,7 +2,7 @@
 // the inverter is written out as a run (an ordinary index file next to the output) and emptied; at
 // the end the runs are merged into the output. A build that fits in memory writes the output directly.
 import { unlinkSync } from 'node:fs';
-import { Inverter, type PageInput } from './inverter.js';
+import { Inverter, type PageInput, type TokenRanges } from './inverter.js';
 import { mergeIndexes } from './merge.js';
 import { IndexReader } from './codec/reader.js';
 import { IndexWriter, tempPathFor } from './codec/writer.js';
@@ -35,6 +35,12 @@ export class IndexBuilder {
 
   add(page: PageInput): void {
     this.inverter.add(page);
+    if (this.inverter.memory > this.budget) this.flushRun();
+  }
+
+  /** Adds a page whose tokens are still inside its JSON line (the fast path of `ream index`). */
+  addRanges(page: PageInput, tokens: TokenRanges): void {
+    this.inverter.addRanges(page, tokens, page.parts[0]?.start ?? 0);
     if (this.inverter.memory > this.budget) this.flushRun();
   }
 

@@ -23,13 +23,28 @@ class TermPostings {
   prevWrittenDoc = -1;
   lastPos = 0;
   tf = 0;
+  constructor(readonly key: string) {}
 }
 
-const TERM_OVERHEAD_BYTES = 160;
+const TERM_OVERHEAD_BYTES = 200;
 const DOC_OVERHEAD_BYTES = 120;
 
+/** Token boundaries inside a JSON line: token k is line.slice(starts[k], ends[k]) (escaped when flagged). */
+export interface TokenRanges {
+  line: string;
+  starts: Int32Array;
+  ends: Int32Array;
+  count: number;
+  /** True when some token holds a backslash escape (those are decoded with JSON.parse). */
+  escaped: boolean;
+}
+
 export class Inverter {
-  private terms = new Map<string, TermPostings>();
+  // An open-addressing hash table over the terms' UTF-16 code units, so that tokens still inside
+  // the JSON line are looked up without creating a string; a string is made only for a new term.
+  private slots = new Int32Array(1 << 16);
+  private hashes: number[] = [];
+  private postings: TermPostings[] = [];
   private surrogates = false;
   readonly docs: StoredDoc[] = [];
   /** Approximate bytes held. */
@@ -39,36 +54,97 @@ export class Inverter {
     return this.docs.length;
   }
 
-  add(page: PageInput): void {
-    const id = this.docs.length;
-    let length = 0;
-    for (const part of page.parts) length += part.tokens.length;
+  private startDoc(page: PageInput, length: number): number {
     this.docs.push({ doc: page.doc, page: page.page, length, fields: page.fields, text: page.text });
     this.memory += DOC_OVERHEAD_BYTES + 2 * (page.doc.length + page.fields.length + (page.text?.length ?? 0));
-    const terms = this.terms;
+    return this.docs.length - 1;
+  }
+
+  add(page: PageInput): void {
+    let length = 0;
+    for (const part of page.parts) length += part.tokens.length;
+    const id = this.startDoc(page, length);
     for (const part of page.parts) {
       const tokens = part.tokens;
       for (let i = 0, n = tokens.length; i < n; i++) {
         const token = tokens[i]!;
-        let t = terms.get(token);
-        if (t === undefined) {
-          t = new TermPostings();
-          terms.set(token, t);
-          this.memory += TERM_OVERHEAD_BYTES + 2 * token.length;
-          if (!this.surrogates && hasSurrogates(token)) this.surrogates = true;
-        }
-        if (t.lastDoc !== id) {
-          if (t.lastDoc >= 0) this.endDoc(t);
-          t.lastDoc = id;
-          t.lastPos = 0;
-          t.tf = 0;
-        }
-        t.tf++;
-        const position = part.start + i;
-        this.posVarint(t, position - t.lastPos);
-        t.lastPos = position;
+        this.addToken(this.termOf(token, 0, token.length), id, part.start + i);
       }
     }
+  }
+
+  /** Adds a page whose tokens are still inside its JSON line (see scanTokens). */
+  addRanges(page: PageInput, r: TokenRanges, start: number): void {
+    const id = this.startDoc(page, r.count);
+    const { line, starts, ends } = r;
+    for (let i = 0; i < r.count; i++) {
+      let t: TermPostings;
+      const backslash = r.escaped ? line.indexOf('\\', starts[i]!) : -1;
+      if (backslash >= 0 && backslash < ends[i]!) {
+        const token = JSON.parse(line.slice(starts[i]! - 1, ends[i]! + 1)) as string;
+        t = this.termOf(token, 0, token.length);
+      } else t = this.termOf(line, starts[i]!, ends[i]!);
+      this.addToken(t, id, start + i);
+    }
+  }
+
+  /** The postings of the term text.slice(from, to), created when new. */
+  private termOf(text: string, from: number, to: number): TermPostings {
+    let h = 0x811c9dc5 | 0;
+    for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    const len = to - from;
+    for (let at = h & mask; ; at = (at + 1) & mask) {
+      const slot = slots[at]!;
+      if (slot === 0) break;
+      if (this.hashes[slot - 1] !== h) continue;
+      const t = this.postings[slot - 1]!;
+      const key = t.key;
+      if (key.length !== len) continue;
+      let same = true;
+      for (let i = 0; i < len; i++) {
+        if (key.charCodeAt(i) !== text.charCodeAt(from + i)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return t;
+    }
+    const key = from === 0 && to === text.length ? text : text.slice(from, to);
+    const t = new TermPostings(key);
+    this.postings.push(t);
+    this.hashes.push(h);
+    this.insertSlot(h, this.postings.length);
+    this.memory += TERM_OVERHEAD_BYTES + 2 * len;
+    if (!this.surrogates && hasSurrogates(key)) this.surrogates = true;
+    if (this.postings.length * 2 > slots.length) this.rehash();
+    return t;
+  }
+
+  private insertSlot(h: number, value: number): void {
+    const mask = this.slots.length - 1;
+    let at = h & mask;
+    while (this.slots[at] !== 0) at = (at + 1) & mask;
+    this.slots[at] = value;
+  }
+
+  private rehash(): void {
+    this.memory += this.slots.length * 4;
+    this.slots = new Int32Array(this.slots.length * 2);
+    for (let i = 0; i < this.hashes.length; i++) this.insertSlot(this.hashes[i]!, i + 1);
+  }
+
+  private addToken(t: TermPostings, id: number, position: number): void {
+    if (t.lastDoc !== id) {
+      if (t.lastDoc >= 0) this.endDoc(t);
+      t.lastDoc = id;
+      t.lastPos = 0;
+      t.tf = 0;
+    }
+    t.tf++;
+    this.posVarint(t, position - t.lastPos);
+    t.lastPos = position;
   }
 
   private endDoc(t: TermPostings): void {
@@ -125,14 +201,18 @@ export class Inverter {
   }
 
   private *drainTerms(remap: Int32Array | undefined): Generator<{ term: string; list: PostingList }, void, void> {
-    const names = [...this.terms.keys()];
-    if (this.surrogates) names.sort(compareUtf8);
-    else names.sort();
+    const all = this.postings;
+    this.postings = [];
+    this.hashes = [];
+    this.slots = new Int32Array(1 << 16);
+    if (this.surrogates) all.sort((a, b) => compareUtf8(a.key, b.key));
+    else all.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     let docs = new Int32Array(1024);
     let tfs = new Int32Array(1024);
     let starts = new Int32Array(1025);
-    for (const name of names) {
-      const t = this.terms.get(name)!;
+    for (let k = 0; k < all.length; k++) {
+      const t = all[k]!;
+      const name = t.key;
       this.endDoc(t);
       // decode (doc delta, tf) pairs, find each doc's positions by counting varints
       let n = 0;
@@ -169,7 +249,7 @@ export class Inverter {
         n++;
       }
       starts[n] = posAt;
-      this.terms.delete(name);
+      all[k] = undefined!; // let the run's memory go as it is written
       if (remap) yield { term: name, list: remapList(n, docs, tfs, starts, p, remap) };
       else yield { term: name, list: { count: n, docs, tfs, positions: p, posStarts: starts } };
     }
