@@ -14,19 +14,7 @@ export interface PageInput {
   parts: { tokens: readonly string[]; start: number }[];
 }
 
-class TermPostings {
-  docs = new Uint8Array(8);
-  docsLen = 0;
-  pos = new Uint8Array(8);
-  posLen = 0;
-  lastDoc = -1;
-  prevWrittenDoc = -1;
-  lastPos = 0;
-  tf = 0;
-  constructor(readonly key: string) {}
-}
-
-const TERM_OVERHEAD_BYTES = 200;
+const TERM_OVERHEAD_BYTES = 120;
 const DOC_OVERHEAD_BYTES = 120;
 
 /** Token boundaries inside a JSON line: token k is line.slice(starts[k], ends[k]) (escaped when flagged). */
@@ -39,12 +27,27 @@ export interface TokenRanges {
   escaped: boolean;
 }
 
+function growInts(a: Int32Array<ArrayBuffer>, min: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(Math.max(min, a.length * 2));
+  next.set(a);
+  return next;
+}
+
 export class Inverter {
-  // An open-addressing hash table over the terms' UTF-16 code units, so that tokens still inside
+  // Terms live in flat arrays indexed by term id (struct of arrays: few objects, few cache misses).
+  // The open-addressing hash table is keyed by the terms' UTF-16 code units, so tokens still inside
   // the JSON line are looked up without creating a string; a string is made only for a new term.
   private slots = new Int32Array(1 << 16);
-  private hashes: number[] = [];
-  private postings: TermPostings[] = [];
+  private hashes = new Int32Array(1 << 15);
+  private keys: string[] = [];
+  private lastDoc = new Int32Array(1 << 15);
+  private prevWrittenDoc = new Int32Array(1 << 15);
+  private lastPos = new Int32Array(1 << 15);
+  private tf = new Int32Array(1 << 15);
+  private docsLen = new Int32Array(1 << 15);
+  private posLen = new Int32Array(1 << 15);
+  private docsBufs: Uint8Array[] = [];
+  private posBufs: Uint8Array[] = [];
   private surrogates = false;
   readonly docs: StoredDoc[] = [];
   /** Approximate bytes held. */
@@ -78,7 +81,7 @@ export class Inverter {
     const id = this.startDoc(page, r.count);
     const { line, starts, ends } = r;
     for (let i = 0; i < r.count; i++) {
-      let t: TermPostings;
+      let t: number;
       const backslash = r.escaped ? line.indexOf('\\', starts[i]!) : -1;
       if (backslash >= 0 && backslash < ends[i]!) {
         const token = JSON.parse(line.slice(starts[i]! - 1, ends[i]! + 1)) as string;
@@ -88,19 +91,19 @@ export class Inverter {
     }
   }
 
-  /** The postings of the term text.slice(from, to), created when new. */
-  private termOf(text: string, from: number, to: number): TermPostings {
+  /** The id of the term text.slice(from, to), created when new. */
+  private termOf(text: string, from: number, to: number): number {
     let h = 0x811c9dc5 | 0;
     for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
     const slots = this.slots;
     const mask = slots.length - 1;
     const len = to - from;
+    const hashes = this.hashes;
     for (let at = h & mask; ; at = (at + 1) & mask) {
       const slot = slots[at]!;
       if (slot === 0) break;
-      if (this.hashes[slot - 1] !== h) continue;
-      const t = this.postings[slot - 1]!;
-      const key = t.key;
+      if (hashes[slot - 1] !== h) continue;
+      const key = this.keys[slot - 1]!;
       if (key.length !== len) continue;
       let same = true;
       for (let i = 0; i < len; i++) {
@@ -109,17 +112,39 @@ export class Inverter {
           break;
         }
       }
-      if (same) return t;
+      if (same) return slot - 1;
     }
-    const key = from === 0 && to === text.length ? text : text.slice(from, to);
-    const t = new TermPostings(key);
-    this.postings.push(t);
-    this.hashes.push(h);
-    this.insertSlot(h, this.postings.length);
-    this.memory += TERM_OVERHEAD_BYTES + 2 * len;
+    return this.newTerm(from === 0 && to === text.length ? text : text.slice(from, to), h);
+  }
+
+  private newTerm(key: string, h: number): number {
+    const id = this.keys.length;
+    if (id === this.hashes.length) {
+      const n = id * 2;
+      this.hashes = growInts(this.hashes, n);
+      this.lastDoc = growInts(this.lastDoc, n);
+      this.prevWrittenDoc = growInts(this.prevWrittenDoc, n);
+      this.lastPos = growInts(this.lastPos, n);
+      this.tf = growInts(this.tf, n);
+      this.docsLen = growInts(this.docsLen, n);
+      this.posLen = growInts(this.posLen, n);
+      this.memory += n * 4 * 7;
+    }
+    this.keys.push(key);
+    this.hashes[id] = h;
+    this.lastDoc[id] = -1;
+    this.prevWrittenDoc[id] = -1;
+    this.lastPos[id] = 0;
+    this.tf[id] = 0;
+    this.docsLen[id] = 0;
+    this.posLen[id] = 0;
+    this.docsBufs.push(new Uint8Array(8));
+    this.posBufs.push(new Uint8Array(8));
+    this.insertSlot(h, id + 1);
+    this.memory += TERM_OVERHEAD_BYTES + 2 * key.length;
     if (!this.surrogates && hasSurrogates(key)) this.surrogates = true;
-    if (this.postings.length * 2 > slots.length) this.rehash();
-    return t;
+    if (this.keys.length * 2 > this.slots.length) this.rehash();
+    return id;
   }
 
   private insertSlot(h: number, value: number): void {
@@ -132,63 +157,61 @@ export class Inverter {
   private rehash(): void {
     this.memory += this.slots.length * 4;
     this.slots = new Int32Array(this.slots.length * 2);
-    for (let i = 0; i < this.hashes.length; i++) this.insertSlot(this.hashes[i]!, i + 1);
+    for (let i = 0; i < this.keys.length; i++) this.insertSlot(this.hashes[i]!, i + 1);
   }
 
-  private addToken(t: TermPostings, id: number, position: number): void {
-    if (t.lastDoc !== id) {
-      if (t.lastDoc >= 0) this.endDoc(t);
-      t.lastDoc = id;
-      t.lastPos = 0;
-      t.tf = 0;
+  private addToken(t: number, id: number, position: number): void {
+    if (this.lastDoc[t] !== id) {
+      if (this.lastDoc[t]! >= 0) this.endDoc(t);
+      this.lastDoc[t] = id;
+      this.lastPos[t] = 0;
+      this.tf[t] = 0;
     }
-    t.tf++;
-    this.posVarint(t, position - t.lastPos);
-    t.lastPos = position;
-  }
-
-  private endDoc(t: TermPostings): void {
-    // (doc delta, tf) of the term's previous document
-    if (t.docsLen + 20 > t.docs.length) {
-      const next = new Uint8Array(t.docs.length * 2);
-      next.set(t.docs);
-      this.memory += t.docs.length;
-      t.docs = next;
+    this.tf[t]!++;
+    // position delta as a varint
+    let at = this.posLen[t]!;
+    let p = this.posBufs[t]!;
+    if (at + 5 > p.length) {
+      const next = new Uint8Array(p.length * 2);
+      next.set(p);
+      this.memory += p.length;
+      this.posBufs[t] = p = next;
     }
-    let v = t.lastDoc - t.prevWrittenDoc;
-    t.prevWrittenDoc = t.lastDoc;
-    const d = t.docs;
-    let at = t.docsLen;
-    while (v >= 0x80) {
-      d[at++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    d[at++] = v;
-    v = t.tf;
-    while (v >= 0x80) {
-      d[at++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    d[at++] = v;
-    t.docsLen = at;
-  }
-
-  private posVarint(t: TermPostings, value: number): void {
-    if (t.posLen + 5 > t.pos.length) {
-      const next = new Uint8Array(t.pos.length * 2);
-      next.set(t.pos);
-      this.memory += t.pos.length;
-      t.pos = next;
-    }
-    const p = t.pos;
-    let at = t.posLen;
-    let v = value;
+    let v = position - this.lastPos[t]!;
     while (v >= 0x80) {
       p[at++] = (v & 0x7f) | 0x80;
       v >>>= 7;
     }
     p[at++] = v;
-    t.posLen = at;
+    this.posLen[t] = at;
+    this.lastPos[t] = position;
+  }
+
+  /** Writes the (doc delta, tf) pair of term t's current document. */
+  private endDoc(t: number): void {
+    let at = this.docsLen[t]!;
+    let d = this.docsBufs[t]!;
+    if (at + 10 > d.length) {
+      const next = new Uint8Array(d.length * 2);
+      next.set(d);
+      this.memory += d.length;
+      this.docsBufs[t] = d = next;
+    }
+    const doc = this.lastDoc[t]!;
+    let v = doc - this.prevWrittenDoc[t]!;
+    this.prevWrittenDoc[t] = doc;
+    while (v >= 0x80) {
+      d[at++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    d[at++] = v;
+    v = this.tf[t]!;
+    while (v >= 0x80) {
+      d[at++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    d[at++] = v;
+    this.docsLen[t] = at;
   }
 
   /**
@@ -201,26 +224,26 @@ export class Inverter {
   }
 
   private *drainTerms(remap: Int32Array | undefined): Generator<{ term: string; list: PostingList }, void, void> {
-    const all = this.postings;
-    this.postings = [];
-    this.hashes = [];
+    const keys = this.keys;
+    const ids = keys.map((_, i) => i);
+    if (this.surrogates) ids.sort((a, b) => compareUtf8(keys[a]!, keys[b]!));
+    else ids.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
     this.slots = new Int32Array(1 << 16);
-    if (this.surrogates) all.sort((a, b) => compareUtf8(a.key, b.key));
-    else all.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     let docs = new Int32Array(1024);
     let tfs = new Int32Array(1024);
     let starts = new Int32Array(1025);
-    for (let k = 0; k < all.length; k++) {
-      const t = all[k]!;
-      const name = t.key;
+    for (let k = 0; k < ids.length; k++) {
+      const t = ids[k]!;
+      const name = keys[t]!;
       this.endDoc(t);
       // decode (doc delta, tf) pairs, find each doc's positions by counting varints
       let n = 0;
       let doc = -1;
       let posAt = 0;
-      const d = t.docs;
-      const p = t.pos;
-      for (let at = 0; at < t.docsLen; ) {
+      const d = this.docsBufs[t]!;
+      const p = this.posBufs[t]!;
+      const docsLen = this.docsLen[t]!;
+      for (let at = 0; at < docsLen; ) {
         let v = 0;
         let shift = 0;
         let b: number;
@@ -249,7 +272,8 @@ export class Inverter {
         n++;
       }
       starts[n] = posAt;
-      all[k] = undefined!; // let the run's memory go as it is written
+      // let the run's memory go as it is written
+      this.docsBufs[t] = this.posBufs[t] = EMPTY;
       if (remap) yield { term: name, list: remapList(n, docs, tfs, starts, p, remap) };
       else yield { term: name, list: { count: n, docs, tfs, positions: p, posStarts: starts } };
     }
@@ -277,6 +301,8 @@ export class Inverter {
     return remap;
   }
 }
+
+const EMPTY = new Uint8Array(0);
 
 function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const next = new Int32Array(a.length * 2 + 1);
