@@ -9,7 +9,7 @@ WRITE_DOC=1
 [ "${2:-}" = "--no-doc" ] && WRITE_DOC=0
 DATA=bench/data/index/$PAGES
 mkdir -p "$DATA"
-REAM="$PWD/bin/ream"
+REAM="${REAM_BIN:-$PWD/bin/ream}"  # REAM_BIN: a snapshot of bin/ + dist/, so rebuilding does not disturb a run
 T() { /usr/bin/time -f '%e %U %S %M' -o "$DATA/time.txt" "$@" > /dev/null; cat "$DATA/time.txt"; }  # wall user sys maxrss_kb
 
 [ -s "$DATA/pages.ndjson" ] || bench/index/generate.mjs "$PAGES" > "$DATA/pages.ndjson"

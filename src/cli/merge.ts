@@ -72,6 +72,7 @@ export const command: CommandModule<Opts> = {
         inputs: paths.length,
         analyzer: readers[0]!.analyzer,
         documents: result.docCount,
+        replaced: result.replaced,
         terms: result.termCount,
         postings: result.postingCount,
         tokens: result.totalTokens,

@@ -23,7 +23,7 @@ export class IncompatibleIndexes extends Error {
   override name = 'IncompatibleIndexes';
 }
 
-export function mergeIndexes(inputs: IndexReader[], out: string, opts: MergeOptions): Stats & { bytes: number } {
+export function mergeIndexes(inputs: IndexReader[], out: string, opts: MergeOptions): Stats & { bytes: number; replaced: number } {
   if (inputs.length === 0) throw new Error('nothing to merge');
   const analyzer = inputs[0]!.analyzer;
   for (const r of inputs) {
@@ -33,10 +33,10 @@ export function mergeIndexes(inputs: IndexReader[], out: string, opts: MergeOpti
   const storeText = inputs.every((r) => r.storesText);
   const writer = new IndexWriter(out, { analyzer, storedFields, storeText });
   try {
-    const remaps = mergeDocs(inputs, writer, opts);
+    const { remaps, replaced } = mergeDocs(inputs, writer, opts);
     mergeTerms(inputs, remaps, writer);
     const stats = writer.finish();
-    return { ...stats, bytes: writer.bytesWritten };
+    return { ...stats, bytes: writer.bytesWritten, replaced };
   } catch (err) {
     writer.abort();
     throw err;
@@ -50,7 +50,7 @@ interface DocCursor {
   rest: Iterator<StoredDoc>;
 }
 
-function mergeDocs(inputs: IndexReader[], writer: IndexWriter, opts: MergeOptions): Int32Array[] {
+function mergeDocs(inputs: IndexReader[], writer: IndexWriter, opts: MergeOptions): { remaps: Int32Array[]; replaced: number } {
   const remaps = inputs.map((r) => new Int32Array(r.stats.docCount).fill(-1));
   const heap = new Heap<DocCursor>((a, b) => (compareDocKeys(a.doc, b.doc) || a.input - b.input) < 0);
   inputs.forEach((r, input) => {
@@ -67,6 +67,7 @@ function mergeDocs(inputs: IndexReader[], writer: IndexWriter, opts: MergeOption
     heap.push(c);
   };
   const group: { input: number; id: number; doc: StoredDoc }[] = [];
+  let replaced = 0;
   while (heap.size > 0) {
     const head = heap.peek()!;
     const key = head.doc;
@@ -80,12 +81,13 @@ function mergeDocs(inputs: IndexReader[], writer: IndexWriter, opts: MergeOption
     if (opts.deleted?.has(key.doc)) continue;
     let winner = -1;
     for (const g of group) winner = Math.max(winner, g.input);
+    if (group.some((g) => g.input !== winner)) replaced++;
     for (const g of group) {
       if (g.input !== winner) continue;
       remaps[g.input]![g.id] = writer.addDoc(g.doc);
     }
   }
-  return remaps;
+  return { remaps, replaced };
 }
 
 interface TermCursor {
