@@ -6,7 +6,7 @@
 import { Heap } from './heap.js';
 import { compareDocKeys } from './keys.js';
 import { CorruptIndex, POSTING_BLOCK } from './codec/layout.js';
-import { decodeBlock, decodeSkipTable, type PostingList } from './codec/postings.js';
+import { decodeBlock, decodeSkipTable, type PostingList, type SkipTable } from './codec/postings.js';
 import type { IndexReader, TermInfo } from './codec/reader.js';
 import { IndexWriter, type StoredDoc } from './codec/writer.js';
 import type { Stats } from './codec/layout.js';
@@ -90,10 +90,17 @@ function mergeDocs(inputs: IndexReader[], writer: IndexWriter, opts: MergeOption
   return { remaps, replaced };
 }
 
+interface TermData {
+  info: TermInfo;
+  docPart: Buffer;
+  positions: Buffer;
+}
+
 interface TermCursor {
   input: number;
   info: TermInfo;
-  rest: Iterator<TermInfo>;
+  data: TermData;
+  rest: Iterator<TermData>;
 }
 
 /** A decoded posting list of one input, ids already remapped (dropped documents removed). */
@@ -106,15 +113,20 @@ interface Decoded {
   at: number;
 }
 
-function decodeAll(reader: IndexReader, info: TermInfo, remap: Int32Array): Decoded {
-  const part = reader.docPart(info);
-  const positions = reader.positionsPart(info);
-  const table = decodeSkipTable(part);
-  const docs = new Int32Array(info.df);
-  const tfs = new Int32Array(info.df);
-  const starts = new Int32Array(info.df + 1);
-  const blockDocs = new Int32Array(POSTING_BLOCK);
-  const blockTfs = new Int32Array(POSTING_BLOCK);
+// Scratch space reused from term to term (one Decoded per input, since a term's lists coexist).
+const blockDocs = new Int32Array(POSTING_BLOCK);
+const blockTfs = new Int32Array(POSTING_BLOCK);
+let skipScratch: SkipTable | undefined;
+const decodedScratch: Decoded[] = [];
+
+function decodeAll(reader: IndexReader, input: number, { info, docPart: part, positions }: TermData, remap: Int32Array): Decoded {
+  const table = (skipScratch = decodeSkipTable(part, skipScratch));
+  let scratch = decodedScratch[input];
+  if (!scratch || scratch.docs.length < info.df) {
+    const cap = Math.max(info.df, 2 * (scratch?.docs.length ?? 16));
+    scratch = decodedScratch[input] = { n: 0, docs: new Int32Array(cap), tfs: new Int32Array(cap), starts: new Int32Array(cap + 1), positions, at: 0 };
+  }
+  const { docs, tfs, starts } = scratch;
   let n = 0;
   let posAt = 0;
   for (let b = 0; b < table.blocks; b++) {
@@ -129,7 +141,7 @@ function decodeAll(reader: IndexReader, info: TermInfo, remap: Int32Array): Deco
       if (id >= remap.length) throw new CorruptIndex(`${reader.path}: postings damaged`);
       const to = remap[id]!;
       if (to < 0) continue;
-      if (n >= docs.length) throw new CorruptIndex(`${reader.path}: postings damaged`);
+      if (n >= info.df) throw new CorruptIndex(`${reader.path}: postings damaged`);
       docs[n] = to;
       tfs[n] = blockTfs[i]!;
       starts[n] = start;
@@ -137,15 +149,19 @@ function decodeAll(reader: IndexReader, info: TermInfo, remap: Int32Array): Deco
       n++;
     }
   }
-  return { n, docs, tfs, starts, positions, at: 0 };
+  if (n === 0) starts[0] = 0;
+  scratch.n = n;
+  scratch.positions = positions;
+  scratch.at = 0;
+  return scratch;
 }
 
 function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWriter): void {
   const heap = new Heap<TermCursor>((a, b) => (Buffer.compare(a.info.term, b.info.term) || a.input - b.input) < 0);
   inputs.forEach((r, input) => {
-    const rest = r.terms();
+    const rest = r.termsWithPostings();
     const first = rest.next();
-    if (!first.done) heap.push({ input, info: first.value, rest });
+    if (!first.done) heap.push({ input, info: first.value.info, data: first.value, rest });
   });
   let outDocs = new Int32Array(1024);
   let outTfs = new Int32Array(1024);
@@ -157,11 +173,12 @@ function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWr
     lists.length = 0;
     while (heap.size > 0 && Buffer.compare(heap.peek()!.info.term, term) === 0) {
       const c = heap.pop()!;
-      lists.push(decodeAll(inputs[c.input]!, c.info, remaps[c.input]!));
+      lists.push(decodeAll(inputs[c.input]!, c.input, c.data, remaps[c.input]!));
       const n = c.rest.next();
       if (!n.done) {
-        if (Buffer.compare(n.value.term, c.info.term) <= 0) throw new CorruptIndex(`${inputs[c.input]!.path}: terms out of order`);
-        c.info = n.value;
+        if (Buffer.compare(n.value.info.term, c.info.term) <= 0) throw new CorruptIndex(`${inputs[c.input]!.path}: terms out of order`);
+        c.info = n.value.info;
+        c.data = n.value;
         heap.push(c);
       }
     }

@@ -72,18 +72,22 @@ export interface SkipTable {
   minLen: Float64Array;
 }
 
-export function decodeSkipTable(part: Uint8Array): SkipTable {
+/** Decodes a skip table, into `reuse` when its arrays are large enough (merge decodes millions). */
+export function decodeSkipTable(part: Uint8Array, reuse?: SkipTable): SkipTable {
   const r = new ByteReader(part);
   const blocks = r.varint();
   if (blocks > part.length) throw new CorruptIndex('postings damaged');
-  const t: SkipTable = {
-    blocks,
-    lastDoc: new Float64Array(blocks),
-    dataStart: new Float64Array(blocks + 1),
-    posStart: new Float64Array(blocks + 1),
-    maxTf: new Float64Array(blocks),
-    minLen: new Float64Array(blocks),
-  };
+  const t: SkipTable =
+    reuse && reuse.lastDoc.length >= blocks
+      ? Object.assign(reuse, { blocks })
+      : {
+          blocks,
+          lastDoc: new Float64Array(blocks),
+          dataStart: new Float64Array(blocks + 1),
+          posStart: new Float64Array(blocks + 1),
+          maxTf: new Float64Array(blocks),
+          minLen: new Float64Array(blocks),
+        };
   let last = -1;
   let dataLen = 0;
   let posLen = 0;
@@ -145,7 +149,14 @@ export class PostingsCursor {
     this.block = b;
     this.n = decodeBlock(this.part, this.table, b, this.docsBuf, this.tfsBuf);
     this.i = 0;
+    this.posDoc = 0;
+    this.posAt = this.table.posStart[b]!;
   }
+
+  // Where the positions of document posDoc of the current block start (moved forward only, so
+  // reading the positions of every document of a block costs one pass over them).
+  private posDoc = 0;
+  private posAt = 0;
 
   /** Moves to the next document; returns its id (Infinity at the end). */
   next(): number {
@@ -187,9 +198,14 @@ export class PostingsCursor {
 
   /** Byte offset of the current document's positions within the term's positions part. */
   positionsOffset(): number {
-    let off = this.table.posStart[this.block]!;
+    if (this.posDoc > this.i) {
+      this.posDoc = 0;
+      this.posAt = this.table.posStart[this.block]!;
+    }
     // Each position is one varint: skip the earlier documents' tf varints.
-    return off + this.skipVarints(off, this.i);
+    this.posAt += this.skipVarints(this.posAt, this.posDoc, this.i);
+    this.posDoc = this.i;
+    return this.posAt;
   }
 
   private positions: Uint8Array | undefined;
@@ -198,9 +214,9 @@ export class PostingsCursor {
     this.positions = positions;
   }
 
-  private skipVarints(from: number, docsBefore: number): number {
+  private skipVarints(from: number, firstDoc: number, endDoc: number): number {
     let count = 0;
-    for (let k = 0; k < docsBefore; k++) count += this.tfsBuf[k]!;
+    for (let k = firstDoc; k < endDoc; k++) count += this.tfsBuf[k]!;
     const p = this.positions!;
     let at = from;
     while (count > 0) {
