@@ -108,7 +108,9 @@ interface Decoded {
   n: number;
   docs: Int32Array;
   tfs: Int32Array;
+  /** Byte range [starts[i], ends[i]) of document i's positions. */
   starts: Int32Array;
+  ends: Int32Array;
   positions: Uint8Array;
   at: number;
 }
@@ -124,9 +126,9 @@ function decodeAll(reader: IndexReader, input: number, { info, docPart: part, po
   let scratch = decodedScratch[input];
   if (!scratch || scratch.docs.length < info.df) {
     const cap = Math.max(info.df, 2 * (scratch?.docs.length ?? 16));
-    scratch = decodedScratch[input] = { n: 0, docs: new Int32Array(cap), tfs: new Int32Array(cap), starts: new Int32Array(cap + 1), positions, at: 0 };
+    scratch = decodedScratch[input] = { n: 0, docs: new Int32Array(cap), tfs: new Int32Array(cap), starts: new Int32Array(cap), ends: new Int32Array(cap), positions, at: 0 };
   }
-  const { docs, tfs, starts } = scratch;
+  const { docs, tfs, starts, ends } = scratch;
   let n = 0;
   let posAt = 0;
   for (let b = 0; b < table.blocks; b++) {
@@ -145,11 +147,10 @@ function decodeAll(reader: IndexReader, input: number, { info, docPart: part, po
       docs[n] = to;
       tfs[n] = blockTfs[i]!;
       starts[n] = start;
-      starts[n + 1] = posAt;
+      ends[n] = posAt;
       n++;
     }
   }
-  if (n === 0) starts[0] = 0;
   scratch.n = n;
   scratch.positions = positions;
   scratch.at = 0;
@@ -159,7 +160,8 @@ function decodeAll(reader: IndexReader, input: number, { info, docPart: part, po
 function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWriter): void {
   const heap = new Heap<TermCursor>((a, b) => (Buffer.compare(a.info.term, b.info.term) || a.input - b.input) < 0);
   inputs.forEach((r, input) => {
-    const rest = r.termsWithPostings();
+    // read windows share 32 MB whatever the number of inputs (merge memory stays bounded)
+    const rest = r.termsWithPostings(Math.max(256 << 10, Math.floor((32 << 20) / inputs.length)));
     const first = rest.next();
     if (!first.done) heap.push({ input, info: first.value.info, data: first.value, rest });
   });
@@ -186,7 +188,7 @@ function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWr
     let posTotal = 0;
     for (const l of lists) {
       total += l.n;
-      posTotal += l.n > 0 ? l.starts[l.n]! - l.starts[0]! : 0;
+      for (let i = 0; i < l.n; i++) posTotal += l.ends[i]! - l.starts[i]!;
     }
     if (total === 0) continue;
     if (total > outDocs.length) {
@@ -196,19 +198,47 @@ function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWr
       outStarts = new Int32Array(cap + 1);
     }
     if (posTotal > outPos.length) outPos = new Uint8Array(Math.max(posTotal, outPos.length * 2));
-    // k-way merge by new id (each input's remapped list is increasing)
+    // Inputs that hold disjoint ranges of documents (the usual shards) are concatenated in order;
+    // otherwise a k-way merge by new id (each input's remapped list is increasing).
+    const live = lists.filter((l) => l.n > 0).sort((a, b) => a.docs[0]! - b.docs[0]!);
+    let disjoint = true;
+    for (let i = 1; i < live.length && disjoint; i++) disjoint = live[i - 1]!.docs[live[i - 1]!.n - 1]! < live[i]!.docs[0]!;
     let posAt = 0;
-    for (let k = 0; k < total; k++) {
-      let best: Decoded | undefined;
-      for (const l of lists) if (l.at < l.n && (best === undefined || l.docs[l.at]! < best.docs[best.at]!)) best = l;
-      const i = best!.at++;
-      outDocs[k] = best!.docs[i]!;
-      outTfs[k] = best!.tfs[i]!;
-      outStarts[k] = posAt;
-      const s = best!.starts[i]!;
-      const e = best!.starts[i + 1]!;
-      outPos.set(best!.positions.subarray(s, e), posAt);
-      posAt += e - s;
+    if (disjoint) {
+      let k = 0;
+      for (const l of live) {
+        outDocs.set(l.docs.subarray(0, l.n), k);
+        outTfs.set(l.tfs.subarray(0, l.n), k);
+        let contiguous = true;
+        for (let i = 0; i + 1 < l.n && contiguous; i++) contiguous = l.ends[i] === l.starts[i + 1];
+        if (contiguous) {
+          // no document dropped inside: one copy of the positions, starts shifted
+          const base = posAt - l.starts[0]!;
+          for (let i = 0; i < l.n; i++) outStarts[k + i] = l.starts[i]! + base;
+          outPos.set(l.positions.subarray(l.starts[0]!, l.ends[l.n - 1]!), posAt);
+          posAt += l.ends[l.n - 1]! - l.starts[0]!;
+        } else {
+          for (let i = 0; i < l.n; i++) {
+            outStarts[k + i] = posAt;
+            outPos.set(l.positions.subarray(l.starts[i]!, l.ends[i]!), posAt);
+            posAt += l.ends[i]! - l.starts[i]!;
+          }
+        }
+        k += l.n;
+      }
+    } else {
+      for (let k = 0; k < total; k++) {
+        let best: Decoded | undefined;
+        for (const l of live) if (l.at < l.n && (best === undefined || l.docs[l.at]! < best.docs[best.at]!)) best = l;
+        const i = best!.at++;
+        outDocs[k] = best!.docs[i]!;
+        outTfs[k] = best!.tfs[i]!;
+        outStarts[k] = posAt;
+        const s0 = best!.starts[i]!;
+        const e0 = best!.ends[i]!;
+        outPos.set(best!.positions.subarray(s0, e0), posAt);
+        posAt += e0 - s0;
+      }
     }
     outStarts[total] = posAt;
     const list: PostingList = { count: total, docs: outDocs, tfs: outTfs, positions: outPos, posStarts: outStarts };
