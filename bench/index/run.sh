@@ -40,7 +40,7 @@ split -l $(( (PAGES / 2 + 99) / 100 * 100 )) -d "$DATA/pages.ndjson" "$DATA/shar
 S_START=$(date +%s.%N)
 ls "$DATA"/shards2/part* | xargs -P2 -I{} "$REAM" index -o {}.ream {} > /dev/null
 read -r M2_WALL M2_USER M2_SYS M2_RSS < <(T "$REAM" merge -o "$DATA/merged2.ream" "$DATA"/shards2/*.ream)
-S_WALL=$(echo "$(date +%s.%N) - $S_START" | bc)
+S_WALL=$(printf %.1f "$(echo "$(date +%s.%N) - $S_START" | bc)")
 cmp -s "$DATA/merged2.ream" "$DATA/all.ream" && SAME2=yes || SAME2=no
 
 echo "16 shards merged" >&2

@@ -169,49 +169,31 @@ export class Inverter {
     }
     this.tf[t]!++;
     // position delta as a varint
-    let at = this.posLen[t]!;
-    let p = this.posBufs[t]!;
-    if (at + 5 > p.length) {
-      const next = new Uint8Array(p.length * 2);
-      next.set(p);
-      this.memory += p.length;
-      this.posBufs[t] = p = next;
-    }
-    let v = position - this.lastPos[t]!;
-    while (v >= 0x80) {
-      p[at++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    p[at++] = v;
-    this.posLen[t] = at;
+    const at = this.posLen[t]!;
+    this.posLen[t] = putVarint(this.room(this.posBufs, t, at + 5), at, position - this.lastPos[t]!);
     this.lastPos[t] = position;
+  }
+
+  /** Term t's buffer in bufs, doubled until it holds `need` bytes. */
+  private room(bufs: Uint8Array[], t: number, need: number): Uint8Array {
+    let b = bufs[t]!;
+    while (need > b.length) {
+      const next = new Uint8Array(b.length * 2);
+      next.set(b);
+      this.memory += b.length;
+      bufs[t] = b = next;
+    }
+    return b;
   }
 
   /** Writes the (doc delta, tf) pair of term t's current document. */
   private endDoc(t: number): void {
     let at = this.docsLen[t]!;
-    let d = this.docsBufs[t]!;
-    if (at + 10 > d.length) {
-      const next = new Uint8Array(d.length * 2);
-      next.set(d);
-      this.memory += d.length;
-      this.docsBufs[t] = d = next;
-    }
+    const d = this.room(this.docsBufs, t, at + 10);
     const doc = this.lastDoc[t]!;
-    let v = doc - this.prevWrittenDoc[t]!;
+    at = putVarint(d, at, doc - this.prevWrittenDoc[t]!);
     this.prevWrittenDoc[t] = doc;
-    while (v >= 0x80) {
-      d[at++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    d[at++] = v;
-    v = this.tf[t]!;
-    while (v >= 0x80) {
-      d[at++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    d[at++] = v;
-    this.docsLen[t] = at;
+    this.docsLen[t] = putVarint(d, at, this.tf[t]!);
   }
 
   /**
@@ -303,6 +285,16 @@ export class Inverter {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Writes v (< 2^31) as a varint at buf[at]; returns the offset after it. */
+function putVarint(buf: Uint8Array, at: number, v: number): number {
+  while (v >= 0x80) {
+    buf[at++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  buf[at++] = v;
+  return at;
+}
 
 function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const next = new Int32Array(a.length * 2 + 1);
