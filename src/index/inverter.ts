@@ -14,7 +14,7 @@ export interface PageInput {
   parts: { tokens: readonly string[]; start: number }[];
 }
 
-const TERM_OVERHEAD_BYTES = 120;
+const TERM_OVERHEAD_BYTES = 320;
 const DOC_OVERHEAD_BYTES = 120;
 
 /** Token boundaries inside a JSON line: token k is line.slice(starts[k], ends[k]) (escaped when flagged). */
