@@ -61,19 +61,15 @@ function lex(input: string): Lexeme[] {
   return out;
 }
 
-export interface QueryAnalyzer extends Analyzer {
-  normalize?(word: string): string;
-}
-
 /** Parses a query string; analysis turns words into the index's terms. */
-export function parseQuery(input: string, analyzer: QueryAnalyzer): Query {
+export function parseQuery(input: string, analyzer: Analyzer): Query {
   const q: Query = { groups: [], not: [], filters: [] };
   const lexemes = lex(input);
   let joinNext = false;
   const toPhrase = (l: Lexeme): Phrase | undefined => {
     if (!l.quoted && l.text.endsWith('*') && l.text.length > 1) {
       const word = l.text.replace(/\*+$/, '');
-      const prefix = analyzer.normalize ? analyzer.normalize(word) : analyzer.analyze(word).join('');
+      const prefix = analyzer.normalize(word);
       if (!prefix) throw new QueryError(`prefix '${l.text}' has no letters or digits`);
       return { kind: 'prefix', prefix };
     }
