@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { byteSize, examples, type CommandModule } from './command.js';
 import { forEachLine } from '../stream/lines.js';
+import { jsonOfLine } from '../stream/hadoop.js';
 import type { JsonRecord } from '../stream/ndjson.js';
 import { sourcesFromArgs } from '../stream/sources.js';
 import type { RunContext } from '../stream/context.js';
@@ -91,6 +92,7 @@ export const command: CommandModule<Opts> = {
  * with the same messages for bad lines.
  */
 async function readPageRecords(ctx: RunContext, args: string[], handle: (record: JsonRecord, tokens: TokenRanges | undefined, where: string) => void): Promise<void> {
+  const keyed = ctx.streaming?.keyedInput === true; // Hadoop Streaming's key<TAB>json lines
   for (const source of sourcesFromArgs(args)) {
     const bad = (line: number, message: string, reason: string): void => ctx.report.fail(`${source.name}:${line}`, message, reason);
     try {
@@ -98,6 +100,7 @@ async function readPageRecords(ctx: RunContext, args: string[], handle: (record:
         source,
         (line, lineNo) => {
           if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
+          if (keyed) line = jsonOfLine(line);
           const fast = scanTokens(line);
           if (fast && (fast.record.chunks === undefined || fast.record.chunks === 1)) {
             ctx.stats.recordsIn++;
