@@ -51,6 +51,10 @@ hyperfine --runs "$RUNS" --export-json "$work/h.json" --style basic \
   -n "parallel -j2 (one machine)" "bash $work/parallel-local.sh" \
   -n "parallel over ssh, 2 hosts" "bash $work/parallel-ssh.sh" >&2
 
+# What one ssh connection costs here (a job opens seven: mkdir of its work dir, rsync in, the
+# command, rsync back, three cleanups).
+ssh_seconds=$(for _ in 1 2 3 4 5; do /usr/bin/env time -f %e ssh -F "$work/hosts/ssh_config" host1 true 2>&1 >/dev/null; done | sort -n | sed -n 3p)
+
 # The three builds must agree before their times mean anything.
 for idx in p s; do
   cmp <(ream docs "$work/x.ream" | sort) <(ream docs "$work/$idx.ream" | sort) >/dev/null ||
@@ -80,7 +84,10 @@ section=$(cat <<EOF
 $table
 
 "Extra per job" is (wall time − xargs wall time) × 2 slots ÷ jobs: what each job pays for being
-scheduled by parallel and, over ssh, for its connections (rsync in, the command, rsync back, cleanup).
+scheduled by parallel and, over ssh, for its connections. A job opens seven ssh connections (mkdir
+of its work dir, rsync in, the command, rsync back, three cleanups); one \`ssh host true\` took
+${ssh_seconds} s here (median of 5), so going remote costs about 7 × that per job, whatever the PDFs —
+give each job enough PDFs (\`-n\`) to dwarf it.
 The two hosts are sshd processes on this machine, so no network is crossed; on real hosts add the
 transfer time of the PDFs and shards. Produced by \`bench/scale-out/run.sh\` on $(nproc) cores,
 $(date -u +%Y-%m-%d), load average at the end $(cut -d' ' -f1-3 /proc/loadavg).
