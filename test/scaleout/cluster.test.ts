@@ -10,6 +10,8 @@ import { BIN, CORPUS, PATH_WITH_REAM, ROOT, describeWithCorpus, haveCommand, par
 
 const HOSTS = join(ROOT, 'test/scaleout/sshd-hosts.sh');
 const CLUSTER = join(ROOT, 'examples/cluster.sh');
+/** PDFs per job: three jobs over two hosts, so both get work and ssh round trips stay few. */
+const PER_JOB = 3;
 
 /** A small, fixed slice of the corpus: short text PDFs, plus one bad input (exit 1, not a failed job). */
 function subset(): string[] {
@@ -87,7 +89,7 @@ describeWithCorpus('the cluster recipe over ssh (GNU parallel, two sshd hosts)',
     expect(one.stderr).toMatch(/png-not-pdf/);
 
     // First run: watch host2 and kill the first `ream extract` it runs.
-    const cmd = `${q(CLUSTER)} index ${logins} -n 2 -r 1 -o ${q(merged)} ${pdfs.map(q).join(' ')}`;
+    const cmd = `${q(CLUSTER)} index ${logins} -n ${PER_JOB} -r 1 -o ${q(merged)} ${pdfs.map(q).join(' ')}`;
     const first = runAsync(cmd, { cwd: CORPUS, env });
     let killed: number | undefined;
     const watcher = setInterval(() => {
@@ -116,7 +118,7 @@ describeWithCorpus('the cluster recipe over ssh (GNU parallel, two sshd hosts)',
     expect(r2.status, r2.stderr).toBe(0);
     const log2 = joblog(work);
     expect(log2.slice(log1.length).map((j) => [j.seq, j.exitval])).toEqual([[failed[0]!.seq, 0]]);
-    const jobs = Math.ceil(pdfs.length / 2);
+    const jobs = Math.ceil(pdfs.length / PER_JOB);
     expect(readdirSync(join(work, 'shards')).sort()).toEqual(Array.from({ length: jobs }, (_, i) => `shard-${i + 1}.ream`).sort());
     // Jobs ran on both hosts, each in a directory of its own that --cleanup emptied.
     expect(new Set(log1.map((j) => j.host.replace(/^\d+\//, '')))).toEqual(new Set(['host1', 'host2']));
