@@ -31,7 +31,8 @@ deb-bench:
 	@scripts/ensure-debs.sh $(TEST_TOOLS) $(BENCH_TOOLS)
 
 test: install deb-test build typecheck
-	npx vitest run
+	@status=0; npx vitest run --reporter=default --reporter=json --outputFile.json=.vitest-results.json || status=$$?; \
+	  node scripts/test-summary.mjs .vitest-results.json; exit $$status
 
 demo: build
 	@scripts/demo.sh $(if $(PDFS),"$(PDFS)")
