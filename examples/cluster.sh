@@ -49,7 +49,7 @@ ream_shard_job() {
 export -f ream_shard_job
 
 mode=${1:-}
-[ $# -gt 0 ] && shift
+case $mode in index | pipe) shift ;; *) usage ;; esac
 logins=() per_job=8 jobs='' workdir='' retries=3 resume='' merge=1 out='' block=10M keyed='' args=()
 # Options may come before or after the PDFs; after `--` everything is an argument.
 while [ $# -gt 0 ]; do
