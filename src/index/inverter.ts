@@ -52,7 +52,7 @@ export class Inverter {
   private charsUsed = 0;
   private termCount = 0;
   // The token log: term id per token; per document, where its tokens start and its first position.
-  private log = new Int32Array(1 << 16);
+  private log: Int32Array<ArrayBuffer>;
   private tokens = 0;
   private docStart = new Int32Array(1 << 10);
   private docFirstPos = new Int32Array(1 << 10);
@@ -61,6 +61,11 @@ export class Inverter {
   readonly docs: StoredDoc[] = [];
   /** Approximate bytes held. */
   memory = 0;
+
+  /** `budgetBytes`: the memory the caller lets this run hold; the token log is sized for it up front (untouched pages cost nothing), so it never grows by copying. */
+  constructor(budgetBytes = 1 << 20) {
+    this.log = new Int32Array(Math.max(1 << 12, Math.floor(budgetBytes / TOKEN_BYTES)));
+  }
 
   get docCount(): number {
     return this.docs.length;
