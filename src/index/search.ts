@@ -241,8 +241,10 @@ export class Searcher {
       return min;
     };
     let d = leadNext(lo);
+    // the lead block already found worth scoring (its bound is checked once per block, as Lucene does)
+    let checkedUpTo = -1;
     while (d < hi) {
-      if (heap.size === k && single) {
+      if (heap.size === k && single && d > checkedUpTo) {
         const bm = single.s.blockMax(d);
         if (!bm) break;
         const last = Math.min(bm.lastDoc, hi - 1);
@@ -252,6 +254,7 @@ export class Searcher {
           d = leadNext(bm.lastDoc + 1);
           continue;
         }
+        checkedUpTo = bm.lastDoc;
       }
       // every other group must have a phrase at d
       let next = -1;
