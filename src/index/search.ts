@@ -68,8 +68,9 @@ function docRange(reader: IndexReader, f: Filter): [number, number] | undefined 
 }
 
 /**
- * For each index, a flag per document that a later index also holds (same `doc`), or undefined
- * when none does. Indexes whose document ranges do not overlap (the usual shards) cost two reads.
+ * For each index, a flag per page that a later index also holds (same `doc` and `page`), or
+ * undefined when none does. Indexes whose document ranges do not overlap (the usual shards) cost
+ * two reads.
  */
 function shadowedDocs(readers: IndexReader[]): (Uint8Array | undefined)[] {
   const out: (Uint8Array | undefined)[] = readers.map(() => undefined);
@@ -84,13 +85,14 @@ function shadowedDocs(readers: IndexReader[]): (Uint8Array | undefined)[] {
     }
     if (later.length === 0) continue;
     const names = new Set<string>();
-    for (const j of later) for (const d of readers[j]!.docs()) names.add(d.doc);
+    const key = (d: StoredDoc) => `${d.page ?? ''}\0${d.doc}`;
+    for (const j of later) for (const d of readers[j]!.docs()) names.add(key(d));
     const reader = readers[i]!;
     const dead = new Uint8Array(reader.stats.docCount);
     let any = false;
     let id = 0;
     for (const d of reader.docs()) {
-      if (names.has(d.doc)) dead[id] = 1;
+      if (names.has(key(d))) dead[id] = 1;
       any ||= dead[id] === 1;
       id++;
     }
@@ -127,9 +129,10 @@ export class Searcher {
   readonly docCount: number;
   readonly avgdl: number;
   /**
-   * Per index, the documents a later index replaces (undefined: none). `ream merge` keeps a `doc`
-   * from the last input that holds it; searching the inputs together must answer as the merged
-   * index would, statistics included.
+   * Per index, the pages a later index also holds (undefined: none): the later one wins, as in
+   * `ream merge`, statistics included. Pages, not whole documents: shards may split a document's
+   * pages between them (merge, which replaces whole documents, also drops pages a re-indexed
+   * document no longer has).
    */
   readonly shadowed: (Uint8Array | undefined)[];
 
