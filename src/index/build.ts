@@ -2,7 +2,7 @@
 // the inverter is written out as a run (an ordinary index file next to the output) and emptied; at
 // the end the runs are merged into the output. A build that fits in memory writes the output directly.
 import { unlinkSync } from 'node:fs';
-import { Inverter, RunBuffers, type PageInput, type TokenRanges } from './inverter.js';
+import { Inverter, type PageInput, type TokenRanges } from './inverter.js';
 import { mergeIndexes } from './merge.js';
 import { IndexReader } from './codec/reader.js';
 import { IndexWriter, tempPathFor } from './codec/writer.js';
@@ -23,7 +23,6 @@ export interface BuildResult extends Stats {
 
 export class IndexBuilder {
   private inverter: Inverter;
-  private buffers: RunBuffers;
   private readonly runs: string[] = [];
   private readonly budget: number;
 
@@ -32,8 +31,7 @@ export class IndexBuilder {
     readonly options: BuildOptions,
   ) {
     this.budget = options.memoryBytes / 3;
-    this.buffers = new RunBuffers(this.budget);
-    this.inverter = new Inverter(this.buffers);
+    this.inverter = new Inverter(this.budget);
   }
 
   add(page: PageInput): void {
@@ -59,7 +57,7 @@ export class IndexBuilder {
       writer.abort();
       throw err;
     } finally {
-      this.inverter = new Inverter(this.buffers);
+      this.inverter = new Inverter(this.budget);
     }
   }
 
@@ -74,9 +72,6 @@ export class IndexBuilder {
     if (this.runs.length === 0) return { ...this.write(this.out), runs: 1 };
     try {
       if (this.inverter.docCount > 0) this.flushRun();
-      // the runs' arrays are not needed by the merge: let them go
-      this.buffers = new RunBuffers(0);
-      this.inverter = new Inverter(this.buffers);
       const readers = this.runs.map((p) => IndexReader.open(p));
       try {
         return { ...mergeIndexes(readers, this.out, { replace: 'page' }), runs: this.runs.length };

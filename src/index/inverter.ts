@@ -39,21 +39,6 @@ function growInts(a: Int32Array<ArrayBuffer>, min: number): Int32Array<ArrayBuff
   return next;
 }
 
-/**
- * The two big arrays of a run — the token log and the sort's output — sized for the memory budget
- * up front (pages not yet touched cost nothing) and reused from run to run, so a build allocates
- * them once instead of leaving a run's worth of garbage for V8 to find.
- */
-export class RunBuffers {
-  log: Int32Array<ArrayBuffer>;
-  sorted: Int32Array<ArrayBuffer>;
-  constructor(budgetBytes: number) {
-    const tokens = Math.max(1 << 12, Math.floor(budgetBytes / TOKEN_BYTES));
-    this.log = new Int32Array(tokens);
-    this.sorted = new Int32Array(tokens);
-  }
-}
-
 export class Inverter {
   // Terms live in flat arrays indexed by term id; their characters (UTF-16 code units) in one pool,
   // so the open-addressing hash table compares tokens still inside the JSON line without making a
@@ -77,8 +62,9 @@ export class Inverter {
   /** Approximate bytes held. */
   memory = 0;
 
-  constructor(private readonly buffers: RunBuffers = new RunBuffers(1 << 20)) {
-    this.log = buffers.log;
+  /** `budgetBytes`: the memory the caller lets this run hold; the token log is sized for it up front (untouched pages cost nothing), so it never grows by copying. */
+  constructor(budgetBytes = 1 << 20) {
+    this.log = new Int32Array(Math.max(1 << 12, Math.floor(budgetBytes / TOKEN_BYTES)));
   }
 
   get docCount(): number {
@@ -97,7 +83,7 @@ export class Inverter {
     this.docFirstPos[id] = firstPos;
     this.docStart[id + 1] = this.tokens + length;
     if (this.tokens + length > this.log.length) {
-      this.log = this.buffers.log = growInts(this.log, this.tokens + length);
+      this.log = growInts(this.log, this.tokens + length);
       if (this.explicitPos) this.explicitPos = growInts(this.explicitPos, this.log.length);
     }
     return id;
@@ -257,10 +243,10 @@ export class Inverter {
     }
     first[termCount] = this.tokens;
     const fill = first.slice(0, termCount);
-    if (this.buffers.sorted.length < this.tokens) this.buffers.sorted = new Int32Array(this.tokens);
-    const sorted = this.buffers.sorted;
+    const sorted = new Int32Array(this.tokens);
     const log = this.log;
     for (let k = 0, n = this.tokens; k < n; k++) sorted[fill[log[k]!]!++] = k;
+    this.log = new Int32Array(0);
     const docStart = this.docStart;
     const docFirstPos = this.docFirstPos;
     const explicit = this.explicitPos;
