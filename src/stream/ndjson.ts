@@ -23,6 +23,11 @@ export interface Where {
 export interface ReadOptions {
   /** Stop at the first bad line (exit 1) instead of skipping it. */
   strict?: boolean;
+  /**
+   * A faster parser for the lines it recognizes (e.g. `ream index` leaving a page's tokens inside
+   * its line); it returns undefined for any other line, which is then parsed and checked as usual.
+   */
+  parse?: (line: string) => JsonRecord | undefined;
 }
 
 export type RecordHandler = (record: JsonRecord, where: Where) => void | Promise<void>;
@@ -45,11 +50,13 @@ export async function readRecords(ctx: RunContext, args: readonly string[] | Sou
           if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
           const keyedLine = line;
           if (keyed) line = jsonOfLine(line);
-          let value: unknown;
-          try {
-            value = JSON.parse(line);
-          } catch (err) {
-            return bad(lineNo, `invalid JSON: ${(err as Error).message}`, 'bad_json');
+          let value: unknown = opts.parse?.(line);
+          if (value === undefined) {
+            try {
+              value = JSON.parse(line);
+            } catch (err) {
+              return bad(lineNo, `invalid JSON: ${(err as Error).message}`, 'bad_json');
+            }
           }
           if (value === null || typeof value !== 'object' || Array.isArray(value)) {
             return bad(lineNo, 'expected a JSON object', 'not_object');
