@@ -14,21 +14,24 @@ import { cleanPageText, joinRuns, usableCharRatio, type TextRun } from './text.j
 interface PdfjsModule {
   getDocument(params: Record<string, unknown>): { promise: Promise<PdfDocument>; destroy(): Promise<void> };
   VerbosityLevel: { ERRORS: number; WARNINGS: number };
+  AnnotationType: Record<string, number>;
   PDFDateString: { toDateObject(s: string): Date | null };
 }
 interface PdfDocument {
   numPages: number;
   getPage(n: number): Promise<PdfPage>;
+  getAnnotationsByType(types: Set<number>, pageIndexesToSkip?: Set<number>): Promise<PdfAnnotation[] | null>;
   getMetadata(): Promise<{ info: Record<string, unknown> }>;
   destroy(): Promise<void>;
 }
 interface PdfPage {
   getTextContent(opts?: Record<string, unknown>): Promise<{ items: Array<TextRun | { type: string }>; styles: Record<string, unknown> }>;
-  getAnnotations(opts?: Record<string, unknown>): Promise<PdfAnnotation[]>;
   cleanup(): void;
 }
 interface PdfAnnotation {
   subtype?: string;
+  annotationType?: number;
+  pageIndex?: number;
   fieldType?: string;
   fieldName?: string;
   fieldValue?: unknown;
@@ -155,10 +158,11 @@ export async function extractDocument(job: ExtractJob, events: ReaderEvents): Pr
     let pageErrors = 0;
     let firstPageError = '';
     const last = Math.min(doc.numPages, job.lastPage ?? Infinity);
+    const annotations = job.annotations ? await annotationsByPage(doc, pdfjs, last) : undefined;
     for (let n = 1; n <= last; n++) {
       let result: PageResult;
       try {
-        result = await extractPage(await doc.getPage(n), n, job.annotations);
+        result = await extractPage(await doc.getPage(n), n, annotations?.get(n - 1));
       } catch (err) {
         pageErrors++;
         firstPageError ||= (err as Error).message;
@@ -184,12 +188,35 @@ export async function extractDocument(job: ExtractJob, events: ReaderEvents): Pr
   }
 }
 
-async function extractPage(page: PdfPage, n: number, annotations: boolean): Promise<PageResult> {
-  const content = await page.getTextContent({ disableNormalization: false });
+/**
+ * The annotations that can carry text, for pages 1..last, by page index: one request for the whole
+ * document. Links (often thousands: 56,295 in a 685-page manual) and popups are filtered out by
+ * pdf.js before it builds them; page.getAnnotations() would build every one, and would also run a
+ * second text extraction of any page with a highlight annotation. Costly enough to matter: it took as
+ * much CPU as the page text itself on link-heavy files.
+ */
+async function annotationsByPage(doc: PdfDocument, pdfjs: PdfjsModule, last: number): Promise<Map<number, PdfAnnotation[]>> {
+  const skipTypes = new Set(['LINK', 'POPUP']);
+  const types = new Set(Object.entries(pdfjs.AnnotationType).filter(([name]) => !skipTypes.has(name)).map(([, v]) => v));
+  const skipPages = new Set<number>();
+  for (let i = last; i < doc.numPages; i++) skipPages.add(i);
+  const byPage = new Map<number, PdfAnnotation[]>();
+  const all = await doc.getAnnotationsByType(types, skipPages).catch(() => null);
+  for (const a of all ?? []) {
+    if (a.pageIndex === undefined) continue;
+    const list = byPage.get(a.pageIndex) ?? [];
+    list.push(a);
+    byPage.set(a.pageIndex, list);
+  }
+  return byPage;
+}
+
+async function extractPage(page: PdfPage, n: number, annotations: readonly PdfAnnotation[] | undefined): Promise<PageResult> {
+  const content = await page.getTextContent();
   const runs = content.items.filter((i): i is TextRun => 'str' in i);
   let text = cleanPageText(joinRuns(runs));
   if (annotations) {
-    const extra = annotationText(await page.getAnnotations({ intent: 'display' }).catch(() => []));
+    const extra = annotationText(annotations);
     if (extra) text = text ? `${text}\n\n${extra}` : extra;
   }
   page.cleanup();
