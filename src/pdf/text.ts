@@ -29,7 +29,11 @@ export function joinRuns(runs: readonly TextRun[]): string {
   for (const run of runs) {
     const x = run.transform[4]!;
     const y = run.transform[5]!;
-    const size = Math.abs(run.height) || Math.hypot(run.transform[2]!, run.transform[3]!) || lastHeight;
+    // The font size: the run's height, except in vertical writing, where pdf.js gives the run's advance
+    // as its height (a whole column) and the text matrix has the size.
+    const scale = Math.hypot(run.transform[2]!, run.transform[3]!);
+    const height = Math.abs(run.height);
+    const size = (height && scale ? Math.min(height, scale) : height || scale) || lastHeight;
     if (run.str.trim().length > 0) {
       const near = size * 0.2;
       if (recent.some((r) => r.str === run.str && Math.abs(r.x - x) < near && Math.abs(r.y - y) < near)) continue;
