@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORPUS, describeWithCorpus, haveCommand, parseLines, ream, sh, workdir } from '../helpers.js';
-import { brokenPdf, encryptedPdf, formPdf, manyLinksPdf, textPdf, writePdf } from '../fixtures/pdfs.js';
+import { brokenPdf, encryptedPdf, formPdf, nestedFormsPdf, textPdf, writePdf } from '../fixtures/pdfs.js';
 import { wordF1 } from '../pdf/word-f1.js';
 import { MAX_ATOMIC_RECORD_BYTES } from '../../src/stream/output.js';
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
   writePdf(f('form.pdf'), await formPdf({ fields: { name: 'Alan Turing' }, note: 'Check this' }));
   writePdf(f('trunc.pdf'), await brokenPdf('truncated'));
   writePdf(f('garbage.pdf'), await brokenPdf('garbage'));
-  writePdf(f('slow.pdf'), await manyLinksPdf(40_000));
+  writePdf(f('slow.pdf'), await nestedFormsPdf(8, 10));
   writeFileSync(f('pw.txt'), 'pw-123\n');
 });
 
