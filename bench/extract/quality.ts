@@ -26,4 +26,4 @@ for (const [doc, pages] of docs) {
 }
 scores.sort((a, b) => a[1] - b[1]);
 for (const [doc, f] of scores) console.log(`${f.toFixed(3)}\t${doc}`);
-console.log(`mean\t${(scores.reduce((s, [, f]) => s + f, 0) / scores.length).toFixed(4)}\t${scores.length} files`);
+console.log(`mean\t${(scores.reduce((s, [, f]) => s + f, 0) / scores.length).toFixed(6)}\t${scores.length} files`);

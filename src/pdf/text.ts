@@ -25,6 +25,7 @@ export function joinRuns(runs: readonly TextRun[]): string {
   const recent: Array<{ str: string; x: number; y: number }> = [];
   const glyphs: Glyph[] = [];
   let lastX: number | undefined;
+  let lastStartX: number | undefined;
   let lastY: number | undefined;
   let lastHeight = 0;
   for (const run of runs) {
@@ -49,10 +50,17 @@ export function joinRuns(runs: readonly TextRun[]): string {
     if (str.length > 0 && lastY !== undefined && out.length > 0 && !endsWithBreak(out)) {
       const lineStep = Math.max(size, lastHeight) * 0.5;
       if (Math.abs(y - lastY) > lineStep) out += '\n';
-      else if (lastX !== undefined && x + run.width * (1 - str.length / run.str.length) - lastX > size * 0.25 && !/^\s/.test(str)) out += ' ';
+      else if (lastX !== undefined && lastStartX !== undefined && !/^\s/.test(str)) {
+        const start = x + run.width * (1 - str.length / run.str.length);
+        // A run that lies left of the previous one (right-to-left text, or runs drawn out of order):
+        // the gap is between its end and the previous run's start.
+        const gap = start < lastStartX ? lastStartX - (x + run.width) : start - lastX;
+        if (gap > size * 0.25) out += ' ';
+      }
     }
     out += str;
     if (run.str.length > 0) {
+      lastStartX = x;
       lastX = x + run.width;
       lastY = y;
       lastHeight = size;

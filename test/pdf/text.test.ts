@@ -12,6 +12,13 @@ describe('joinRuns', () => {
   });
 });
 
+describe('joinRuns right to left', () => {
+  it('spaces a run placed left of the previous one by the gap to its start', () => {
+    // Hebrew, then a number drawn to its left with a gap (pdf.js gives runs in drawing order).
+    expect(joinRuns([run('סעיף', 100, 100, 20), run('15', 70, 100, 10), run('ב', 60, 100, 10)])).toBe('סעיף 15ב');
+  });
+});
+
 describe('joinRuns overprinting', () => {
   it('drops glyphs drawn again on top of themselves (fake bold)', () => {
     const bold = ['T', 'e', 's', 't'].flatMap((c, i) => [0, 0.3, 0.6].map((d) => run(c, i * 5 + d, 100, 5)));
