@@ -138,8 +138,13 @@ describe('ream extract', () => {
 
 /** Pages per file compared with pdftotext and used for the xargs run (keeps the test under ~2 minutes). */
 const FIRST_PAGES = 3;
-/** Short enough that bad/broken-notrailer (32,768 link annotations) does not hold the run up for long. */
+/** Short enough that a bad file that makes pdf.js spin does not hold the run up for long. */
 const TIMEOUT = '20';
+/**
+ * bad/ files pdf.js reads in full, as mutool does (poppler cannot): no trailer, but every object is
+ * there. ream used to fail it only by timing out on its 32,768 link annotations, which it now skips.
+ */
+const READABLE_BAD = ['bad/broken-notrailer-bug1978317.pdf'];
 
 /** good/ files where pdftotext is not the right reference; docs/extract.md says why for each. */
 const EXPLAINED_LOW_F1 = [
@@ -173,7 +178,8 @@ describeWithCorpus('ream extract on the shared corpus', () => {
     const docs = pagesByDoc(parseLines(sequential.stdout));
     for (const g of good) expect(docs.has(g), g).toBe(true);
     const failed = sequential.stderr.split('\n').filter((l) => l && !/: repaired damaged PDF|pages could not be read/.test(l));
-    expect(failed.map((l) => l.split(': ')[1]).sort()).toEqual([...bad].sort());
+    expect(failed.map((l) => l.split(': ')[1]).sort()).toEqual(bad.filter((b) => !READABLE_BAD.includes(b)).sort());
+    for (const b of READABLE_BAD) expect(docs.get(b)?.join('') ?? '', b).toContain('Hello World');
     for (const line of failed) expect(line).toMatch(/^ream extract: bad\/[^:]+: (damaged PDF|not a PDF|empty file|encrypted|timed out)/);
   });
 
