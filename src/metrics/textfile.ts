@@ -1,9 +1,9 @@
 // Metrics files in the form node_exporter's textfile collector reads: written whole to a temp file in
 // the same directory (not ending in .prom, so the collector never sees it half-written) and renamed
 // into place. `--metrics DIR/` names one file per process, so parallel jobs never share a file.
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UsageError } from '../stream/report.js';
 import { PREFIX } from './catalog.js';
 import { parse } from './exposition.js';
@@ -22,20 +22,7 @@ export function checkTarget(path: string, createDir: boolean): void {
   else if (!isDirectory(dir)) throw new UsageError(`--metrics: ${dir}: no such directory`);
 }
 
-export function writeAtomically(path: string, text: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, path);
-  } catch (err) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // never created
-    }
-    throw err;
-  }
-}
+export { writeFileAtomically as writeAtomically } from '../stream/atomic.js';
 
 /** The last success time recorded for `command` in an existing metrics file, if any. */
 export function previousSuccess(path: string, command: string): number | undefined {

@@ -1,6 +1,5 @@
 // Page, info and error records of `ream extract` (docs/records.md, "Page records").
-import { renameSync, writeFileSync, unlinkSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { writeFileAtomically } from '../stream/atomic.js';
 import { splitPageRecord } from './chunk.js';
 import type { DocumentMeta, PageResult } from './protocol.js';
 
@@ -31,16 +30,5 @@ export interface ErrorRecord {
 
 /** Writes NDJSON records to `path` via a temp file in the same directory and a rename. */
 export function writeRecordsAtomically(path: string, records: readonly unknown[]): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, records.map((r) => JSON.stringify(r) + '\n').join(''));
-    renameSync(tmp, path);
-  } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean up
-    }
-    throw err;
-  }
+  writeFileAtomically(path, records.map((r) => JSON.stringify(r) + '\n').join(''));
 }
