@@ -1,5 +1,68 @@
 #!/usr/bin/env bash
-# SCAFFOLD: `make demo` — replaced by the pipelines issue (PDFs → index → search).
+# `make demo [PDFS=~/papers]`: PDFs → index through the real examples/Makefile → a few searches with
+# snippets and page numbers → a metrics summary. With no folder it indexes the sample PDFs that
+# scripts/sample-pdfs.mjs generates. Everything it writes is under demo/out/ (git-ignored); run it again
+# and only what changed is re-indexed.
+#
+# Usage: scripts/demo.sh [PDF_FOLDER]     (queries: DEMO_QUERIES='q1|q2|q3' to choose your own)
 set -euo pipefail
-echo "demo: not built yet" >&2
-exit 1
+cd "$(dirname "$0")/.."
+export PATH="$PWD/bin:$PATH"
+
+out=demo/out
+mkdir -p "$out"
+if [ $# -gt 0 ]; then
+  pdfs=${1%/}
+  [ -d "$pdfs" ] || { echo "demo: $pdfs is not a folder" >&2; exit 2; }
+  index=$out/$(basename "$pdfs").ream
+  default_queries=''
+else
+  pdfs=$out/pdfs
+  index=$out/samples.ream
+  node scripts/sample-pdfs.mjs "$pdfs"
+  default_queries='river delta|"pipe buffer"|волга|soupe pistou'
+fi
+metrics=$out/metrics
+rm -rf "$metrics" && mkdir -p "$metrics"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "indexing $(find "$pdfs" -name '*.pdf' -type f | wc -l) PDFs in $pdfs with make -j$(nproc) (examples/Makefile)"
+started=$EPOCHREALTIME
+status=0
+make --no-print-directory -f examples/Makefile -j"$(nproc)" PDFS="$pdfs" INDEX="$index" METRICS="$metrics" || status=$?
+printf 'built %s in %.1f s%s\n' "$index" "$(awk "BEGIN { print $EPOCHREALTIME - $started }")" "$([ $status -eq 0 ] || echo ' (some PDFs failed: see above)')"
+[ -f "$index" ] || exit 1
+
+if [ -n "${DEMO_QUERIES:-$default_queries}" ]; then
+  IFS='|' read -r -a queries <<< "${DEMO_QUERIES:-$default_queries}"
+else
+  # Your own folder: search for the three longer words found in the most pages.
+  mapfile -t queries < <(ream terms "$index" | node -e '
+    const terms = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean).map(JSON.parse);
+    terms.filter((t) => [...t.term].length >= 6 && /^\p{L}+$/u.test(t.term))
+      .sort((a, b) => b.df - a.df || (a.term < b.term ? -1 : 1)).slice(0, 3).forEach((t) => console.log(t.term));')
+fi
+
+for q in "${queries[@]}"; do
+  step "ream search -i $index -k 3 '$q'"
+  ream search -i "$index" -k 3 "$q" | node -e '
+    const hits = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean).map(JSON.parse);
+    if (hits.length === 0) console.log("  (no hits)");
+    for (const h of hits) {
+      console.log(`  ${h.rank}. ${h.doc}  page ${h.page}  score ${Number(h.score).toFixed(2)}`);
+      if (h.snippet) console.log(`     ${String(h.snippet).replace(/\s+/g, " ").trim()}`);
+    }'
+done
+
+step "metrics of this run (ream metrics --sum $metrics/*.prom, excerpt)"
+shopt -s nullglob
+proms=("$metrics"/*.prom)
+if [ ${#proms[@]} -eq 0 ]; then
+  echo "  nothing was rebuilt, so no ream process ran (touch a PDF or delete demo/out to see them)"
+else
+  ream metrics --sum "${proms[@]}" > "$out/metrics.prom"
+  grep -E '^ream_(documents_total|pages_total|empty_pages_total|tokens_total|index_documents_total|index_terms_total|index_postings_total|index_bytes_written_total|failures_total)' "$out/metrics.prom" | sed 's/^/  /' || true
+  echo "  (all of it: $out/metrics.prom; ${#proms[@]} ream processes ran)"
+fi
+exit "$status"
