@@ -4,12 +4,13 @@
 # scripts/sample-pdfs.mjs generates. Everything it writes is under demo/out/ (git-ignored); run it again
 # and only what changed is re-indexed.
 #
-# Usage: scripts/demo.sh [PDF_FOLDER]     (queries: DEMO_QUERIES='q1|q2|q3' to choose your own)
+# Usage: scripts/demo.sh [PDF_FOLDER]
+#   DEMO_QUERIES='q1|q2|q3' chooses the queries; DEMO_OUT=dir puts the output elsewhere than demo/out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/bin:$PATH"
 
-out=demo/out
+out=${DEMO_OUT:-demo/out}
 mkdir -p "$out"
 if [ $# -gt 0 ]; then
   pdfs=${1%/}
@@ -59,7 +60,7 @@ step "metrics of this run (ream metrics --sum $metrics/*.prom, excerpt)"
 shopt -s nullglob
 proms=("$metrics"/*.prom)
 if [ ${#proms[@]} -eq 0 ]; then
-  echo "  nothing was rebuilt, so no ream process ran (touch a PDF or delete demo/out to see them)"
+  echo "  nothing was rebuilt, so no ream process ran (touch a PDF or delete $out to see them)"
 else
   ream metrics --sum "${proms[@]}" > "$out/metrics.prom"
   grep -E '^ream_(documents_total|pages_total|empty_pages_total|tokens_total|index_documents_total|index_terms_total|index_postings_total|index_bytes_written_total|failures_total)' "$out/metrics.prom" | sed 's/^/  /' || true
