@@ -49,7 +49,8 @@ export function addProgressOptions(cmd: Command): Command {
 /** Starts a progress line for `ream <command>`, or a no-op one when progress is not wanted. */
 export function startProgress(command: string, flag: boolean | undefined, spec: ProgressSpec, fd = 2): Progress {
   if (!progressWanted(flag, fd)) return new Progress(command, spec, null);
-  return new Progress(command, spec, { terminal: isatty(fd), write: (text) => writeFd(fd, text) });
+  // Asked for explicitly: from the first update; otherwise only runs longer than a second show one.
+  return new Progress(command, spec, { terminal: isatty(fd), write: (text) => writeFd(fd, text), delayMs: flag ? 0 : 1000 });
 }
 
 export class Progress {
