@@ -4,7 +4,7 @@
 // seconds, fit for a log file); never otherwise, so pipelines and logs stay clean. Drawing is driven by
 // the updates and throttled, so counting costs a comparison per call.
 import type { Command } from 'commander';
-import { writeSync } from 'node:fs';
+import { fstatSync, statSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 
 export interface ProgressCounter {
@@ -145,6 +145,25 @@ export class Progress {
     const write = options.write ?? ((text: string) => writeFd(2, text));
     write(options.terminal ? `\r${this.line()}\x1b[K` : `${this.line()}\n`);
   }
+}
+
+/**
+ * Total bytes of the inputs named by `args` (stdin when empty or `-`) when they are all regular,
+ * uncompressed files — what a reader will count in `ctx.stats.bytesIn` — else undefined (pipes).
+ */
+export function regularInputBytes(args: readonly string[]): number | undefined {
+  let total = 0;
+  for (const a of args.length === 0 ? ['-'] : args) {
+    if (a.endsWith('.gz')) return undefined;
+    try {
+      const st = a === '-' ? fstatSync(0) : statSync(a);
+      if (!st.isFile()) return undefined;
+      total += st.size;
+    } catch {
+      return undefined;
+    }
+  }
+  return total;
 }
 
 function writeFd(fd: number, text: string): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Progress, formatDuration, progressWanted, type ProgressSpec } from '../../src/stream/progress.js';
+import { Progress, formatDuration, progressWanted, regularInputBytes, type ProgressSpec } from '../../src/stream/progress.js';
 
 function clocked(spec: ProgressSpec, terminal: boolean) {
   let now = 0;
@@ -78,5 +78,20 @@ describe('progressWanted', () => {
 describe('formatDuration', () => {
   it('reads like a clock', () => {
     expect([formatDuration(41.4), formatDuration(185), formatDuration(7620)]).toEqual(['41s', '3m05s', '2h07m']);
+  });
+});
+
+describe('regularInputBytes', () => {
+  it('adds up regular files and gives up on pipes and compressed input', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'ream-progress-'));
+    writeFileSync(join(dir, 'a.ndjson'), 'x'.repeat(100));
+    writeFileSync(join(dir, 'b.ndjson'), 'y'.repeat(23));
+    expect(regularInputBytes([join(dir, 'a.ndjson'), join(dir, 'b.ndjson')])).toBe(123);
+    expect(regularInputBytes([join(dir, 'a.ndjson.gz')])).toBeUndefined();
+    expect(regularInputBytes([join(dir, 'missing')])).toBeUndefined();
+    expect(regularInputBytes([dir])).toBeUndefined();
   });
 });
