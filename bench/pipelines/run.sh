@@ -31,7 +31,7 @@ export RECOLL_CONFDIR=$work/recoll
 # name | prepare (run before every timed run, not timed) | command | size of what it built
 methods=(
   "ream, make -j2 (examples/Makefile)|rm -rf $work/make.ream $work/make.build|make -s -f examples/Makefile -j2 PDFS=$corpus INDEX=$work/make.ream|$work/make.ream"
-  "ream, xargs -P2 -n 16 map/reduce|rm -f $work/xargs.ream|examples/xargs-index.sh $corpus $work/xargs.ream 2 16|$work/xargs.ream"
+  "ream, xargs -P2 -n 16 map/reduce|rm -f $work/xargs.ream|examples/map-reduce.sh xargs $corpus $work/xargs.ream 2 16|$work/xargs.ream"
   "ream, one sequential pipeline|rm -f $work/seq.ream|ream extract $corpus/*.pdf | ream tokenize --keep-text | ream index --store text -o $work/seq.ream >/dev/null|$work/seq.ream"
   "recollindex -z (Recoll 1.34)|rm -rf $work/recoll/xapiandb|recollindex -z|$work/recoll/xapiandb"
   "pdftotext + sqlite3 FTS5, xargs -P2|rm -f $work/fts5.db|bench/pipelines/fts5-index.sh $corpus $work/fts5.db 2|$work/fts5.db"

@@ -41,8 +41,8 @@ describeWithCorpus('xargs and GNU parallel recipes', () => {
     expect([...expected.values()].filter((hits) => hits.length > 0).length).toBe(20);
   });
 
-  it('map/reduce with xargs -P2 (examples/xargs-index.sh): shards per batch, then ream merge', () => {
-    const r = sh(`${EXAMPLES}/xargs-index.sh pdfs xargs.ream 2 8`, { cwd: dir, timeoutMs: 300_000 });
+  it('map/reduce with xargs -P2 (examples/map-reduce.sh xargs): shards per batch, then ream merge', () => {
+    const r = sh(`${EXAMPLES}/map-reduce.sh xargs pdfs xargs.ream 2 8`, { cwd: dir, timeoutMs: 300_000 });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expectSameAsSequential('xargs.ream');
@@ -58,8 +58,8 @@ describeWithCorpus('xargs and GNU parallel recipes', () => {
     expectSameAsSequential('onepipe.ream');
   });
 
-  it.runIf(haveCommand('parallel'))('map/reduce with GNU parallel (examples/parallel-index.sh): numbered shards, job log', () => {
-    const r = sh(`${EXAMPLES}/parallel-index.sh pdfs parallel.ream 2 8`, { cwd: dir, timeoutMs: 300_000 });
+  it.runIf(haveCommand('parallel'))('map/reduce with GNU parallel (examples/map-reduce.sh parallel): numbered shards, job log', () => {
+    const r = sh(`${EXAMPLES}/map-reduce.sh parallel pdfs parallel.ream 2 8`, { cwd: dir, timeoutMs: 300_000 });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expectSameAsSequential('parallel.ream');
