@@ -25,7 +25,7 @@ describe('make demo (scripts/demo.sh)', () => {
     expect(r.stdout).toMatch(/soupe pistou'\n\s+1\. \S+recettes\.pdf\s+page 2\s+score/);
     expect(r.stdout).toMatch(/score [\d.]+\n\s{5}\S.*(delta|Delta)/); // a snippet line under the hit
     expect(r.stdout).toMatch(/ream_pages_total\{[^}]*\} 16\n/);
-  });
+  }, 180_000);
 
   it('indexes nothing the second time', () => {
     const r = demo();
@@ -33,7 +33,7 @@ describe('make demo (scripts/demo.sh)', () => {
     expect(r.stderr).toMatch(/0 written, 5 unchanged/);
     expect(r.stdout).not.toMatch(/^extract /m);
     expect(r.stdout).toMatch(/nothing was rebuilt/);
-  });
+  }, 180_000);
 
   it('the sample generator writes the same bytes every time', () => {
     const again = join(dir, 'again');
@@ -41,5 +41,5 @@ describe('make demo (scripts/demo.sh)', () => {
     for (const f of ['rivers/field-guide-to-rivers.pdf', 'reka/reka-volga.pdf']) {
       expect(readFileSync(join(again, f)).equals(readFileSync(join(dir, 'pdfs', f)))).toBe(true);
     }
-  });
+  }, 180_000);
 });

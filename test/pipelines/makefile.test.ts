@@ -15,6 +15,7 @@ const mtime = (path: string) => statSync(path, { bigint: true }).mtimeNs;
 
 describeWithCorpus('examples/Makefile', () => {
   const pdfs = smallGoodPdfs({ maxPages: 10, maxBytes: 200_000, count: 8 });
+  const slow = 240_000; // make runs several ream processes per PDF, on a shared 2-core machine
   let dir: string;
   let cleanup: () => void;
   const at = (p: string) => join(dir, p);
@@ -23,7 +24,7 @@ describeWithCorpus('examples/Makefile', () => {
   beforeAll(() => {
     ({ dir, cleanup } = workdir('ream-make-'));
     copyCorpusPdfs(pdfs, at('pdfs'));
-  });
+  }, slow);
   afterAll(() => cleanup());
 
   it('builds one text file and one shard per PDF, and the merged index (make -j4)', () => {
@@ -38,7 +39,7 @@ describeWithCorpus('examples/Makefile', () => {
       expect(existsSync(at(shardOf(pdf)))).toBe(true);
     }
     expect(docsOf('out.ream', dir)).toEqual(new Set(pdfs.map((p) => `pdfs/${p}`)));
-  });
+  }, slow);
 
   it('runs nothing when nothing changed', () => {
     const before = mtime(at('out.ream'));
@@ -46,7 +47,7 @@ describeWithCorpus('examples/Makefile', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).not.toMatch(/extract|index|merge/);
     expect(mtime(at('out.ream'))).toBe(before);
-  });
+  }, slow);
 
   it('touching one PDF re-extracts and re-indexes only that PDF, then re-merges', () => {
     const outputs = pdfs.flatMap((p) => [textOf(p), shardOf(p)]).concat('out.ream');
@@ -59,7 +60,7 @@ describeWithCorpus('examples/Makefile', () => {
     const changed = outputs.filter((o) => mtime(at(o)) !== before.get(o));
     expect(changed.sort()).toEqual([textOf(touched), shardOf(touched), 'out.ream'].sort());
     expect(r.stdout.match(/^extract .*/gm)).toEqual([`extract  pdfs/${touched}`]);
-  });
+  }, slow);
 
   it('deleting a PDF removes its pages from the index and from search results', () => {
     const gone = pdfs[5]!;
@@ -76,7 +77,7 @@ describeWithCorpus('examples/Makefile', () => {
     expect(hitDocs()).not.toContain(`pdfs/${gone}`);
     expect(existsSync(at(textOf(gone)))).toBe(false);
     expect(existsSync(at(shardOf(gone)))).toBe(false);
-  });
+  }, slow);
 
   it('make -j1 from scratch gives the same bytes as the -j4 build that was updated incrementally', () => {
     const { dir: fresh, cleanup: done } = workdir('ream-make-j1-');
@@ -88,7 +89,7 @@ describeWithCorpus('examples/Makefile', () => {
     } finally {
       done();
     }
-  });
+  }, slow);
 
   it('a bad PDF: the others are indexed, the failure is listed, make exits non-zero and retries it next time', () => {
     copyFileSync(join(CORPUS, 'bad', 'text-not-pdf.pdf'), at('pdfs/zz-text-not-pdf.pdf'));
@@ -112,7 +113,7 @@ describeWithCorpus('examples/Makefile', () => {
     expect(fixed.stderr).toBe('');
     expect(fixed.status).toBe(0);
     expect(existsSync(at('out.build/failed'))).toBe(false);
-  });
+  }, slow);
 
   it('a build interrupted with Ctrl-C leaves no half-written target, and the next make completes it', async () => {
     const { dir: fresh, cleanup: done } = workdir('ream-make-int-');
@@ -144,5 +145,5 @@ describeWithCorpus('examples/Makefile', () => {
     } finally {
       done();
     }
-  });
+  }, slow);
 });

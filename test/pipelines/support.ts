@@ -82,8 +82,9 @@ export function expectSameResults(actual: Hit[], expected: Hit[], label: string)
 }
 
 /**
- * 20 queries made from the index itself (nothing hard-coded): 12 single terms spread over the
- * document-frequency range, 4 two-term AND queries, and 4 two-word phrases taken from page tokens.
+ * 20 queries made from the data (nothing hard-coded): 12 single terms spread over the index's
+ * document-frequency range, and from pages spread over the input, 4 AND queries of two words found on
+ * the same page and 4 two-word phrases.
  */
 export function queriesFrom(index: string, tokenizedPages: Record<string, any>[], cwd?: string): string[] {
   const r = ream(['terms', index], { cwd });
@@ -92,19 +93,19 @@ export function queriesFrom(index: string, tokenizedPages: Record<string, any>[]
     .filter((t) => t.df >= 2 && /^\p{L}{3,}$/u.test(t.term))
     .sort((a, b) => b.df - a.df || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
   expect(terms.length).toBeGreaterThan(20);
-  const spread = (n: number, offset: number) => Array.from({ length: n }, (_, i) => terms[Math.floor(((i + offset) * terms.length) / (n + 1))]!.term);
-  const singles = spread(12, 1);
-  const pairs = spread(4, 0.5).map((t, i) => `${t} ${singles[i * 3]!}`);
-  const phrases: string[] = [];
+  const singles = Array.from({ length: 12 }, (_, i) => terms[Math.floor(((i + 1) * terms.length) / 13)]!.term);
   const word = (t: string | undefined) => t !== undefined && /^\p{L}{3,}$/u.test(t);
-  const step = Math.max(1, Math.floor(tokenizedPages.length / 8));
-  for (let p = 0; p < tokenizedPages.length; p += step) {
+  const pairs: string[] = [];
+  const phrases: string[] = [];
+  const step = Math.max(1, Math.floor(tokenizedPages.length / 9));
+  for (let p = 0; p < tokenizedPages.length && phrases.length < 4; p += step) {
     const page = tokenizedPages[p]!;
     const tokens = page.tokens as string[];
-    const at = tokens.findIndex((t, i) => i >= 10 && word(t) && word(tokens[i + 1]));
-    if (page.chunk === undefined && at !== -1) phrases.push(`"${tokens[at]} ${tokens[at + 1]}"`);
-    if (phrases.length === 4) break;
+    const at = tokens.findIndex((t, i) => i >= 10 && word(t) && word(tokens[i + 1]) && word(tokens[i + 8]));
+    if (page.chunk !== undefined || at === -1) continue;
+    if (pairs.length < 4) pairs.push(`${tokens[at]} ${tokens[at + 8]}`);
+    else phrases.push(`"${tokens[at]} ${tokens[at + 1]}"`);
   }
-  expect(phrases.length).toBe(4);
+  expect(pairs.length + phrases.length).toBe(8);
   return [...singles, ...pairs, ...phrases];
 }
