@@ -56,14 +56,30 @@ for q in "${queries[@]}"; do
     }'
 done
 
-step "metrics of this run (ream metrics --sum $metrics/*.prom, excerpt)"
+step "metrics of this run (ream metrics --sum $metrics/*.prom)"
 shopt -s nullglob
 proms=("$metrics"/*.prom)
 if [ ${#proms[@]} -eq 0 ]; then
   echo "  nothing was rebuilt, so no ream process ran (touch a PDF or delete $out to see them)"
 else
   ream metrics --sum "${proms[@]}" > "$out/metrics.prom"
-  grep -E '^ream_(documents_total|pages_total|empty_pages_total|tokens_total|index_documents_total|index_terms_total|index_postings_total|index_bytes_written_total|failures_total)' "$out/metrics.prom" | sed 's/^/  /' || true
-  echo "  (all of it: $out/metrics.prom; ${#proms[@]} ream processes ran)"
+  # One line per command, then the totals that matter; the whole file is there for Prometheus.
+  node -e '
+    const [file, ...proms] = process.argv.slice(1);
+    const value = {};
+    for (const line of require("fs").readFileSync(file, "utf8").split("\n")) {
+      const m = /^ream_(\w+)\{command="(\w+)"[^}]*\} (\S+)$/.exec(line);
+      if (m) (value[m[2]] ??= {})[m[1]] = (value[m[2]][m[1]] ?? 0) + Number(m[3]);
+    }
+    const runs = (c) => proms.filter((p) => require("path").basename(p).startsWith(c + "-")).length;
+    const order = (c) => ["extract", "tokenize", "index", "merge"].indexOf(c) >>> 0;
+    const n = (x) => Math.round(x ?? 0).toLocaleString("en-US");
+    console.log("  command    processes  records in  records out  seconds");
+    for (const [c, v] of Object.entries(value).sort(([a], [b]) => order(a) - order(b)))
+      console.log(`  ${c.padEnd(10)} ${String(runs(c)).padStart(9)} ${n(v.records_in_total).padStart(11)} ${n(v.records_out_total).padStart(12)} ${(v.run_duration_seconds ?? 0).toFixed(1).padStart(8)}`);
+    const e = value.extract ?? {}, t = value.tokenize ?? {}, m = value.merge ?? value.index ?? {};
+    console.log(`  ${n(e.documents_total)} PDFs, ${n(e.pages_total)} pages (${n(e.empty_pages_total)} without text), ${n(t.tokens_total)} tokens; index: ${n(m.index_terms_total)} terms, ${n(m.index_postings_total)} postings, ${n(m.index_bytes_written_total)} bytes`);
+  ' "$out/metrics.prom" "${proms[@]}"
+  echo "  (all of it, in the Prometheus text format: $out/metrics.prom)"
 fi
 exit "$status"
