@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { writeSync } from 'node:fs';
 import { commands, findCommand } from './registry.js';
 import { createContext, type RunContext } from '../stream/context.js';
+import { addMetricsOptions, finishMetrics, startMetrics } from '../metrics/options.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, FatalInputError, OutputClosed, UsageError, describeError, oneLine, writeStderr } from '../stream/report.js';
 
 declare const __REAM_VERSION__: string | undefined;
@@ -51,11 +52,12 @@ export async function buildCommand(name: string, ctx: RunContext, done: (p: Prom
     .showSuggestionAfterError(true)
     .allowExcessArguments(false);
   mod.configure(cmd);
+  addMetricsOptions(cmd);
   cmd.action((...params: unknown[]) => {
     const opts = cmd.opts();
     const args = cmd.processedArgs.flatMap((a: unknown) => (a === undefined ? [] : Array.isArray(a) ? a : [a])) as string[];
     void params;
-    done(mod.run(ctx, args, opts));
+    done(startMetrics(ctx, opts).then(() => mod.run(ctx, args, opts)));
   });
   return cmd;
 }
@@ -95,7 +97,7 @@ export async function run(argv: readonly string[], ctx?: RunContext): Promise<nu
   } catch (err) {
     if (!(err instanceof OutputClosed)) status = Math.max(status, exitStatusOf(err, context));
   }
-  return status;
+  return finishMetrics(context, status);
 }
 
 function exitStatusOf(err: unknown, ctx: RunContext): number {
