@@ -69,7 +69,7 @@ describeWithCorpus('xargs and GNU parallel recipes', () => {
   it.runIf(haveCommand('parallel'))('parallel --pipe --keep-order spreads tokenize over one stream and gives the same bytes', () => {
     const r = sh(
       `set -e; find pdfs -name '*.pdf' | LC_ALL=C sort | ream extract --files-from - > pages.ndjson
-       parallel --pipe --keep-order -j2 --block 64k ream tokenize --keep-text < pages.ndjson | ream index --store text -o pipe.ream`,
+       parallel --pipe --keep-order -j2 --block 64k --group-by 's/^.*?\"page\":(\\d+).*/$1/' ream tokenize --keep-text < pages.ndjson | ream index --store text -o pipe.ream`,
       { cwd: dir, timeoutMs: 300_000 },
     );
     expect(r.stderr).toBe('');
