@@ -84,10 +84,9 @@ export class Progress {
     this.maybeDraw();
   }
 
+  /** Sets a counter without drawing (the next `add` draws): e.g. bytes read so far, beside pages. */
   set(name: string, value: number): void {
-    if (!this.options) return;
-    this.counts.set(name, value);
-    this.maybeDraw();
+    if (this.options) this.counts.set(name, value);
   }
 
   setTotal(name: string, total: number): void {
