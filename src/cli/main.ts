@@ -105,6 +105,7 @@ function exitStatusOf(err: unknown, ctx: RunContext): number {
   if (err instanceof OutputClosed) return ctx.report.exitCode; // `| head`: quiet
   if (err instanceof UsageError) {
     writeStderr(`ream ${ctx.command}: ${oneLine(err.message)}`);
+    for (const line of err.details) writeStderr(line);
     return EXIT_USAGE;
   }
   if (err instanceof FatalInputError) return EXIT_BAD_INPUT; // already reported

@@ -1,10 +1,52 @@
-// SCAFFOLD: replaced by the issue that builds `ream tokenize`.
+// `ream tokenize`: records with text in, records with tokens out (see docs/records.md, docs/analyzers.md).
 import type { CommandModule } from './command.js';
-import { UsageError } from '../stream/report.js';
+import { examples } from './command.js';
+import { COMMON_STEPS, allAnalyzers, getAnalyzer } from '../text/analyzer.js';
+import { ChunkPositions, tokenizeRecord } from '../text/tokenize-record.js';
+import { readRecords } from '../stream/ndjson.js';
 
-export const command: CommandModule = {
-  configure() {},
-  async run() {
-    throw new UsageError('not built yet');
+interface Opts {
+  analyzer: string;
+  keepText?: boolean;
+  offsets?: boolean;
+  field: string;
+}
+
+function analyzerHelp(): string {
+  const lines = ['', 'Every analyzer:', ...COMMON_STEPS.map((s) => `  - ${s}`), '', 'Analyzers (the id, e.g. en/1, is stored in every record and index; see docs/analyzers.md):'];
+  for (const a of allAnalyzers()) {
+    lines.push(`  ${a.name} (${a.id})`);
+    for (const step of a.steps) lines.push(`      - ${step}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export const command: CommandModule<Opts> = {
+  configure(cmd) {
+    cmd
+      .argument('[files...]', 'NDJSON records with a text field (stdin when none or -)')
+      .option('-a, --analyzer <name>', 'analyzer (see below)', 'standard')
+      .option('--keep-text', 'keep the text field in the output')
+      .option('--offsets', 'add offsets: [start, end) of each token in the text, in UTF-16 code units')
+      .option('-f, --field <name>', 'the field holding the text', 'text')
+      .addHelpText('after', analyzerHelp())
+      .addHelpText(
+        'after',
+        examples(
+          'ream extract docs/*.pdf | ream tokenize --analyzer en | ream index -o docs.ream',
+          'ream extract a.pdf | ream tokenize | ream count --top 20',
+          "echo '{\"text\":\"Die ﬁnale Infor-\\nmation\"}' | ream tokenize -a de --offsets --keep-text",
+        ),
+      );
+  },
+  async run(ctx, args, opts) {
+    const analyzer = getAnalyzer(opts.analyzer);
+    const chunks = new ChunkPositions();
+    await readRecords(ctx, args, (record, where) => {
+      const result = tokenizeRecord(record, analyzer, chunks, { field: opts.field, keepText: !!opts.keepText, offsets: !!opts.offsets });
+      if (!result.ok) return ctx.report.fail(`${where.source}:${where.line}`, result.message, result.reason);
+      ctx.metrics.count('tokens_total', result.tokens);
+      ctx.out.write(result.record);
+    });
   },
 };

@@ -14,6 +14,8 @@ export interface LineOptions {
   onTooLong?: (lineNo: number, bytes: number) => void;
   /** Called with the byte count of every chunk read. */
   onBytes?: (bytes: number) => void;
+  /** Called when every line read so far has been handled, before waiting for more input. */
+  onCaughtUp?: () => void;
 }
 
 export type LineHandler = (line: string, lineNo: number) => void | Promise<void>;
@@ -118,6 +120,7 @@ export async function forEachLine(source: Source, handle: LineHandler, opts: Lin
       pendingBytes += tail.length;
     }
     if (lines.length > 0) await emit();
+    opts.onCaughtUp?.();
   }
   if (skippingLongLine) {
     lineNo++;

@@ -3,15 +3,20 @@
 // strict). Blank lines are ignored.
 import type { RunContext } from './context.js';
 import { forEachLine } from './lines.js';
-import { FatalInputError } from './report.js';
+import { FatalInputError, describeError } from './report.js';
 import { sourcesFromArgs, type Source } from './sources.js';
-import { describeError } from './report.js';
 
 export type JsonRecord = Record<string, unknown>;
 
+/**
+ * Where a record came from, and its line as read (without the line end). One object per source,
+ * updated in place for every record: copy what you keep. A command that passes records through
+ * unchanged writes `where.text` with `ctx.out.writeLine` and skips JSON.stringify.
+ */
 export interface Where {
   source: string;
   line: number;
+  text: string;
 }
 
 export interface ReadOptions {
@@ -25,7 +30,7 @@ export type RecordHandler = (record: JsonRecord, where: Where) => void | Promise
 export async function readRecords(ctx: RunContext, args: readonly string[] | Source[], handle: RecordHandler, opts: ReadOptions = {}): Promise<void> {
   const sources = isSources(args) ? args : sourcesFromArgs(args);
   for (const source of sources) {
-    const where: Where = { source: source.name, line: 0 };
+    const where: Where = { source: source.name, line: 0, text: '' };
     const bad = (line: number, message: string, reason: string): void => {
       ctx.report.fail(`${source.name}:${line}`, message, reason);
       if (opts.strict) throw new FatalInputError(`${source.name}:${line}: ${message}`);
@@ -46,17 +51,24 @@ export async function readRecords(ctx: RunContext, args: readonly string[] | Sou
           }
           ctx.stats.recordsIn++;
           where.line = lineNo;
+          where.text = line;
           return handle(value as JsonRecord, where);
         },
         {
           onBytes: (n) => (ctx.stats.bytesIn += n),
+          // Whatever is batched goes out before waiting for input: `tail -f | ream filter` shows
+          // records as they come, not when 4 KB have piled up.
+          onCaughtUp: () => ctx.out.flush(),
           onInvalidUtf8: (lineNo) => bad(lineNo, 'invalid UTF-8, replaced with U+FFFD', 'bad_utf8'),
           onTooLong: (lineNo, bytes) => bad(lineNo, `line of ${bytes} bytes is longer than the largest string Node can hold, skipped`, 'too_long'),
         },
       );
     } catch (err) {
-      if (isOpenError(err)) {
-        ctx.report.fail('', describeError(err), 'unreadable');
+      if (isInputError(err)) {
+        // Opening errors name the path themselves; a corrupt gzip stream does not.
+        const message = describeError(err);
+        ctx.report.fail(message.startsWith(source.name) ? '' : source.name, message, 'unreadable');
+        if (opts.strict) throw new FatalInputError(message);
         continue;
       }
       throw err;
@@ -68,7 +80,7 @@ function isSources(args: readonly unknown[]): args is Source[] {
   return args.length > 0 && typeof args[0] === 'object';
 }
 
-function isOpenError(err: unknown): boolean {
+function isInputError(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException)?.code;
-  return code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR';
+  return code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR' || code === 'EIO' || code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR';
 }

@@ -61,8 +61,11 @@ export class NdjsonWriter implements WriterStats {
     this.bytesOut += bytes;
     if (bytes > this.batchBytes) {
       // Larger than one atomic write: goes out alone (producers keep records below MAX_ATOMIC_RECORD_BYTES).
-      const big = Buffer.from(json + '\n');
-      this.writeAll(big, big.length);
+      // Encoded straight into its buffer: `json + '\n'` would copy a 100 MB line once more.
+      const big = Buffer.allocUnsafe(bytes);
+      big.write(json, 0);
+      big[bytes - 1] = 10;
+      this.writeAll(big, bytes);
       return;
     }
     this.used += this.batch.write(json, this.used);

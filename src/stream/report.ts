@@ -10,6 +10,10 @@ export const EXIT_USAGE = 2;
 /** Wrong flags, values or expressions: the whole run is refused (exit 2). */
 export class UsageError extends Error {
   override name = 'UsageError';
+  /** Lines shown under the message, e.g. an expression with a caret under the fault. */
+  constructor(message: string, readonly details: readonly string[] = []) {
+    super(message);
+  }
 }
 
 /** A problem with the input that makes going on pointless (exit 1), e.g. a bad line under --strict. */
@@ -76,6 +80,7 @@ export function describeError(err: unknown): string {
     const code = (err as NodeJS.ErrnoException).code;
     const path = (err as NodeJS.ErrnoException).path;
     if (code && path) return `${path}: ${systemErrorText(code, err.message)}`;
+    if (code) return systemErrorText(code, err.message);
     return err.message;
   }
   return String(err);
@@ -89,6 +94,7 @@ function systemErrorText(code: string, fallback: string): string {
     case 'ENOTDIR': return 'not a directory';
     case 'EMFILE': return 'too many open files';
     case 'ENOSPC': return 'no space left on device';
-    default: return fallback.replace(/^[A-Z]+: /, '');
+    case 'EIO': return 'input/output error';
+    default: return fallback.replace(/^[A-Z]+: /, '').replace(/, (read|open|write)$/, '');
   }
 }

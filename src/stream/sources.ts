@@ -1,8 +1,13 @@
 // Where input comes from: file arguments, or stdin when there are none or `-` is given. Gzip input
 // is recognised by its magic bytes (not the file name) and decompressed on the fly.
-import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
-import { Readable } from 'node:stream';
+//
+// Bytes are read with plain fs.open/fs.read rather than fs.createReadStream or process.stdin: the
+// stream machinery costs start-up time every command pays (~10 ms, measured with --cpu-prof), and
+// process.stdin would put a shared pipe into O_NONBLOCK. Regular files are read synchronously (no
+// thread-pool round trip per chunk: ~20% less CPU on a 200 MB filter); pipes and terminals
+// asynchronously, so a command waiting for input still hears from its workers. zlib is loaded only
+// for gzip input.
+import { close, fstatSync, open, read, readSync } from 'node:fs';
 
 export interface Source {
   /** The name used in messages: the path as given, or `stdin`. */
@@ -11,15 +16,16 @@ export interface Source {
   chunks(): AsyncIterable<Buffer>;
 }
 
-const READ_CHUNK_BYTES = 256 * 1024;
+// 64 KiB: larger chunks make V8 strings and Buffer backing stores that are mmap'd and unmapped one by one
+// (measured: 256 KiB chunks cost ~40% more CPU on a 200 MB filter, mostly in the kernel).
+const READ_CHUNK_BYTES = 64 * 1024;
 
 export function stdinSource(): Source {
-  // fd 0 through fs, not process.stdin: process.stdin would put a shared pipe into O_NONBLOCK.
-  return { name: 'stdin', chunks: () => decompressed(createReadStream('', { fd: 0, highWaterMark: READ_CHUNK_BYTES, autoClose: false })) };
+  return { name: 'stdin', chunks: () => decompressed(rawChunks(async () => 0, false)) };
 }
 
 export function fileSource(path: string): Source {
-  return { name: path, chunks: () => decompressed(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })) };
+  return { name: path, chunks: () => decompressed(rawChunks(() => openFile(path), true)) };
 }
 
 /** File arguments as sources; no arguments, or `-`, means stdin. */
@@ -28,24 +34,63 @@ export function sourcesFromArgs(args: readonly string[]): Source[] {
   return args.map((a) => (a === '-' ? stdinSource() : fileSource(a)));
 }
 
-async function* decompressed(raw: Readable): AsyncGenerator<Buffer> {
-  const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+function openFile(path: string): Promise<number> {
+  return new Promise((resolve, reject) => open(path, 'r', (err, fd) => (err ? reject(err) : resolve(fd))));
+}
+
+function readChunk(fd: number, buf: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => read(fd, buf, 0, buf.length, null, (err, n) => (err ? reject(err) : resolve(n))));
+}
+
+const nap = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function* rawChunks(openFd: () => Promise<number>, owned: boolean): AsyncGenerator<Buffer> {
+  const fd = await openFd();
   try {
-    const first = await it.next();
+    const regularFile = fstatSync(fd).isFile();
+    let waited = 0;
+    for (;;) {
+      // A fresh buffer each time: the line splitter may keep the tail of this one.
+      const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+      let n: number;
+      try {
+        n = regularFile ? readSync(fd, buf, 0, buf.length, null) : await readChunk(fd, buf);
+      } catch (err) {
+        // Stdin inherited in non-blocking mode (a Node parent touched process.stdin): wait for data.
+        if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
+          await nap(Math.min(1 + waited++, 20));
+          continue;
+        }
+        throw err;
+      }
+      waited = 0;
+      if (n === 0) return;
+      yield n === buf.length ? buf : buf.subarray(0, n);
+    }
+  } finally {
+    // Early stop (head closed our output) or error: release the file. Stdin stays open.
+    if (owned) close(fd, () => {});
+  }
+}
+
+async function* decompressed(raw: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    const first = await raw.next();
     if (first.done) return;
     if (first.value.length >= 2 && first.value[0] === 0x1f && first.value[1] === 0x8b) {
+      const { createGunzip } = await import('node:zlib');
+      const { Readable } = await import('node:stream');
       const rest = (async function* () {
         yield first.value;
-        for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+        yield* raw;
       })();
       const gunzip = Readable.from(rest).pipe(createGunzip());
       for await (const chunk of gunzip) yield chunk as Buffer;
       return;
     }
     yield first.value;
-    for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+    yield* raw;
   } finally {
-    // Early stop (head closed our output) or error: release the file or stdin.
-    raw.destroy();
+    await raw.return(undefined);
   }
 }

@@ -1,25 +1,267 @@
-// SCAFFOLD (the tokenize issue owns this file): the analyzer contract shared by tokenize, index and
-// search. An analyzer turns text into the tokens that get indexed; an index records the analyzer's
-// name (versioned, e.g. `standard/1`) so a query is later analyzed exactly as the documents were.
+// The analyzers shared by tokenize, index and search. An analyzer turns text into the tokens that get
+// indexed; tokenized records and indexes carry its versioned id (`en/1`) so a query is later analyzed
+// exactly as the documents were. Steps are described in docs/analyzers.md and `ream tokenize --help`.
 import { UsageError } from '../stream/report.js';
+import { INVISIBLES, Script } from './chars.js';
+import { foldCase, foldDiacritics } from './fold.js';
+import { arabicScript, cyrillic, english, foldYo, french, german, greek, hebrew, loadStemmer, russian, type LanguageSteps } from './languages.js';
+import { EDITED, NON_ASCII, UPPER, cleanWord, scan, type ScanSink } from './scanner.js';
+
+export interface AnalyzedText {
+  tokens: string[];
+  /** [start, end) of each token in the analyzed text, in UTF-16 code units (JS string indexes). */
+  offsets: Array<[number, number]>;
+}
 
 export interface Analyzer {
   /** Versioned name stored in tokenized records and in indexes, e.g. `standard/1`. */
   readonly id: string;
-  /** Tokens in text order (positions are array indexes). */
+  /** Name used on the command line, e.g. `standard`. */
+  readonly name: string;
+  /** Its own steps after the character steps every analyzer shares (COMMON_STEPS), for --help. */
+  readonly steps: readonly string[];
+  /** Tokens in text order (positions are array indexes); stopwords are removed. */
   analyze(text: string): string[];
+  /** Tokens and their character offsets in `text`. */
+  analyzeWithOffsets(text: string): AnalyzedText;
+  /**
+   * The character-level steps only (NFKC, case folding, diacritic folding where the analyzer does
+   * it, invisibles dropped): no stopwords, no stemming. For prefix queries (`inform*`).
+   */
+  normalize(word: string): string;
 }
 
-const standard: Analyzer = {
-  id: 'standard/1',
-  analyze: (text) => text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [],
-};
+interface Definition {
+  name: string;
+  version: number;
+  /** Strip accents (after case folding) from Latin and Greek words. */
+  foldDiacritics: boolean;
+  /** Han and kana: overlapping bigrams, or ICU dictionary words. */
+  ideographs: 'bigrams' | 'dictionary';
+  /** A character-level step of the language that normalize() must apply too (ru: ё → е). */
+  foldLetters?: (word: string) => string;
+  /** Language steps per script of a word; scripts not listed get the character steps only. */
+  languages: Partial<Record<Script, LanguageSteps>>;
+  steps: string[];
+}
 
-const analyzers = new Map<string, Analyzer>([['standard', standard]]);
+/** The character-level steps of every analyzer, in order. */
+export const COMMON_STEPS: readonly string[] = [
+  'words: Unicode letters, marks and digits (UAX #29 rules for apostrophes and decimal numbers)',
+  'drop soft hyphens and zero-width characters; join words hyphenated at a line end',
+  'NFKC (ligatures ﬁ → fi, full-width forms), case folding (ß → ss, final ς → σ, no locale rules)',
+];
+const IDEOGRAPH_BIGRAMS = 'Chinese/Japanese: overlapping character bigrams; Thai, Lao, Khmer, Myanmar: ICU dictionary words';
+const IDEOGRAPH_DICTIONARY = 'Chinese/Japanese, Thai, Lao, Khmer, Myanmar: ICU dictionary words (Intl.Segmenter)';
 
-/** Looks an analyzer up by name (`standard`) or id (`standard/1`). */
+const definitions: Definition[] = [
+  {
+    name: 'standard', version: 1, foldDiacritics: false, ideographs: 'bigrams', languages: {},
+    steps: [IDEOGRAPH_BIGRAMS, 'no stopwords, no stemming: every language'],
+  },
+  {
+    name: 'en', version: 1, foldDiacritics: true, ideographs: 'bigrams', languages: { [Script.Latin]: english },
+    steps: ['diacritic folding (café → cafe)', IDEOGRAPH_BIGRAMS, 'Latin words: English stopwords, Snowball English stemmer'],
+  },
+  {
+    name: 'de', version: 1, foldDiacritics: false, ideographs: 'bigrams', languages: { [Script.Latin]: german },
+    steps: [IDEOGRAPH_BIGRAMS, 'Latin words: German stopwords, Snowball German stemmer (folds umlauts)'],
+  },
+  {
+    name: 'fr', version: 1, foldDiacritics: false, ideographs: 'bigrams', languages: { [Script.Latin]: french },
+    steps: [IDEOGRAPH_BIGRAMS, "Latin words: elision (l', qu'…) removed, French stopwords, Snowball French stemmer"],
+  },
+  {
+    name: 'ru', version: 1, foldDiacritics: false, foldLetters: foldYo, ideographs: 'bigrams', languages: { [Script.Cyrillic]: russian },
+    steps: [IDEOGRAPH_BIGRAMS, 'Cyrillic words: ё → е, Russian stopwords, Snowball Russian stemmer'],
+  },
+  {
+    name: 'cjk', version: 1, foldDiacritics: false, ideographs: 'dictionary', languages: {},
+    steps: [IDEOGRAPH_DICTIONARY, 'no stopwords, no stemming'],
+  },
+  {
+    name: 'auto', version: 1, foldDiacritics: false, foldLetters: foldYo, ideographs: 'bigrams',
+    languages: { [Script.Cyrillic]: cyrillic, [Script.Arabic]: arabicScript, [Script.Greek]: greek, [Script.Hebrew]: hebrew },
+    steps: [
+      IDEOGRAPH_BIGRAMS,
+      'per word, by its script: Cyrillic → Russian steps (no stemming for Ukrainian/Serbian letters), Arabic → Arabic stemmer (not for Persian letters), Greek/Hebrew → stopwords, Latin → none',
+    ],
+  },
+];
+
+/** Longer words skip the language steps (the longest German compounds stay well below). */
+const MAX_STEMMED_LENGTH = 100;
+
+/** A word's language steps (prepare, stopword check, stem): the token, or '' to drop the word. */
+type WordSteps = (word: string) => string;
+
+/**
+ * The language steps as one function with a bounded memo: word frequencies are Zipfian, so most
+ * words were seen before and cost one Map lookup instead of a stopword lookup plus a Snowball run.
+ */
+function compileSteps(steps: LanguageSteps, fold: (word: string) => string): WordSteps {
+  const prepare = steps.prepare;
+  const stopwords = steps.stopwords ? new Set(steps.stopwords.map((w) => (prepare ? prepare(fold(w)) : fold(w)))) : undefined;
+  const stem = steps.stemmer ? loadStemmer(steps.stemmer) : undefined;
+  const stemUnless = steps.stemUnless;
+  let memo = new Map<string, string>();
+  return (word) => {
+    let token = memo.get(word);
+    if (token === undefined) {
+      token = prepare ? prepare(word) : word;
+      if (stopwords?.has(token)) token = '';
+      else if (stem && !stemUnless?.(token)) token = stem(token);
+      if (memo.size >= 200_000) memo = new Map();
+      memo.set(word, token);
+    }
+    return token;
+  };
+}
+
+class PipelineAnalyzer implements Analyzer, ScanSink {
+  readonly id: string;
+  readonly name: string;
+  readonly steps: readonly string[];
+  private ready: Array<WordSteps | undefined> | undefined;
+  private segmenter: Intl.Segmenter | undefined;
+  // State of the analyze() call in progress (analyze is synchronous and not re-entered).
+  private text = '';
+  /** text.toLowerCase() when it lines up with text (no İ), else text: ASCII words are sliced from it. */
+  private lower = '';
+  private lowerAligned = false;
+  private tokens: string[] = [];
+  private offsets: Array<[number, number]> | undefined;
+
+  constructor(private readonly def: Definition) {
+    this.id = `${def.name}/${def.version}`;
+    this.name = def.name;
+    this.steps = def.steps;
+  }
+
+  analyze(text: string): string[] {
+    return this.run(text, undefined).tokens;
+  }
+
+  analyzeWithOffsets(text: string): AnalyzedText {
+    return this.run(text, []) as AnalyzedText;
+  }
+
+  normalize(word: string): string {
+    let out = foldCase(word.replace(INVISIBLES, ''));
+    if (this.def.foldDiacritics) out = foldDiacritics(out);
+    return this.def.foldLetters ? this.def.foldLetters(out) : out;
+  }
+
+  private run(text: string, offsets: Array<[number, number]> | undefined): { tokens: string[]; offsets?: Array<[number, number]> } {
+    this.ready ??= this.prepareLanguages();
+    this.text = text;
+    // One native lower-casing of the page instead of one per capitalized word.
+    this.lower = text.toLowerCase();
+    this.lowerAligned = this.lower.length === text.length;
+    this.tokens = [];
+    this.offsets = offsets;
+    try {
+      scan(text, this);
+      return { tokens: this.tokens, offsets };
+    } finally {
+      this.text = '';
+      this.lower = '';
+      this.tokens = [];
+      this.offsets = undefined;
+    }
+  }
+
+  private push(token: string, start: number, end: number): void {
+    this.tokens.push(token);
+    if (this.offsets) this.offsets.push([start, end]);
+  }
+
+  word(start: number, end: number, flags: number, script: Script): void {
+    let w: string;
+    if (!(flags & (NON_ASCII | EDITED))) {
+      w = this.lowerAligned ? this.lower.slice(start, end) : this.text.slice(start, end);
+      if (flags & UPPER && !this.lowerAligned) w = w.toLowerCase();
+    } else {
+      const raw = flags & EDITED ? cleanWord(this.text, start, end) : this.text.slice(start, end);
+      w = foldCase(raw);
+      if (this.def.foldDiacritics) w = foldDiacritics(w);
+    }
+    const steps = this.ready![script];
+    // Numbers and giant "words" (base64, hex dumps) are neither stopwords nor stemmed; keeping
+    // them out of the memo keeps its memory small.
+    if (steps && w.length <= MAX_STEMMED_LENGTH && !(w.charCodeAt(0) <= 57 && w.charCodeAt(0) >= 48)) w = steps(w);
+    if (w.length > 0) this.push(w, start, end);
+  }
+
+  ideographs(start: number, end: number): void {
+    if (this.def.ideographs === 'dictionary') return this.dictionaryWords(start, end, 'ja');
+    const text = this.text;
+    let prev = -1;
+    let i = start;
+    while (i < end) {
+      const c = text.charCodeAt(i);
+      const next = i + (c >= 0xd800 && c <= 0xdbff ? 2 : 1);
+      if (prev >= 0) this.push(compatibilityFold(text.slice(prev, next)), prev, next);
+      else if (next === end) this.push(compatibilityFold(text.slice(i, next)), i, next);
+      prev = i;
+      i = next;
+    }
+  }
+
+  southAsian(start: number, end: number): void {
+    this.dictionaryWords(start, end, 'th');
+  }
+
+  private dictionaryWords(start: number, end: number, locale: string): void {
+    // ICU's word break dictionary covers Chinese, Japanese, Thai, Lao, Khmer and Burmese whatever the locale.
+    this.segmenter ??= new Intl.Segmenter(locale, { granularity: 'word' });
+    const run = this.text.slice(start, end);
+    for (const seg of this.segmenter.segment(run)) {
+      if (!seg.isWordLike) continue;
+      const w = foldCase(seg.segment.replace(INVISIBLES, ''));
+      if (w.length > 0) this.push(w, start + seg.index, start + seg.index + seg.segment.length);
+    }
+  }
+
+  private prepareLanguages(): Array<WordSteps | undefined> {
+    const ready: Array<WordSteps | undefined> = [];
+    for (const [script, steps] of Object.entries(this.def.languages) as Array<[string, LanguageSteps]>) {
+      ready[Number(script)] = compileSteps(steps, (w) => this.normalize(w));
+    }
+    return ready;
+  }
+}
+
+/** NFKC for the few compatibility characters found among ideographs (half-width kana, ㍿, 豈…). */
+function compatibilityFold(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0xff00 && c <= 0xffef) || (c >= 0x3300 && c <= 0x33ff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0x2f00 && c <= 0x2fdf)) {
+      return s.normalize('NFKC');
+    }
+  }
+  return s;
+}
+
+const analyzers = new Map<string, Analyzer>();
+for (const def of definitions) analyzers.set(def.name, new PipelineAnalyzer(def));
+
+/** Analyzer names, for --help and error messages. */
+export function analyzerNames(): string[] {
+  return [...analyzers.keys()];
+}
+
+/** Every analyzer, in documentation order. */
+export function allAnalyzers(): Analyzer[] {
+  return [...analyzers.values()];
+}
+
+/** Looks an analyzer up by name (`standard`) or versioned id (`standard/1`). */
 export function getAnalyzer(nameOrId: string): Analyzer {
   const a = analyzers.get(nameOrId) ?? [...analyzers.values()].find((x) => x.id === nameOrId);
-  if (!a) throw new UsageError(`unknown analyzer '${nameOrId}' (known: ${[...analyzers.keys()].join(', ')})`);
+  if (!a) {
+    const known = [...analyzers.values()].map((x) => x.name).join(', ');
+    throw new UsageError(`unknown analyzer '${nameOrId}' (known: ${known}; ids carry a version, e.g. standard/1)`);
+  }
   return a;
 }

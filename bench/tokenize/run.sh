@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Tokenize throughput, MB of page text per second in one process, for every analyzer of
+# `ream tokenize`, against `LC_ALL=C tr -cs '[:alpha:]' '\n' | tr A-Z a-z` and the tokenizers of
+# `natural` and `wink-tokenizer`, on the pdftotext text of the shared corpus (bench/data, made by
+# make-data.sh). Medians of RUNS runs (hyperfine), all in one run; writes the table into the tokenize
+# section of docs/benchmarks.md. Usage: bench/tokenize/run.sh  (RUNS=5 by default)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+runs=${RUNS:-5}
+bench/tokenize/make-data.sh
+node build.mjs
+pages=bench/data/corpus-pages.ndjson
+plain=bench/data/corpus-pages.txt
+bytes=$(stat -c %s "$plain")
+json=$(mktemp -d)
+trap 'rm -rf "$json"' EXIT
+
+names=() cmds=()
+add() { names+=("$1"); cmds+=("$2"); }
+add 'GNU tr pipeline (2 processes)' "LC_ALL=C tr -cs '[:alpha:]' '\\n' < $plain | tr A-Z a-z > /dev/null"
+for a in standard en de fr ru cjk auto; do add "ream tokenize -a $a" "bin/ream tokenize -a $a < $pages > /dev/null"; done
+add 'ream tokenize -a standard --offsets' "bin/ream tokenize -a standard --offsets < $pages > /dev/null"
+add 'natural WordTokenizer (+ toLowerCase)' "node bench/tokenize/anchor.mjs natural < $pages > /dev/null 2>&1"
+add 'wink-tokenizer (words, numbers)' "node bench/tokenize/anchor.mjs wink < $pages > /dev/null"
+add 'node JSON.parse + stringify only (I/O floor)' "node bench/tokenize/anchor.mjs json < $pages > /dev/null"
+
+hyperfine_args=()
+for i in "${!cmds[@]}"; do hyperfine_args+=(-n "$i" "${cmds[$i]}"); done
+hyperfine --runs "$runs" --warmup 1 --style none --export-json "$json/h.json" "${hyperfine_args[@]}" >&2
+
+cp "$json/h.json" bench/data/tokenize-hyperfine.json
+# Wall time is what a user waits for; CPU time (user + system, summed over the processes of a
+# pipeline) is what a shared, loaded machine distorts least. Both are shown.
+table=$(jq -r --argjson bytes "$bytes" --argjson names "$(printf '%s\n' "${names[@]}" | jq -R . | jq -s .)" '
+  def r1: . * 10 | round / 10;
+  def r2: . * 100 | round / 100;
+  (.results[0] | {wall: .median, cpu: (.user + .system)}) as $tr |
+  .results | to_entries[] | .value as $v | ($v.user + $v.system) as $cpu |
+  "| \($names[.key]) | \($v.median * 1000 | round) | \($bytes / 1e6 / $v.median | r1) | \($tr.wall / $v.median | r2) | \($cpu * 1000 | round) | \($bytes / 1e6 / $cpu | r1) | \($tr.cpu / $cpu | r2) |"' "$json/h.json")
+
+node_modules/.bin/esbuild bench/tokenize/in-process.ts --bundle --platform=node --format=esm --log-level=warning --outfile=bench/data/in-process.mjs
+in_process=$(node bench/data/in-process.mjs "$pages" "$runs")
+
+section=$(cat <<MD
+## tokenize — against tr, natural and wink-tokenizer
+
+Input: the pdftotext text of the ${HOSTNAME:+}shared corpus's good PDFs, $(wc -l < "$pages") page records,
+$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB of text (\`bench/tokenize/make-data.sh\`). ream and the JavaScript anchors
+read NDJSON page records and write NDJSON token records; \`tr\` reads the same text as one plain
+file. "wall" columns: median wall time of $runs runs (hyperfine) and MB of page text per second of
+it; "CPU" columns: mean user + system time (summed over a pipeline's processes) and MB per
+CPU-second. "× tr" is the speed relative to the GNU \`tr\` pipeline measured in the same run
+(1.0 = as fast). On a loaded machine the CPU columns are the fairer comparison: long runs are
+interrupted more than the 0.1 s \`tr\` run.
+Machine: $(nproc) cores, $(node --version), $(date -u +%Y-%m-%d); load average at the start: $(cut -d' ' -f1-3 /proc/loadavg).
+Produced by \`bench/tokenize/run.sh\`.
+
+| command | wall ms | wall MB/s | × tr (wall) | CPU ms | MB/CPU-s | × tr (CPU) |
+|---|---:|---:|---:|---:|---:|---:|
+$table
+
+Where the time goes: a \`ream tokenize\` run costs about the I/O floor row (Node reading and
+writing the same NDJSON) plus the analyzer alone (second table); \`tr\` neither parses nor writes JSON.
+
+The analyzers alone, in one process, without reading or writing NDJSON (\`analyze()\` over the
+same page texts; \`bench/tokenize/in-process.ts\`, one warm-up pass, median of $runs):
+
+| analyzer | tokens | MB/s |
+|---|---:|---:|
+$in_process
+MD
+)
+node -e '
+const fs = require("fs");
+const [file, marker, body] = process.argv.slice(1);
+const doc = fs.readFileSync(file, "utf8");
+const start = doc.indexOf(marker);
+if (start < 0) throw new Error("no section " + marker);
+const from = start + marker.length;
+const next = doc.indexOf("<!-- section:", from);
+const out = doc.slice(0, from) + "\n\n" + body + "\n\n" + (next < 0 ? "" : doc.slice(next));
+fs.writeFileSync(file + ".tmp", out);
+fs.renameSync(file + ".tmp", file);
+' docs/benchmarks.md '<!-- section: tokenize (bench/tokenize) -->' "$section"
+echo "$section"

@@ -1,0 +1,77 @@
+// One record through an analyzer: the record's fields, minus the text (unless kept), plus tokens,
+// the analyzer id, optional offsets, and for extract's chunk records the token offset that keeps
+// positions right across the chunks of a page.
+import type { Analyzer } from './analyzer.js';
+import type { JsonRecord } from '../stream/ndjson.js';
+
+export interface TokenizeOptions {
+  field: string;
+  keepText: boolean;
+  offsets: boolean;
+}
+
+export type Tokenized =
+  | { ok: true; record: JsonRecord; tokens: number }
+  | { ok: false; message: string; reason: string };
+
+/**
+ * Token counts of the earlier chunks of each page being read, keyed by document and page. An entry
+ * lives from chunk 0 to the last chunk of its page, so memory stays small on any input size.
+ */
+export class ChunkPositions {
+  private readonly pages = new Map<string, { nextChunk: number; tokens: number }>();
+
+  /** The tokenOffset for this chunk, or an error message when earlier chunks are missing. */
+  take(record: JsonRecord, chunk: number, chunks: number, tokens: number): number | string {
+    const key = JSON.stringify([record.doc ?? record.path ?? record.file ?? null, record.page ?? null]);
+    let page = this.pages.get(key);
+    if (chunk === 0) {
+      page = { nextChunk: 0, tokens: 0 };
+      this.pages.set(key, page);
+    }
+    if (!page || page.nextChunk !== chunk) {
+      this.pages.delete(key);
+      return `chunk ${chunk} of ${chunks} came without the chunks before it (token positions would be wrong); keep the chunks of a page together and in order`;
+    }
+    const offset = page.tokens;
+    page.tokens += tokens;
+    page.nextChunk++;
+    if (page.nextChunk >= chunks) this.pages.delete(key);
+    return offset;
+  }
+}
+
+export function tokenizeRecord(record: JsonRecord, analyzer: Analyzer, chunks: ChunkPositions, opts: TokenizeOptions): Tokenized {
+  const text = record[opts.field];
+  if (typeof text !== 'string') {
+    return { ok: false, message: text === undefined ? `no '${opts.field}' field` : `'${opts.field}' is not a string`, reason: 'no_text' };
+  }
+  if (record.analyzer !== undefined && record.analyzer !== analyzer.id) {
+    return {
+      ok: false,
+      message: `record was analyzed with ${JSON.stringify(record.analyzer)}, this run uses ${analyzer.id}: mixing analyzers is refused (use --analyzer ${String(record.analyzer).split('/')[0]})`,
+      reason: 'analyzer_mismatch',
+    };
+  }
+  let tokens: string[];
+  let offsets: Array<[number, number]> | undefined;
+  if (opts.offsets) ({ tokens, offsets } = analyzer.analyzeWithOffsets(text));
+  else tokens = analyzer.analyze(text);
+
+  const out: JsonRecord = {};
+  for (const key in record) {
+    if (key === 'tokens' || key === 'offsets' || key === 'tokenOffset' || key === 'analyzer') continue;
+    if (key === opts.field && !opts.keepText) continue;
+    out[key] = record[key];
+  }
+  const { chunk, chunks: total } = record;
+  if (typeof chunk === 'number' && typeof total === 'number') {
+    const tokenOffset = chunks.take(record, chunk, total, tokens.length);
+    if (typeof tokenOffset === 'string') return { ok: false, message: tokenOffset, reason: 'chunk_order' };
+    out.tokenOffset = tokenOffset;
+  }
+  out.tokens = tokens;
+  out.analyzer = analyzer.id;
+  if (offsets) out.offsets = offsets;
+  return { ok: true, record: out, tokens: tokens.length };
+}

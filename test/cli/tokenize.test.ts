@@ -1,0 +1,119 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { run } from '../../src/cli/main.js';
+import { createContext } from '../../src/stream/context.js';
+import { NdjsonWriter } from '../../src/stream/output.js';
+import { join } from 'node:path';
+import { CORPUS, describeWithCorpus, parseLines, ream, sh, workdir } from '../helpers.js';
+
+const records = (...rs: object[]): string => rs.map((r) => JSON.stringify(r) + '\n').join('');
+
+describe('ream tokenize', () => {
+  it('replaces text with tokens and the analyzer id', () => {
+    const r = ream(['tokenize'], { input: records({ doc: 'a.pdf', page: 1, text: 'The ﬁrst infor-\nmation' }) });
+    expect(r.status).toBe(0);
+    expect(parseLines(r.stdout)).toEqual([{ doc: 'a.pdf', page: 1, tokens: ['the', 'first', 'information'], analyzer: 'standard/1' }]);
+  });
+
+  it('--keep-text, --offsets and --field', () => {
+    const r = ream(['tokenize', '-a', 'en', '--keep-text', '--offsets', '--field', 'body'], { input: records({ body: 'Running dogs' }) });
+    expect(parseLines(r.stdout)).toEqual([{ body: 'Running dogs', tokens: ['run', 'dog'], analyzer: 'en/1', offsets: [[0, 7], [8, 12]] }]);
+  });
+
+  it('numbers chunk positions across the chunks of a page', () => {
+    const input = records(
+      { doc: 'a', page: 1, chunk: 0, chunks: 3, offset: 0, text: 'one two three' },
+      { doc: 'b', page: 1, text: 'other document' },
+      { doc: 'a', page: 1, chunk: 1, chunks: 3, offset: 14, text: 'four five' },
+      { doc: 'a', page: 1, chunk: 2, chunks: 3, offset: 24, text: 'six' },
+      { doc: 'a', page: 2, chunk: 0, chunks: 1, offset: 0, text: 'seven' },
+    );
+    const out = parseLines(ream(['tokenize'], { input }).stdout);
+    expect(out.map((r) => [r.doc, r.page, r.tokenOffset])).toEqual([['a', 1, 0], ['b', 1, undefined], ['a', 1, 3], ['a', 1, 5], ['a', 2, 0]]);
+  });
+
+  it('refuses a chunk whose earlier chunks are missing, and goes on', () => {
+    const input = records({ doc: 'a', page: 1, chunk: 1, chunks: 2, text: 'late' }, { text: 'fine' });
+    const r = ream(['tokenize'], { input });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^ream tokenize: stdin:1: chunk 1 of 2 came without the chunks before it/);
+    expect(parseLines(r.stdout)).toEqual([{ tokens: ['fine'], analyzer: 'standard/1' }]);
+  });
+
+  it('refuses records analyzed with another analyzer, one line each, exit 1', () => {
+    const input = records({ text: 'a', analyzer: 'en/1' }, { text: 'Haus', analyzer: 'de/1' });
+    const r = ream(['tokenize', '-a', 'de'], { input });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'ream tokenize: stdin:1: record was analyzed with "en/1", this run uses de/1: mixing analyzers is refused (use --analyzer en)',
+    ]);
+    expect(parseLines(r.stdout)).toEqual([{ tokens: ['haus'], analyzer: 'de/1' }]);
+  });
+
+  it('reports records without text and bad JSON, and goes on', () => {
+    const r = ream(['tokenize'], { input: '{"page":1}\nnot json\n{"text":"ok"}\n' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("ream tokenize: stdin:1: no 'text' field");
+    expect(r.stderr).toContain('ream tokenize: stdin:2: invalid JSON');
+    expect(parseLines(r.stdout)).toEqual([{ tokens: ['ok'], analyzer: 'standard/1' }]);
+  });
+
+  it('unknown analyzer is a usage error listing the known ones', () => {
+    const r = ream(['tokenize', '-a', 'xx']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe("ream tokenize: unknown analyzer 'xx' (known: standard, en, de, fr, ru, cjk, auto; ids carry a version, e.g. standard/1)");
+  });
+
+  it('--help shows every analyzer with its steps and an example', () => {
+    const r = ream(['tokenize', '--help']);
+    expect(r.status).toBe(0);
+    for (const id of ['standard/1', 'en/1', 'de/1', 'fr/1', 'ru/1', 'cjk/1', 'auto/1']) expect(r.stdout).toContain(id);
+    expect(r.stdout).toContain('NFKC');
+    expect(r.stdout).toContain('Examples:');
+  });
+
+  it('stops quietly when the reader goes away', () => {
+    const r = sh(`yes '{"text":"a b c d e f g"}' | head -50000 | ream tokenize | head -1`);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(parseLines(r.stdout)).toHaveLength(1);
+  });
+
+  it('counts tokens_total for metrics', async () => {
+    const { dir, cleanup } = workdir();
+    try {
+      writeFileSync(join(dir, 'in.ndjson'), records({ text: 'a b c' }, { text: 'the end' }));
+      const fd = openSync(join(dir, 'out.ndjson'), 'w');
+      const ctx = createContext('tokenize', new NdjsonWriter(fd));
+      expect(await run(['tokenize', join(dir, 'in.ndjson')], ctx)).toBe(0);
+      closeSync(fd);
+      expect(ctx.metrics.counters.get('tokens_total')?.get('')).toBe(5);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describeWithCorpus('ream tokenize on the shared corpus', () => {
+  const { dir, cleanup } = workdir();
+  afterAll(cleanup);
+
+  it('tokenizes pdftotext pages of every script with auto, one record per page, nothing refused', () => {
+    const pages = join(dir, 'pages.ndjson');
+    const files = ['pp-bitcoin-ooo24.pdf', 'ru-texlive-ru.pdf', 'zh-texlive-zh-cn.pdf', 'fa-lshort-persian.pdf', 'js-th-issue13211.pdf'];
+    const script = files
+      .map((f) => `pdftotext -q -enc UTF-8 -l 3 '${join(CORPUS, 'good', f)}' - | jq -Rsc --arg doc ${f} 'split("\\f")[] | select(test("\\\\S")) | {doc: $doc, text: .}'`)
+      .join('; ');
+    expect(sh(`(${script}) > ${pages}`).status).toBe(0);
+    const r = sh(`ream tokenize -a auto ${pages}`);
+    expect(r.status).toBe(0);
+    const out = parseLines(r.stdout);
+    expect(out.length).toBe(Number(sh(`wc -l < ${pages}`).stdout.trim()));
+    expect(new Set(out.map((o) => o.doc))).toEqual(new Set(files));
+    for (const o of out) {
+      expect(o.analyzer).toBe('auto/1');
+      expect(o.text).toBeUndefined();
+    }
+    writeFileSync(join(dir, 'done'), '');
+  });
+});
