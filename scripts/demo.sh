@@ -26,7 +26,8 @@ fi
 metrics=$out/metrics
 rm -rf "$metrics" && mkdir -p "$metrics"
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 
 step "indexing $(find "$pdfs" -name '*.pdf' -type f | wc -l) PDFs in $pdfs with make -j$(nproc) (examples/Makefile)"
 started=$EPOCHREALTIME
