@@ -5,7 +5,7 @@ import { copyFileSync, cpSync, existsSync, readFileSync, readdirSync, rmSync, st
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CORPUS, describeWithCorpus, parseLines, PATH_WITH_REAM, ream, sh, workdir } from '../helpers.js';
-import { copyCorpusPdfs, docsOf, MAKEFILE, searchAll, smallGoodPdfs } from './support.js';
+import { copyCorpusPdfs, docsOf, expectSuccess, MAKEFILE, searchAll, smallGoodPdfs } from './support.js';
 
 const make = (cwd: string, args = '') => sh(`make -f ${MAKEFILE} PDFS=pdfs INDEX=out.ream ${args}`, { cwd, timeoutMs: 120_000 });
 const base = (pdf: string) => pdf.replace(/\.pdf$/, '');
@@ -30,8 +30,7 @@ describeWithCorpus('examples/Makefile', () => {
   it('builds one text file and one shard per PDF, and the merged index (make -j4)', () => {
     expect(pdfs.length).toBe(8);
     const r = make(dir, '-j4');
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expectSuccess(r);
     for (const pdf of pdfs) {
       const pages = parseLines(readFileSync(at(textOf(pdf)), 'utf8'));
       expect(pages.length).toBeGreaterThan(0);
@@ -110,8 +109,7 @@ describeWithCorpus('examples/Makefile', () => {
     rmSync(at('pdfs/zz-text-not-pdf.pdf'));
     rmSync(at('pdfs/aa-truncated.pdf'));
     const fixed = make(dir, '-j4');
-    expect(fixed.stderr).toBe('');
-    expect(fixed.status).toBe(0);
+    expectSuccess(fixed);
     expect(existsSync(at('out.build/failed'))).toBe(false);
   }, slow);
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithCorpus, haveCommand, parseLines, sh, workdir } from '../helpers.js';
-import { copyCorpusPdfs, docsOf, EXAMPLES, expectSameResults, type Hit, queriesFrom, searchAll, smallGoodPdfs } from './support.js';
+import { copyCorpusPdfs, docsOf, expectSuccess, EXAMPLES, expectSameResults, type Hit, queriesFrom, searchAll, smallGoodPdfs } from './support.js';
 
 describeWithCorpus('xargs and GNU parallel recipes', () => {
   const pdfs = smallGoodPdfs({ maxPages: 40, count: 30 });
@@ -23,8 +23,7 @@ describeWithCorpus('xargs and GNU parallel recipes', () => {
       `set -e; find pdfs -name '*.pdf' | LC_ALL=C sort | ream extract --files-from - | ream tokenize --keep-text | tee tokens.ndjson | ream index --store text -o seq.ream`,
       { cwd: dir, timeoutMs: 300_000 },
     );
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expectSuccess(r);
     queries = queriesFrom('seq.ream', parseLines(readFileSync(join(dir, 'tokens.ndjson'), 'utf8')), dir);
     expected = searchAll('seq.ream', queries, 10, dir);
   }, slow);
@@ -44,8 +43,7 @@ describeWithCorpus('xargs and GNU parallel recipes', () => {
 
   it('map/reduce with xargs -P2 (examples/map-reduce.sh xargs): shards per batch, then ream merge', () => {
     const r = sh(`${EXAMPLES}/map-reduce.sh xargs pdfs xargs.ream 2 8`, { cwd: dir, timeoutMs: 300_000 });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expectSuccess(r);
     expectSameAsSequential('xargs.ream');
   }, slow);
 
@@ -54,15 +52,13 @@ describeWithCorpus('xargs and GNU parallel recipes', () => {
       cwd: dir,
       timeoutMs: 300_000,
     });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expectSuccess(r);
     expectSameAsSequential('onepipe.ream');
   }, slow);
 
   it.runIf(haveCommand('parallel'))('map/reduce with GNU parallel (examples/map-reduce.sh parallel): numbered shards, job log', () => {
     const r = sh(`${EXAMPLES}/map-reduce.sh parallel pdfs parallel.ream 2 8`, { cwd: dir, timeoutMs: 300_000 });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expectSuccess(r);
     expectSameAsSequential('parallel.ream');
   }, slow);
 
@@ -72,8 +68,7 @@ describeWithCorpus('xargs and GNU parallel recipes', () => {
        parallel --pipe --keep-order -j2 --block 64k --group-by 's/^.*?\"page\":(\\d+).*/$1/' ream tokenize --keep-text < pages.ndjson | ream index --store text -o pipe.ream`,
       { cwd: dir, timeoutMs: 300_000 },
     );
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expectSuccess(r);
     expect(readFileSync(join(dir, 'pipe.ream')).equals(readFileSync(join(dir, 'seq.ream')))).toBe(true);
   }, slow);
 

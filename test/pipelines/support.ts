@@ -47,6 +47,16 @@ export interface Hit {
   query?: string;
 }
 
+/**
+ * A run that went well: exit 0, and stderr holds nothing but ream's one-line notes (extract warns, for
+ * example, about a damaged PDF it repaired) — no failure list, no make error, no stack trace.
+ */
+export function expectSuccess(r: { status: number | null; stderr: string }): void {
+  const lines = r.stderr.split('\n').filter(Boolean);
+  expect(lines.filter((l) => !/^ream \w+: \S.*: /.test(l) || /failed/.test(l)), r.stderr).toEqual([]);
+  expect(r.status, r.stderr).toBe(0);
+}
+
 /** Runs every query against the index(es) in one `ream search` process (batch mode); hits per query. */
 export function searchAll(indexes: string | string[], queries: readonly string[], k = 10, cwd?: string): Map<string, Hit[]> {
   const args = ['search', ...[indexes].flat().flatMap((i) => ['-i', i]), '-k', String(k)];
