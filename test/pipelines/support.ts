@@ -107,14 +107,19 @@ export function queriesFrom(index: string, tokenizedPages: Record<string, any>[]
   const word = (t: string | undefined) => t !== undefined && /^\p{L}{3,}$/u.test(t);
   const pairs: string[] = [];
   const phrases: string[] = [];
-  const step = Math.max(1, Math.floor(tokenizedPages.length / 9));
-  for (let p = 0; p < tokenizedPages.length && phrases.length < 4; p += step) {
-    const page = tokenizedPages[p]!;
-    const tokens = page.tokens as string[];
-    const at = tokens.findIndex((t, i) => i >= 10 && word(t) && word(tokens[i + 1]) && word(tokens[i + 8]));
-    if (page.chunk !== undefined || at === -1) continue;
-    if (pairs.length < 4) pairs.push(`${tokens[at]} ${tokens[at + 8]}`);
-    else phrases.push(`"${tokens[at]} ${tokens[at + 1]}"`);
+  // From 8 places spread over the pages, the first whole page (not a chunk) with such words.
+  const usedPages = new Set<number>();
+  for (let k = 0; k < 8; k++) {
+    for (let p = Math.floor((k * tokenizedPages.length) / 8); p < tokenizedPages.length; p++) {
+      const page = tokenizedPages[p]!;
+      const tokens = page.tokens as string[];
+      const at = tokens.findIndex((t, i) => i >= 10 && word(t) && word(tokens[i + 1]) && word(tokens[i + 8]));
+      if (page.chunk !== undefined || at === -1 || usedPages.has(p)) continue;
+      usedPages.add(p);
+      if (pairs.length < 4) pairs.push(`${tokens[at]} ${tokens[at + 8]}`);
+      else phrases.push(`"${tokens[at]} ${tokens[at + 1]}"`);
+      break;
+    }
   }
   expect(pairs.length + phrases.length).toBe(8);
   return [...singles, ...pairs, ...phrases];
