@@ -7,7 +7,7 @@ NPM_STAMP := node_modules/.package-lock.json
 # ones the benchmarks compare with. Each entry is command:package.
 TEST_TOOLS := pdftotext:poppler-utils promtool:prometheus prometheus-pushgateway:prometheus-pushgateway \
   prometheus-node-exporter:prometheus-node-exporter parallel:parallel sshd:openssh-server ssh:openssh-client \
-  /usr/bin/time:time
+  /usr/bin/time:time /usr/share/poppler/cMap:poppler-data
 BENCH_TOOLS := jq:jq mlr:miller mutool:mupdf-tools hyperfine:hyperfine sqlite3:sqlite3 recollindex:recollcmd
 
 .PHONY: build install test demo bench clean typecheck deb-test deb-bench

@@ -5,6 +5,8 @@ set -euo pipefail
 missing=()
 for pair in "$@"; do
   cmd=${pair%%:*} pkg=${pair#*:}
+  # A command name, or an absolute path that the package installs (a file or a folder).
+  if [ "${cmd#/}" != "$cmd" ]; then [ -e "$cmd" ] || missing+=("$pkg"); continue; fi
   command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || [ -x "/usr/bin/$cmd" ] || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -1,10 +1,111 @@
-// SCAFFOLD: replaced by the issue that builds `ream search`.
-import type { CommandModule } from './command.js';
+// `ream search -i INDEX [QUERY]`: BM25 hits as NDJSON {doc, page, score, rank}; with no QUERY, one
+// query per {"query": …} record on stdin (hits tagged with it).
+import type { Command } from 'commander';
+import { collect, examples, nonNegativeInt, positiveInt, type CommandModule } from './command.js';
+import { readRecords } from '../stream/ndjson.js';
 import { UsageError } from '../stream/report.js';
+import type { RunContext } from '../stream/context.js';
+import { getAnalyzer, type Analyzer } from '../text/analyzer.js';
+import { IndexReader } from '../index/codec/reader.js';
+import { expandIndexPaths } from '../index/paths.js';
+import { QueryError, parseQuery } from '../index/query.js';
+import { Searcher } from '../index/search.js';
+import { Snippets } from '../index/snippet.js';
 
-export const command: CommandModule = {
-  configure() {},
-  async run() {
-    throw new UsageError('not built yet');
+interface Opts {
+  index: string[];
+  k: number;
+  offset: number;
+  groupBy?: string;
+  analyzer?: string;
+  verify?: boolean;
+  snippet: boolean;
+}
+
+export const command: CommandModule<Opts> = {
+  configure(cmd: Command) {
+    cmd
+      .argument('[query...]', 'the query (words, OR, -word, "a phrase", prefix*, doc:NAME); none: {"query":…} records on stdin')
+      .requiredOption('-i, --index <file>', 'an index to search (repeatable; globs such as \'shards/*.ream\' are expanded)', collect)
+      .option('-k <n>', 'hits per query', positiveInt, 10)
+      .option('--offset <n>', 'skip the first n hits (paging)', nonNegativeInt, 0)
+      .option('--group-by <field>', 'one hit per document (the best page); only `doc`')
+      .option('--analyzer <name>', 'fail unless the indexes were built with this analyzer')
+      .option('--verify', 'check the whole-file checksum of every index first (slower on big indexes)')
+      .option('--no-snippet', 'leave out snippets even when the index stores text')
+      .addHelpText(
+        'after',
+        examples(
+          'ream search -i docs.ream \'index format\' -k 5',
+          'ream search -i \'shards/*.ream\' \'"exact phrase" -draft doc:report*\'',
+          'printf \'{"query":"merge"}\\n{"query":"bm25 OR tfidf"}\\n\' | ream search -i docs.ream',
+        ),
+      );
+  },
+
+  async run(ctx, args, opts) {
+    if (opts.groupBy !== undefined && opts.groupBy !== 'doc') throw new UsageError(`--group-by ${opts.groupBy}: only 'doc' is supported`);
+    const paths = expandIndexPaths(opts.index);
+    const readers: IndexReader[] = [];
+    try {
+      for (const p of paths) readers.push(IndexReader.open(p));
+      const analyzerId = readers[0]!.analyzer;
+      for (const r of readers) {
+        if (r.analyzer !== analyzerId) throw new UsageError(`${r.path} was built with analyzer ${r.analyzer}, ${readers[0]!.path} with ${analyzerId}; search indexes of one analyzer together`);
+      }
+      if (opts.analyzer !== undefined && getAnalyzer(opts.analyzer).id !== analyzerId) {
+        throw new UsageError(`${readers[0]!.path} was built with analyzer ${analyzerId}, not ${getAnalyzer(opts.analyzer).id}`);
+      }
+      let analyzer: Analyzer;
+      try {
+        analyzer = getAnalyzer(analyzerId);
+      } catch {
+        throw new UsageError(`${readers[0]!.path} was built with analyzer ${analyzerId}, which this ream does not know`);
+      }
+      if (opts.verify) for (const r of readers) r.verify();
+      const searcher = new Searcher(readers);
+      const snippets = opts.snippet && readers.every((r) => r.storesText);
+      const answer = (query: string, tag: boolean, where: string): void => {
+        const started = process.hrtime.bigint();
+        let q;
+        try {
+          q = parseQuery(query, analyzer);
+        } catch (err) {
+          if (!(err instanceof QueryError)) throw err;
+          if (!tag) throw new UsageError(`query: ${err.message}`);
+          ctx.report.fail(where, `query: ${err.message}`, 'bad_query');
+          return;
+        }
+        const hits = searcher.search(q, { k: opts.k, offset: opts.offset, groupByDoc: opts.groupBy === 'doc' });
+        ctx.metrics.count('search_queries_total');
+        ctx.metrics.count('search_hits_total', hits.length);
+        const snip = snippets ? new Snippets(q, analyzer) : undefined;
+        hits.forEach((h, i) => {
+          const out: Record<string, unknown> = { doc: h.doc.doc };
+          if (h.doc.page !== null) out.page = h.doc.page;
+          out.score = h.score;
+          out.rank = opts.offset + i + 1;
+          if (h.pages !== undefined) out.pages = h.pages;
+          if (h.doc.fields) Object.assign(out, JSON.parse(h.doc.fields), { doc: out.doc });
+          if (paths.length > 1) out.index = paths[h.index];
+          if (snip && h.doc.text !== undefined) out.snippet = snip.make(h.doc.text);
+          if (tag) out.query = query;
+          ctx.out.write(out);
+        });
+        ctx.metrics.observe('search_query_seconds', Number(process.hrtime.bigint() - started) / 1e9);
+      };
+      if (args.length > 0) answer(args.join(' '), false, '');
+      else await answerBatch(ctx, answer);
+    } finally {
+      for (const r of readers) r.close();
+    }
   },
 };
+
+async function answerBatch(ctx: RunContext, answer: (query: string, tag: boolean, where: string) => void): Promise<void> {
+  await readRecords(ctx, [], (record, where) => {
+    const w = `${where.source}:${where.line}`;
+    if (typeof record.query !== 'string') return ctx.report.fail(w, 'record has no "query" string', 'bad_record');
+    answer(record.query, true, w);
+  });
+}

@@ -35,6 +35,7 @@ export const CATALOG: Readonly<Record<string, MetricInfo>> = {
   documents_total: { type: 'counter', help: 'PDF documents opened by extract.', commands: ['extract'] },
   pages_total: { type: 'counter', help: 'Pages extracted.', commands: ['extract'] },
   empty_pages_total: { type: 'counter', help: 'Pages extracted with no text (scanned images, blank pages).', commands: ['extract'] },
+  suspect_pages_total: { type: 'counter', help: 'Pages that drew glyphs but gave almost no usable text (flagged suspect).', commands: ['extract'] },
   extract_document_seconds: { type: 'histogram', help: 'Time to extract one document.', buckets: DOCUMENT_SECONDS, commands: ['extract'] },
 
   // tokenize

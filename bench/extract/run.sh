@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# ream extract against pdftotext and mutool on the shared corpus: pages/s on one core (wall and CPU),
+# per-invocation overhead (-n1 vs -n64), xargs -P2 scaling, peak RSS. Writes the table into the
+# extract section of docs/benchmarks.md.
+#   REPEAT=3        runs per measurement (the median is reported)
+#   FILES='good/*.pdf'  glob inside the corpus (e.g. to leave out the 2,415-page file on a busy machine)
+#   CORPUS=../shared/corpus
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+CORPUS=${CORPUS:-$ROOT/../shared/corpus}
+REPEAT=${REPEAT:-3}
+FILES=${FILES:-good/*.pdf}
+node build.mjs
+export PATH="$ROOT/bin:$PATH"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+LIST=$TMP/files.list
+cd "$CORPUS"
+# shellcheck disable=SC2086
+ls $FILES > "$LIST"
+PAGES=$(while read -r f; do pdfinfo "$f" 2>/dev/null | awk '/^Pages:/{print $2}'; done < $LIST | paste -sd+ | bc)
+NFILES=$(wc -l < $LIST)
+
+# measure NAME CMD…: runs CMD REPEAT times pinned to CPU 0 unless it is a -P run; prints "wall cpu rss_kb" medians.
+measure() {
+  local out=$TMP/time
+  for _ in $(seq "$REPEAT"); do
+    /usr/bin/time -f '%e %U %S %M' -o "$out" sh -c "$1" >/dev/null 2>&1 || true
+    tail -n1 "$out" | awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}'
+  done | sort -n | awk '{w[NR]=$1; c[NR]=$2; m[NR]=$3} END {i=int((NR+1)/2); printf "%s %s %s\n", w[i], c[i], m[i]}'
+}
+
+ONE='taskset -c 0'
+declare -A RESULT
+run() { RESULT[$1]=$(measure "$2"); echo "$1: ${RESULT[$1]}" >&2; }
+run pdftotext "$ONE xargs -d '\n' -n1 sh -c 'pdftotext -q \"\$0\" -' < $LIST"
+run mutool "$ONE xargs -d '\n' -n1 sh -c 'mutool draw -q -F txt -o - \"\$0\"' < $LIST"
+run ream_n64 "$ONE xargs -d '\n' -n64 ream extract < $LIST"
+run ream_n1 "$ONE xargs -d '\n' -n1 ream extract < $LIST"
+run ream_p2 "xargs -d '\n' -P2 -n8 ream extract < $LIST"
+run pdftotext_p2 "xargs -d '\n' -P2 -n1 sh -c 'pdftotext -q \"\$0\" -' < $LIST"
+
+row() { # name, command label
+  read -r wall cpu rss <<<"${RESULT[$1]}"
+  awk -v n="$2" -v p="$PAGES" -v w="$wall" -v c="$cpu" -v r="$rss" -v bw="$3" -v bc="$4" \
+    'BEGIN {printf "| %s | %.1f | %.0f | %.0f | %.2f | %.2f | %.0f |\n", n, w, p / w, p / c, (p / w) / (p / bw), (p / c) / (p / bc), r / 1024}'
+}
+read -r ptw ptc _ <<<"${RESULT[pdftotext]}"
+TABLE=$(
+  echo "Corpus: \`$FILES\` of the shared corpus, $NFILES files, $PAGES pages; median of $REPEAT runs; ratios are against pdftotext in the same run."
+  echo "Machine: $(nproc) cores, $(uname -sr), Node $(node -v), $(date -u +%Y-%m-%d); shared with other jobs at the time (load average $(cut -d' ' -f1 /proc/loadavg)), so CPU-time pages/s is the steadier column."
+  echo
+  echo '| command | wall s | pages/s (wall) | pages/s (CPU) | x pdftotext (wall) | x pdftotext (CPU) | peak RSS MB |'
+  echo '|---|---|---|---|---|---|---|'
+  row pdftotext 'pdftotext, one file per process, 1 core' "$ptw" "$ptc"
+  row mutool 'mutool draw -F txt, one file per process, 1 core' "$ptw" "$ptc"
+  row ream_n64 'ream extract, xargs -n64 (one process), 1 core' "$ptw" "$ptc"
+  row ream_n1 'ream extract, xargs -n1 (process per file), 1 core' "$ptw" "$ptc"
+  row ream_p2 'ream extract, xargs -P2 -n8, 2 cores' "$ptw" "$ptc"
+  row pdftotext_p2 'pdftotext, xargs -P2, 2 cores' "$ptw" "$ptc"
+  echo
+  read -r a _ <<<"${RESULT[ream_n64]}"; read -r b _ <<<"${RESULT[ream_p2]}"
+  echo "ream -P2 speed-up over one process: $(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.2f", a / b}')x. Produced by \`bench/extract/run.sh\` (REPEAT=$REPEAT FILES='$FILES')."
+)
+cd "$ROOT"
+node -e '
+const fs = require("fs");
+const [file, table] = [process.argv[1], process.argv[2]];
+const doc = fs.readFileSync(file, "utf8");
+const start = doc.indexOf("<!-- section: extract (bench/extract) -->");
+const next = doc.indexOf("<!-- section:", start + 10);
+const body = "<!-- section: extract (bench/extract) -->\n\n## extract — against pdftotext and mutool\n\n" + table + "\n\n";
+fs.writeFileSync(file + ".tmp", doc.slice(0, start) + body + doc.slice(next));
+fs.renameSync(file + ".tmp", file);
+' docs/benchmarks.md "$TABLE"
+echo "$TABLE"

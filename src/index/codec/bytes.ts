@@ -1,0 +1,148 @@
+// Growable byte buffer and cursor with LEB128 varints: the primitives every index section is made of.
+
+/** An append-only byte buffer that doubles as it grows. */
+export class ByteWriter {
+  buf: Uint8Array;
+  length = 0;
+
+  constructor(capacity = 1024) {
+    this.buf = new Uint8Array(capacity);
+  }
+
+  private grow(need: number): void {
+    let cap = this.buf.length * 2;
+    while (cap < this.length + need) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
+
+  varint(value: number): void {
+    if (this.length + 10 > this.buf.length) this.grow(10);
+    const buf = this.buf;
+    let n = value;
+    while (n >= 0x80) {
+      buf[this.length++] = (n & 0x7f) | 0x80;
+      n = Math.floor(n / 128);
+    }
+    buf[this.length++] = n;
+  }
+
+  u8(value: number): void {
+    if (this.length + 1 > this.buf.length) this.grow(1);
+    this.buf[this.length++] = value;
+  }
+
+  u32(value: number): void {
+    if (this.length + 4 > this.buf.length) this.grow(4);
+    const b = this.buf;
+    const at = this.length;
+    b[at] = value & 0xff;
+    b[at + 1] = (value >>> 8) & 0xff;
+    b[at + 2] = (value >>> 16) & 0xff;
+    b[at + 3] = (value >>> 24) & 0xff;
+    this.length += 4;
+  }
+
+  /** A float64, little-endian (for sums that can pass 2^32). */
+  f64(value: number): void {
+    if (this.length + 8 > this.buf.length) this.grow(8);
+    new DataView(this.buf.buffer, this.buf.byteOffset).setFloat64(this.length, value, true);
+    this.length += 8;
+  }
+
+  bytes(data: Uint8Array, start = 0, end = data.length): void {
+    const n = end - start;
+    if (this.length + n > this.buf.length) this.grow(n);
+    this.buf.set(data.subarray(start, end), this.length);
+    this.length += n;
+  }
+
+  /** Length-prefixed UTF-8 string. */
+  string(text: string): void {
+    const data = Buffer.from(text, 'utf8');
+    this.varint(data.length);
+    this.bytes(data);
+  }
+
+  /** The bytes written so far (a view; copy before writing more if it must survive). */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+
+  reset(): void {
+    this.length = 0;
+  }
+}
+
+/** A read cursor over bytes; reading past the end throws CorruptIndex-worthy RangeErrors. */
+export class ByteReader {
+  pos: number;
+
+  constructor(
+    readonly buf: Uint8Array,
+    start = 0,
+    readonly end = buf.length,
+  ) {
+    this.pos = start;
+  }
+
+  varint(): number {
+    const buf = this.buf;
+    let pos = this.pos;
+    let b = buf[pos++]!;
+    let value = b & 0x7f;
+    let scale = 128;
+    while (b >= 0x80) {
+      if (pos >= this.end) throw new RangeError('varint runs past the end');
+      b = buf[pos++]!;
+      value += (b & 0x7f) * scale;
+      scale *= 128;
+    }
+    if (pos > this.end) throw new RangeError('read past the end');
+    this.pos = pos;
+    return value;
+  }
+
+  u8(): number {
+    if (this.pos + 1 > this.end) throw new RangeError('read past the end');
+    return this.buf[this.pos++]!;
+  }
+
+  u32(): number {
+    if (this.pos + 4 > this.end) throw new RangeError('read past the end');
+    const b = this.buf;
+    const p = this.pos;
+    this.pos += 4;
+    return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+  }
+
+  f64(): number {
+    if (this.pos + 8 > this.end) throw new RangeError('read past the end');
+    const v = new DataView(this.buf.buffer, this.buf.byteOffset).getFloat64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+
+  bytes(n: number): Uint8Array {
+    if (this.pos + n > this.end) throw new RangeError('read past the end');
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  string(): string {
+    const n = this.varint();
+    const data = this.bytes(n);
+    return Buffer.from(data.buffer, data.byteOffset, data.length).toString('utf8');
+  }
+
+  get done(): boolean {
+    return this.pos >= this.end;
+  }
+}
+
+/** Compares two byte strings as `LC_ALL=C sort` does (unsigned bytes, shorter first on a tie). */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  return Buffer.compare(a, b);
+}

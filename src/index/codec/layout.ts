@@ -1,0 +1,145 @@
+// The on-disk layout of a ream index file, version 1 (docs/index-format.md is the prose version):
+//
+//   header    magic "REAMIDX\0", u32 version, u32 flags, analyzer id, stored field names, u32 CRC
+//   docs      doc blocks of DOC_BLOCK documents (doc, page, stored fields, text), each + u32 CRC
+//   docindex  f64 offset of every doc block, plus the end (random access to block i)
+//   lengths   u32 token count per document (BM25's D), loaded whole by search
+//   terms     per term its postings (doc blocks with skip data, then positions); after every
+//             TERM_BLOCK terms, the dictionary block describing them (+ u32 CRC)
+//   termindex first term and offsets of every dictionary block: the sparse in-memory index
+//   footer    section table (offset, length, CRC), statistics; then the 20-byte trailer:
+//             u32 footer length, u32 footer CRC, u32 CRC of every byte before the trailer, "REAMEND\0"
+import { ByteReader, ByteWriter } from './bytes.js';
+import { crc32 } from './crc.js';
+
+export const FORMAT_VERSION = 1;
+export const MAGIC = Buffer.from('REAMIDX\0', 'latin1');
+export const END_MAGIC = Buffer.from('REAMEND\0', 'latin1');
+export const TRAILER_BYTES = 20;
+/** Documents per posting block (skip entry + block-max impact per block). */
+export const POSTING_BLOCK = 128;
+/** Terms per dictionary block (what one term lookup reads). */
+export const TERM_BLOCK = 64;
+/** Documents per stored-document block. */
+export const DOC_BLOCK = 32;
+
+export const FLAG_STORE_TEXT = 1;
+
+/** A file that is not a ream index, or one that fails a check: never answered from. */
+export class CorruptIndex extends Error {
+  override name = 'CorruptIndex';
+}
+
+export interface Header {
+  version: number;
+  flags: number;
+  analyzer: string;
+  /** Names of the record fields stored in the document table (besides doc and page). */
+  storedFields: string[];
+}
+
+export interface Section {
+  offset: number;
+  length: number;
+  crc: number;
+}
+
+export const SECTION_NAMES = ['header', 'docs', 'docindex', 'lengths', 'terms', 'termindex'] as const;
+export type SectionName = (typeof SECTION_NAMES)[number];
+
+export interface Stats {
+  /** Live documents (pages). */
+  docCount: number;
+  /** Sum of the documents' token counts. */
+  totalTokens: number;
+  termCount: number;
+  /** Sum of document frequencies. */
+  postingCount: number;
+  termBlockCount: number;
+  docBlockCount: number;
+}
+
+export interface Footer {
+  sections: Record<SectionName, Section>;
+  stats: Stats;
+}
+
+export function encodeHeader(h: Header): Uint8Array {
+  const w = new ByteWriter(256);
+  w.bytes(MAGIC);
+  w.u32(h.version);
+  w.u32(h.flags);
+  w.string(h.analyzer);
+  w.varint(h.storedFields.length);
+  for (const f of h.storedFields) w.string(f);
+  w.u32(crc32(w.view()));
+  return w.view().slice();
+}
+
+/** Reads a header from the first bytes of a file (`bytes` may hold more than the header). */
+export function decodeHeader(bytes: Uint8Array): { header: Header; length: number } {
+  if (bytes.length < MAGIC.length || !MAGIC.equals(bytes.subarray(0, MAGIC.length))) throw new CorruptIndex('not a ream index');
+  const r = new ByteReader(bytes, MAGIC.length);
+  const version = r.u32();
+  if (version > FORMAT_VERSION) throw new CorruptIndex(`index format version ${version} is newer than this ream reads (${FORMAT_VERSION}); upgrade ream`);
+  if (version < 1) throw new CorruptIndex(`unknown index format version ${version}`);
+  const flags = r.u32();
+  const analyzer = r.string();
+  const n = r.varint();
+  if (n > 10_000) throw new CorruptIndex('header is damaged');
+  const storedFields: string[] = [];
+  for (let i = 0; i < n; i++) storedFields.push(r.string());
+  const crcAt = r.pos;
+  const crc = r.u32();
+  if (crc32(bytes.subarray(0, crcAt)) !== crc) throw new CorruptIndex('header checksum mismatch');
+  return { header: { version, flags, analyzer, storedFields }, length: r.pos };
+}
+
+export function encodeFooter(f: Footer): Uint8Array {
+  const w = new ByteWriter(256);
+  for (const name of SECTION_NAMES) {
+    const s = f.sections[name];
+    w.varint(s.offset);
+    w.varint(s.length);
+    w.u32(s.crc);
+  }
+  const st = f.stats;
+  w.varint(st.docCount);
+  w.varint(st.totalTokens);
+  w.varint(st.termCount);
+  w.varint(st.postingCount);
+  w.varint(st.termBlockCount);
+  w.varint(st.docBlockCount);
+  return w.view().slice();
+}
+
+export function decodeFooter(body: Uint8Array): Footer {
+  const r = new ByteReader(body);
+  const sections = {} as Record<SectionName, Section>;
+  for (const name of SECTION_NAMES) sections[name] = { offset: r.varint(), length: r.varint(), crc: r.u32() };
+  const stats: Stats = {
+    docCount: r.varint(),
+    totalTokens: r.varint(),
+    termCount: r.varint(),
+    postingCount: r.varint(),
+    termBlockCount: r.varint(),
+    docBlockCount: r.varint(),
+  };
+  return { sections, stats };
+}
+
+/** The trailer: footer length, footer CRC, whole-file CRC, end magic. */
+export function encodeTrailer(footerLength: number, footerCrc: number, fileCrc: number): Uint8Array {
+  const w = new ByteWriter(TRAILER_BYTES);
+  w.u32(footerLength);
+  w.u32(footerCrc);
+  w.u32(fileCrc);
+  w.bytes(END_MAGIC);
+  return w.view().slice();
+}
+
+export function decodeTrailer(bytes: Uint8Array): { footerLength: number; footerCrc: number; fileCrc: number } {
+  if (bytes.length !== TRAILER_BYTES || !END_MAGIC.equals(bytes.subarray(12))) throw new CorruptIndex('truncated or damaged (no end marker)');
+  const r = new ByteReader(bytes);
+  return { footerLength: r.u32(), footerCrc: r.u32(), fileCrc: r.u32() };
+}

@@ -1,0 +1,240 @@
+// One term's postings: a skip table (per block of POSTING_BLOCK documents: last doc id, byte sizes,
+// and the block-max impact inputs max tf / min length), the doc blocks (doc id deltas with the tf
+// folded into the low bit when it is 1, as Lucene does), then the positions (per document, tf
+// position deltas) kept apart so term and AND queries never read them.
+import { ByteReader, ByteWriter } from './bytes.js';
+import { CorruptIndex, POSTING_BLOCK } from './layout.js';
+
+/** A term's postings in memory, in doc id order; positions[posStarts[i]..posStarts[i+1]) for doc i. */
+export interface PostingList {
+  count: number;
+  docs: ArrayLike<number>;
+  tfs: ArrayLike<number>;
+  positions: Uint8Array;
+  /** count + 1 offsets into positions. */
+  posStarts: ArrayLike<number>;
+}
+
+const skip = new ByteWriter(1024);
+const data = new ByteWriter(64 * 1024);
+
+/** Encodes the doc part (skip table + blocks) of a posting list; `lengths[doc]` gives D. */
+export function encodeDocPart(list: PostingList, lengths: ArrayLike<number>): Uint8Array {
+  skip.reset();
+  data.reset();
+  const { count, docs, tfs, posStarts } = list;
+  const blocks = Math.ceil(count / POSTING_BLOCK);
+  skip.varint(blocks);
+  let prevLast = -1;
+  for (let b = 0; b < blocks; b++) {
+    const start = b * POSTING_BLOCK;
+    const end = Math.min(count, start + POSTING_BLOCK);
+    const dataStart = data.length;
+    let prev = prevLast;
+    let maxTf = 0;
+    let minLen = Infinity;
+    for (let i = start; i < end; i++) {
+      const d = docs[i]!;
+      const tf = tfs[i]!;
+      const delta = d - prev;
+      if (tf === 1) data.varint(delta * 2 + 1);
+      else {
+        data.varint(delta * 2);
+        data.varint(tf);
+      }
+      prev = d;
+      if (tf > maxTf) maxTf = tf;
+      const len = lengths[d]!;
+      if (len < minLen) minLen = len;
+    }
+    skip.varint(prev - prevLast);
+    skip.varint(data.length - dataStart);
+    skip.varint(posStarts[end]! - posStarts[start]!);
+    skip.varint(maxTf);
+    skip.varint(minLen);
+    prevLast = prev;
+  }
+  const out = new Uint8Array(skip.length + data.length);
+  out.set(skip.view(), 0);
+  out.set(data.view(), skip.length);
+  return out;
+}
+
+/** The skip table of a doc part, decoded. */
+export interface SkipTable {
+  blocks: number;
+  lastDoc: Float64Array;
+  /** Byte offset of each block's data in the doc part (blocks + 1 entries). */
+  dataStart: Float64Array;
+  /** Byte offset of each block's positions in the positions part (blocks + 1 entries). */
+  posStart: Float64Array;
+  maxTf: Float64Array;
+  minLen: Float64Array;
+}
+
+/** Decodes a skip table, into `reuse` when its arrays are large enough (merge decodes millions). */
+export function decodeSkipTable(part: Uint8Array, reuse?: SkipTable): SkipTable {
+  const r = new ByteReader(part);
+  const blocks = r.varint();
+  if (blocks > part.length) throw new CorruptIndex('postings damaged');
+  const t: SkipTable =
+    reuse && reuse.lastDoc.length >= blocks
+      ? Object.assign(reuse, { blocks })
+      : {
+          blocks,
+          lastDoc: new Float64Array(blocks),
+          dataStart: new Float64Array(blocks + 1),
+          posStart: new Float64Array(blocks + 1),
+          maxTf: new Float64Array(blocks),
+          minLen: new Float64Array(blocks),
+        };
+  let last = -1;
+  let dataLen = 0;
+  let posLen = 0;
+  for (let b = 0; b < blocks; b++) {
+    last += r.varint();
+    t.lastDoc[b] = last;
+    t.dataStart[b] = dataLen;
+    dataLen += r.varint();
+    t.posStart[b] = posLen;
+    posLen += r.varint();
+    t.maxTf[b] = r.varint();
+    t.minLen[b] = r.varint();
+  }
+  for (let b = 0; b <= blocks; b++) t.dataStart[b]! += r.pos;
+  t.dataStart[blocks] = r.pos + dataLen;
+  t.posStart[blocks] = posLen;
+  if (r.pos + dataLen !== part.length) throw new CorruptIndex('postings damaged');
+  return t;
+}
+
+/** Decodes block b of a doc part into docs/tfs (returns the number of documents). */
+export function decodeBlock(part: Uint8Array, t: SkipTable, b: number, docs: Int32Array | Float64Array, tfs: Int32Array | Float64Array): number {
+  const r = new ByteReader(part, t.dataStart[b]!, t.dataStart[b + 1]!);
+  let prev = b === 0 ? -1 : t.lastDoc[b - 1]!;
+  let n = 0;
+  while (r.pos < r.end) {
+    const v = r.varint();
+    prev += Math.floor(v / 2);
+    docs[n] = prev;
+    tfs[n] = v & 1 ? 1 : r.varint();
+    n++;
+    if (n > POSTING_BLOCK) throw new CorruptIndex('postings damaged');
+  }
+  if (prev !== t.lastDoc[b]) throw new CorruptIndex('postings damaged');
+  return n;
+}
+
+/** Iterates a posting list doc by doc, skipping whole blocks on advance(). */
+export class PostingsCursor {
+  readonly table: SkipTable;
+  block = -1;
+  private docsBuf = new Float64Array(POSTING_BLOCK);
+  private tfsBuf = new Float64Array(POSTING_BLOCK);
+  private n = 0;
+  private i = 0;
+  /** Current doc id, or Infinity when exhausted. */
+  doc = -1;
+  tf = 0;
+
+  constructor(readonly part: Uint8Array) {
+    this.table = decodeSkipTable(part);
+  }
+
+  get count(): number {
+    return this.table.blocks;
+  }
+
+  private load(b: number): void {
+    this.block = b;
+    this.n = decodeBlock(this.part, this.table, b, this.docsBuf, this.tfsBuf);
+    this.i = 0;
+    this.posDoc = 0;
+    this.posAt = this.table.posStart[b]!;
+  }
+
+  // Where the positions of document posDoc of the current block start (moved forward only, so
+  // reading the positions of every document of a block costs one pass over them).
+  private posDoc = 0;
+  private posAt = 0;
+
+  /** Moves to the next document; returns its id (Infinity at the end). */
+  next(): number {
+    if (this.block >= 0 && this.i + 1 < this.n) {
+      this.i++;
+    } else {
+      if (this.block + 1 >= this.table.blocks) return (this.doc = Infinity);
+      this.load(this.block + 1);
+    }
+    this.doc = this.docsBuf[this.i]!;
+    this.tf = this.tfsBuf[this.i]!;
+    return this.doc;
+  }
+
+  /** The block that would hold `target` (without decoding it), or -1 past the end. */
+  blockFor(target: number): number {
+    const last = this.table.lastDoc;
+    let b = this.block < 0 ? 0 : this.block;
+    while (b < this.table.blocks && last[b]! < target) b++;
+    return b < this.table.blocks ? b : -1;
+  }
+
+  /** Moves to the first document >= target; returns it (Infinity at the end). */
+  advance(target: number): number {
+    if (this.doc >= target) return this.doc;
+    if (this.block < 0 || this.table.lastDoc[this.block]! < target) {
+      const b = this.blockFor(target);
+      if (b < 0) {
+        this.block = this.table.blocks;
+        return (this.doc = Infinity);
+      }
+      this.load(b);
+    }
+    while (this.docsBuf[this.i]! < target) this.i++;
+    this.doc = this.docsBuf[this.i]!;
+    this.tf = this.tfsBuf[this.i]!;
+    return this.doc;
+  }
+
+  /** Byte offset of the current document's positions within the term's positions part. */
+  positionsOffset(): number {
+    if (this.posDoc > this.i) {
+      this.posDoc = 0;
+      this.posAt = this.table.posStart[this.block]!;
+    }
+    // Each position is one varint: skip the earlier documents' tf varints.
+    this.posAt += this.skipVarints(this.posAt, this.posDoc, this.i);
+    this.posDoc = this.i;
+    return this.posAt;
+  }
+
+  private positions: Uint8Array | undefined;
+  /** Set by the reader before positionsOffset()/readPositions() are used. */
+  attachPositions(positions: Uint8Array): void {
+    this.positions = positions;
+  }
+
+  private skipVarints(from: number, firstDoc: number, endDoc: number): number {
+    let count = 0;
+    for (let k = firstDoc; k < endDoc; k++) count += this.tfsBuf[k]!;
+    const p = this.positions!;
+    let at = from;
+    while (count > 0) {
+      if (p[at++]! < 0x80) count--;
+      if (at > p.length) throw new CorruptIndex('positions damaged');
+    }
+    return at - from;
+  }
+
+  /** The current document's positions, into out (returns tf). */
+  readPositions(out: Int32Array | number[]): number {
+    const p = this.positions!;
+    const r = new ByteReader(p, this.positionsOffset());
+    let pos = 0;
+    for (let k = 0; k < this.tf; k++) {
+      pos += r.varint();
+      out[k] = pos;
+    }
+    return this.tf;
+  }
+}

@@ -1,0 +1,365 @@
+// Opens an index file with a few small reads (trailer, footer, header, the sparse term index) and
+// reads everything else on demand at offsets: a dictionary block per term lookup, a term's doc part
+// for term/AND queries, its positions only for phrases, a stored-document block per hit. Every
+// piece carries a CRC checked when it is read; verify() checks the whole-file CRC as merge does.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { ByteReader } from './bytes.js';
+import { crc32 } from './crc.js';
+import {
+  CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, MAGIC, SECTION_NAMES, TRAILER_BYTES,
+  decodeFooter, decodeHeader, decodeTrailer,
+  type Footer, type Header, type Section, type Stats,
+} from './layout.js';
+import type { StoredDoc } from './writer.js';
+
+export interface TermInfo {
+  term: Uint8Array;
+  df: number;
+  cf: number;
+  docsOffset: number;
+  docsLength: number;
+  posOffset: number;
+  posLength: number;
+  docsCrc: number;
+  posCrc: number;
+}
+
+interface TermBlockRef {
+  first: Buffer;
+  offset: number;
+  length: number;
+  postingsStart: number;
+}
+
+/** Turns decoding errors (reads past a section's end) into CorruptIndex. */
+function guarded<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof RangeError) throw new CorruptIndex(`${what} damaged`);
+    throw err;
+  }
+}
+
+export class IndexReader {
+  readonly header: Header;
+  readonly stats: Stats;
+  readonly sections: Record<string, Section>;
+  readonly size: number;
+  private readonly fileCrc: number;
+  private readonly blocks: TermBlockRef[] = [];
+  private readonly blockCache = new Map<number, TermInfo[]>();
+  private lengthsCache: Uint32Array | undefined;
+  private docBlockCache = new Map<number, StoredDoc[]>();
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly fd: number,
+  ) {
+    this.size = fstatSync(fd).size;
+    const head = this.read(0, Math.min(this.size, 4096));
+    if (head.length < MAGIC.length || !MAGIC.equals(head.subarray(0, MAGIC.length))) throw new CorruptIndex('not a ream index');
+    if (this.size < MAGIC.length + TRAILER_BYTES) throw new CorruptIndex('truncated');
+    const trailer = decodeTrailer(this.read(this.size - TRAILER_BYTES, TRAILER_BYTES));
+    this.fileCrc = trailer.fileCrc;
+    const footerAt = this.size - TRAILER_BYTES - trailer.footerLength;
+    if (footerAt < 0) throw new CorruptIndex('truncated or damaged footer');
+    const footerBytes = this.read(footerAt, trailer.footerLength);
+    if (crc32(footerBytes) !== trailer.footerCrc) throw new CorruptIndex('footer checksum mismatch');
+    const footer: Footer = guarded('footer', () => decodeFooter(footerBytes));
+    let end = 0;
+    for (const name of SECTION_NAMES) {
+      const s = footer.sections[name];
+      if (s.offset !== end || s.offset + s.length > footerAt) throw new CorruptIndex('section table damaged');
+      end = s.offset + s.length;
+    }
+    if (end !== footerAt) throw new CorruptIndex('section table damaged');
+    this.sections = footer.sections;
+    this.stats = footer.stats;
+    const hs = footer.sections.header;
+    const headerBytes = hs.length <= head.length ? head.subarray(0, hs.length) : this.read(0, hs.length);
+    this.header = guarded('header', () => decodeHeader(headerBytes)).header;
+    const ti = this.readSection('termindex');
+    guarded('term index', () => {
+      const r = new ByteReader(ti);
+      while (!r.done) {
+        const first = Buffer.from(r.bytes(r.varint()));
+        this.blocks.push({ first, offset: r.varint(), length: r.varint(), postingsStart: r.varint() });
+      }
+    });
+    if (this.blocks.length !== this.stats.termBlockCount) throw new CorruptIndex('term index damaged');
+  }
+
+  /** Opens an index; throws CorruptIndex (or a file system error) with a one-line message. */
+  static open(path: string): IndexReader {
+    const fd = openSync(path, 'r');
+    try {
+      return new IndexReader(path, fd);
+    } catch (err) {
+      closeSync(fd);
+      throw err instanceof CorruptIndex ? new CorruptIndex(`${path}: ${err.message}`) : err;
+    }
+  }
+
+  close(): void {
+    if (!this.closed) closeSync(this.fd);
+    this.closed = true;
+  }
+
+  get analyzer(): string {
+    return this.header.analyzer;
+  }
+
+  get storesText(): boolean {
+    return (this.header.flags & FLAG_STORE_TEXT) !== 0;
+  }
+
+  /** Reads `length` bytes at `offset` (fewer only at the end of the file). */
+  read(offset: number, length: number): Buffer {
+    const buf = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const n = readSync(this.fd, buf, got, length - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got === length ? buf : buf.subarray(0, got);
+  }
+
+  /** Runs fn, naming this file in any CorruptIndex it throws. */
+  private named<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof CorruptIndex && !err.message.startsWith(`${this.path}: `)) throw new CorruptIndex(`${this.path}: ${err.message}`);
+      throw err;
+    }
+  }
+
+  private readChecked(offset: number, length: number, crc: number, what: string): Buffer {
+    return this.named(() => {
+      if (offset + length > this.size) throw new CorruptIndex(`${what} damaged`);
+      const bytes = this.read(offset, length);
+      if (crc32(bytes) !== crc) throw new CorruptIndex(`${what} checksum mismatch`);
+      return bytes;
+    });
+  }
+
+  private readSection(name: string): Buffer {
+    const s = this.sections[name]!;
+    return this.readChecked(s.offset, s.length, s.crc, name);
+  }
+
+  /** Token count per document. */
+  lengths(): Uint32Array {
+    if (!this.lengthsCache) {
+      const bytes = this.readSection('lengths');
+      if (bytes.length !== this.stats.docCount * 4) throw new CorruptIndex(`${this.path}: lengths damaged`);
+      const copy = new Uint8Array(bytes.length);
+      copy.set(bytes);
+      this.lengthsCache = new Uint32Array(copy.buffer, 0, this.stats.docCount);
+    }
+    return this.lengthsCache;
+  }
+
+  get termBlockCount(): number {
+    return this.blocks.length;
+  }
+
+  /** Decodes dictionary block b (cached). */
+  termBlock(b: number): TermInfo[] {
+    return this.named(() => this.loadTermBlock(b));
+  }
+
+  private loadTermBlock(b: number): TermInfo[] {
+    const cached = this.blockCache.get(b);
+    if (cached) return cached;
+    const ref = this.blocks[b]!;
+    const bytes = this.read(ref.offset, ref.length);
+    if (bytes.length !== ref.length || ref.length < 4) throw new CorruptIndex('term dictionary damaged');
+    const body = bytes.subarray(0, ref.length - 4);
+    if (crc32(body) !== bytes.readUInt32LE(ref.length - 4)) throw new CorruptIndex('term dictionary checksum mismatch');
+    const infos = guarded('term dictionary', () => {
+      const r = new ByteReader(body);
+      const n = r.varint();
+      const out: TermInfo[] = [];
+      let prev: Uint8Array = new Uint8Array(0);
+      let offset = ref.postingsStart;
+      for (let i = 0; i < n; i++) {
+        const shared = r.varint();
+        const suffix = r.bytes(r.varint());
+        if (shared > prev.length) throw new CorruptIndex('term dictionary damaged');
+        const term = new Uint8Array(shared + suffix.length);
+        term.set(prev.subarray(0, shared));
+        term.set(suffix, shared);
+        const df = r.varint();
+        const cf = df + r.varint();
+        const docsLength = r.varint();
+        const posLength = r.varint();
+        const docsCrc = r.u32();
+        const posCrc = r.u32();
+        out.push({ term, df, cf, docsOffset: offset, docsLength, posOffset: offset + docsLength, posLength, docsCrc, posCrc });
+        offset += docsLength + posLength;
+        prev = term;
+      }
+      return out;
+    });
+    if (this.blockCache.size > 256) this.blockCache.clear();
+    this.blockCache.set(b, infos);
+    return infos;
+  }
+
+  /** The dictionary block that would hold `term` (-1 if before the first term). */
+  private blockOf(term: Uint8Array): number {
+    let lo = 0;
+    let hi = this.blocks.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (Buffer.compare(this.blocks[mid]!.first, term) <= 0) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  /** The term's dictionary entry, or undefined. */
+  lookup(term: Uint8Array): TermInfo | undefined {
+    const b = this.blockOf(term);
+    if (b < 0) return undefined;
+    for (const info of this.termBlock(b)) {
+      const c = Buffer.compare(info.term, term);
+      if (c === 0) return info;
+      if (c > 0) return undefined;
+    }
+    return undefined;
+  }
+
+  /** Every term starting with `prefix` (all terms for an empty prefix), in byte order. */
+  *termsWithPrefix(prefix: Uint8Array): Generator<TermInfo> {
+    let b = Math.max(0, this.blockOf(prefix));
+    for (; b < this.blocks.length; b++) {
+      for (const info of this.termBlock(b)) {
+        const c = Buffer.compare(info.term.subarray(0, prefix.length), prefix);
+        if (c < 0) continue;
+        if (c > 0) return;
+        yield info;
+      }
+    }
+  }
+
+  /** A term's doc part (skip table + blocks), checksum checked. */
+  docPart(info: TermInfo): Buffer {
+    return this.readChecked(info.docsOffset, info.docsLength, info.docsCrc, 'postings');
+  }
+
+  /** A term's positions part, checksum checked. */
+  positionsPart(info: TermInfo): Buffer {
+    return this.readChecked(info.posOffset, info.posLength, info.posCrc, 'positions');
+  }
+
+  /** Stored documents of block b. */
+  docBlock(b: number): StoredDoc[] {
+    return this.named(() => this.loadDocBlock(b));
+  }
+
+  private loadDocBlock(b: number): StoredDoc[] {
+    const cached = this.docBlockCache.get(b);
+    if (cached) return cached;
+    const di = this.sections.docindex!;
+    if ((b + 2) * 8 > di.length) throw new CorruptIndex('document index damaged');
+    const range = this.read(di.offset + b * 8, 16);
+    const start = range.readDoubleLE(0);
+    const end = range.readDoubleLE(8);
+    const docs = this.sections.docs!;
+    if (!(start >= 0 && end > start + 4 && end <= docs.length)) throw new CorruptIndex('document index damaged');
+    const bytes = this.read(docs.offset + start, end - start);
+    const body = bytes.subarray(0, bytes.length - 4);
+    if (crc32(body) !== bytes.readUInt32LE(bytes.length - 4)) throw new CorruptIndex('document table checksum mismatch');
+    const out = guarded('document table', () => {
+      const r = new ByteReader(body);
+      const list: StoredDoc[] = [];
+      while (!r.done) {
+        const doc = r.string();
+        const page = r.varint();
+        const length = r.varint();
+        const fields = r.string();
+        const d: StoredDoc = { doc, page: page === 0 ? null : page - 1, length, fields };
+        if (this.storesText) d.text = r.string();
+        list.push(d);
+      }
+      return list;
+    });
+    const expected = Math.min(DOC_BLOCK, this.stats.docCount - b * DOC_BLOCK);
+    if (out.length !== expected) throw new CorruptIndex('document table damaged');
+    if (this.docBlockCache.size > 1024) this.docBlockCache.clear();
+    this.docBlockCache.set(b, out);
+    return out;
+  }
+
+  /** The stored document with internal id `id`. */
+  doc(id: number): StoredDoc {
+    return this.docBlock(Math.floor(id / DOC_BLOCK))[id % DOC_BLOCK]!;
+  }
+
+  /** Every stored document in id order (streams block by block). */
+  *docs(): Generator<StoredDoc> {
+    for (let b = 0; b < this.stats.docBlockCount; b++) {
+      const block = this.docBlock(b);
+      this.docBlockCache.delete(b);
+      yield* block;
+    }
+  }
+
+  /**
+   * Every term with its doc part and positions, in byte order, read sequentially through a large
+   * window (merge): a few big reads instead of two small ones per term.
+   */
+  *termsWithPostings(windowBytes = 4 << 20): Generator<{ info: TermInfo; docPart: Buffer; positions: Buffer }> {
+    let window: Buffer = Buffer.alloc(0);
+    let windowAt = 0;
+    const slice = (offset: number, length: number, crc: number, what: string): Buffer => {
+      if (offset < windowAt || offset + length > windowAt + window.length) {
+        window = this.read(offset, Math.max(length, Math.min(windowBytes, this.size - offset)));
+        windowAt = offset;
+      }
+      const bytes = window.subarray(offset - windowAt, offset - windowAt + length);
+      if (bytes.length !== length || crc32(bytes) !== crc) throw new CorruptIndex(`${this.path}: ${what} checksum mismatch`);
+      return bytes;
+    };
+    for (const info of this.terms()) {
+      const docPart = slice(info.docsOffset, info.docsLength, info.docsCrc, 'postings');
+      const positions = slice(info.posOffset, info.posLength, info.posCrc, 'positions');
+      yield { info, docPart, positions };
+    }
+  }
+
+  /** Every term in byte order (streams block by block). */
+  *terms(): Generator<TermInfo> {
+    for (let b = 0; b < this.blocks.length; b++) {
+      const block = this.termBlock(b);
+      this.blockCache.delete(b);
+      yield* block;
+    }
+  }
+
+  /** Checks the CRC of every byte of the file against the trailer (what merge and --verify do). */
+  verify(): void {
+    this.named(() => this.checkFileCrc());
+  }
+
+  private checkFileCrc(): void {
+    const covered = this.size - TRAILER_BYTES;
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    let crc = 0;
+    for (let off = 0; off < covered; ) {
+      const n = readSync(this.fd, chunk, 0, Math.min(chunk.length, covered - off), off);
+      if (n === 0) throw new CorruptIndex('truncated');
+      crc = crc32(chunk.subarray(0, n), crc);
+      off += n;
+    }
+    if ((crc >>> 0) !== this.fileCrc) throw new CorruptIndex('checksum mismatch');
+  }
+}

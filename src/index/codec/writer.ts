@@ -1,0 +1,272 @@
+// Writes one index file front to back in a single pass with bounded memory: documents first (in
+// their final order), then terms in byte order. The file appears atomically (temp + rename) and is
+// byte-for-byte determined by what is added, so merges are reproducible.
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { ByteWriter } from './bytes.js';
+import { crc32 } from './crc.js';
+import {
+  DOC_BLOCK, FLAG_STORE_TEXT, FORMAT_VERSION, TERM_BLOCK,
+  encodeFooter, encodeHeader, encodeTrailer,
+  type Section, type SectionName, type Stats,
+} from './layout.js';
+import { encodeDocPart, type PostingList } from './postings.js';
+
+export interface StoredDoc {
+  doc: string;
+  /** Page number, or null when the record had none. */
+  page: number | null;
+  /** Token count (BM25's D). */
+  length: number;
+  /** Stored fields as a JSON object text, '' for none. */
+  fields: string;
+  /** Page text (only kept with --store text). */
+  text?: string;
+}
+
+export interface WriterOptions {
+  analyzer: string;
+  storedFields: string[];
+  storeText: boolean;
+}
+
+/** Buffered sequential writes that keep a running CRC for the file and for the current section. */
+class Sink {
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
+  offset = 0;
+  fileCrc = 0;
+  sectionCrc = 0;
+  constructor(private readonly fd: number) {}
+
+  write(bytes: Uint8Array): void {
+    this.fileCrc = crc32(bytes, this.fileCrc);
+    this.sectionCrc = crc32(bytes, this.sectionCrc);
+    this.offset += bytes.length;
+    if (bytes.length > this.buf.length - this.used) {
+      this.flush();
+      if (bytes.length > this.buf.length) {
+        writeAll(this.fd, bytes);
+        return;
+      }
+    }
+    this.buf.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
+  flush(): void {
+    if (this.used > 0) writeAll(this.fd, this.buf.subarray(0, this.used));
+    this.used = 0;
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let off = 0;
+  while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+}
+
+/** A temp path next to `path`, so the final rename stays on one file system. */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+}
+
+export class IndexWriter {
+  private readonly fd: number;
+  private readonly tmp: string;
+  private readonly sink: Sink;
+  private readonly sections = {} as Record<SectionName, Section>;
+  private current: SectionName | undefined;
+  private phase: 'docs' | 'terms' | 'done' = 'docs';
+  private docBlock = new ByteWriter(64 * 1024);
+  private docsInBlock = 0;
+  private docBlockOffsets: number[] = [];
+  private lengthsBuf = new Uint32Array(1024);
+  private docCount = 0;
+  private totalTokens = 0;
+  // terms
+  private dict = new ByteWriter(16 * 1024);
+  private termsInBlock = 0;
+  private blockFirstTerm: Uint8Array | undefined;
+  private blockPostingsStart = 0;
+  private prevTerm: Uint8Array = new Uint8Array(0);
+  private termIndex = new ByteWriter(16 * 1024);
+  private termCount = 0;
+  private termBlockCount = 0;
+  private postingCount = 0;
+
+  constructor(
+    readonly path: string,
+    readonly options: WriterOptions,
+  ) {
+    this.tmp = tempPathFor(path);
+    this.fd = openSync(this.tmp, 'wx');
+    this.sink = new Sink(this.fd);
+    this.begin('header');
+    this.sink.write(
+      encodeHeader({ version: FORMAT_VERSION, flags: options.storeText ? FLAG_STORE_TEXT : 0, analyzer: options.analyzer, storedFields: options.storedFields }),
+    );
+    this.begin('docs');
+  }
+
+  private begin(name: SectionName | undefined): void {
+    if (this.current) this.sections[this.current] = { ...this.sections[this.current], length: this.sink.offset - this.sections[this.current].offset, crc: this.sink.sectionCrc };
+    this.current = name;
+    if (!name) return;
+    this.sections[name] = { offset: this.sink.offset, length: 0, crc: 0 };
+    this.sink.sectionCrc = 0;
+  }
+
+  /** Adds the next document (ids are given in call order, from 0). */
+  addDoc(d: StoredDoc): number {
+    if (this.phase !== 'docs') throw new Error('addDoc after terms started');
+    const w = this.docBlock;
+    if (this.docsInBlock === 0) this.docBlockOffsets.push(this.sink.offset - this.sections.docs.offset);
+    w.string(d.doc);
+    w.varint(d.page === null ? 0 : d.page + 1);
+    w.varint(d.length);
+    w.string(d.fields);
+    if (this.options.storeText) w.string(d.text ?? '');
+    if (++this.docsInBlock === DOC_BLOCK) this.endDocBlock();
+    if (this.docCount === this.lengthsBuf.length) {
+      const next = new Uint32Array(this.lengthsBuf.length * 2);
+      next.set(this.lengthsBuf);
+      this.lengthsBuf = next;
+    }
+    this.lengthsBuf[this.docCount] = d.length;
+    this.totalTokens += d.length;
+    return this.docCount++;
+  }
+
+  private endDocBlock(): void {
+    if (this.docsInBlock === 0) return;
+    this.docBlock.u32(crc32(this.docBlock.view()));
+    this.sink.write(this.docBlock.view());
+    this.docBlock.reset();
+    this.docsInBlock = 0;
+  }
+
+  /** Token counts of the documents added so far. */
+  get lengths(): Uint32Array {
+    return this.lengthsBuf.subarray(0, this.docCount);
+  }
+
+  private startTerms(): void {
+    this.endDocBlock();
+    this.begin('docindex');
+    const idx = new ByteWriter(this.docBlockOffsets.length * 8 + 8);
+    for (const off of this.docBlockOffsets) idx.f64(off);
+    idx.f64(this.sections.docs.length);
+    this.sink.write(idx.view());
+    this.begin('lengths');
+    const lengths = this.lengths;
+    this.sink.write(new Uint8Array(lengths.buffer, lengths.byteOffset, lengths.byteLength));
+    this.begin('terms');
+    this.phase = 'terms';
+  }
+
+  /** Adds the next term (strictly increasing bytes) with its postings over the added documents. */
+  addTerm(term: Uint8Array, list: PostingList): void {
+    if (this.phase === 'docs') this.startTerms();
+    if (list.count === 0) return;
+    const docPart = encodeDocPart(list, this.lengths);
+    const posPart = list.positions.subarray(list.posStarts[0]!, list.posStarts[list.count]!);
+    if (this.termsInBlock === 0) {
+      this.blockFirstTerm = term.slice();
+      this.blockPostingsStart = this.sink.offset;
+      this.prevTerm = new Uint8Array(0);
+    }
+    this.sink.write(docPart);
+    this.sink.write(posPart);
+    let cf = 0;
+    for (let i = 0; i < list.count; i++) cf += list.tfs[i]!;
+    const prev = this.prevTerm;
+    let shared = 0;
+    const max = Math.min(prev.length, term.length);
+    while (shared < max && prev[shared] === term[shared]) shared++;
+    const d = this.dict;
+    d.varint(shared);
+    d.varint(term.length - shared);
+    d.bytes(term, shared);
+    d.varint(list.count);
+    d.varint(cf - list.count);
+    d.varint(docPart.length);
+    d.varint(posPart.length);
+    d.u32(crc32(docPart));
+    d.u32(crc32(posPart));
+    this.prevTerm = term.slice();
+    this.termCount++;
+    this.postingCount += list.count;
+    if (++this.termsInBlock === TERM_BLOCK) this.endTermBlock();
+  }
+
+  private endTermBlock(): void {
+    if (this.termsInBlock === 0) return;
+    const blockOffset = this.sink.offset;
+    const head = new ByteWriter(8);
+    head.varint(this.termsInBlock);
+    const crc = crc32(this.dict.view(), crc32(head.view()));
+    this.sink.write(head.view());
+    this.sink.write(this.dict.view());
+    const tail = new ByteWriter(4);
+    tail.u32(crc);
+    this.sink.write(tail.view());
+    const ti = this.termIndex;
+    const first = this.blockFirstTerm!;
+    ti.varint(first.length);
+    ti.bytes(first);
+    ti.varint(blockOffset);
+    ti.varint(this.sink.offset - blockOffset);
+    ti.varint(this.blockPostingsStart);
+    this.termBlockCount++;
+    this.dict.reset();
+    this.termsInBlock = 0;
+  }
+
+  /** Writes the rest, syncs and renames into place; returns the statistics. */
+  finish(): Stats {
+    if (this.phase === 'docs') this.startTerms();
+    this.endTermBlock();
+    this.begin('termindex');
+    this.sink.write(this.termIndex.view());
+    this.begin(undefined);
+    const stats: Stats = {
+      docCount: this.docCount,
+      totalTokens: this.totalTokens,
+      termCount: this.termCount,
+      postingCount: this.postingCount,
+      termBlockCount: this.termBlockCount,
+      docBlockCount: this.docBlockOffsets.length,
+    };
+    const footer = encodeFooter({ sections: this.sections, stats });
+    this.sink.write(footer);
+    const trailer = encodeTrailer(footer.length, crc32(footer), this.sink.fileCrc);
+    this.sink.write(trailer);
+    this.sink.flush();
+    this.phase = 'done';
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    renameSync(this.tmp, this.path);
+    return stats;
+  }
+
+  /** Removes the temp file (after an error). */
+  abort(): void {
+    if (this.phase === 'done') return;
+    this.phase = 'done';
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    try {
+      unlinkSync(this.tmp);
+    } catch {
+      // already gone
+    }
+  }
+
+  /** Bytes written so far. */
+  get bytesWritten(): number {
+    return this.sink.offset;
+  }
+}

@@ -1,0 +1,118 @@
+// The query language: words (all must match), `OR` between words, `-word` (must not match),
+// `"exact phrase"`, `prefix*`, and `field:value` filters (`doc:`, `page:`, stored fields).
+// `a b OR c` means a AND (b OR c): OR binds tighter, as in web search engines. Words are analyzed
+// with the index's own analyzer; a word that analyzes to several tokens becomes a phrase.
+import type { Analyzer } from '../text/analyzer.js';
+
+export type Phrase =
+  | { kind: 'term'; term: string }
+  | { kind: 'phrase'; terms: string[] }
+  | { kind: 'prefix'; prefix: string };
+
+export interface Filter {
+  field: string;
+  value: string;
+}
+
+export interface Query {
+  /** All groups must match; a group matches when any of its phrases does. */
+  groups: Phrase[][];
+  /** No document containing any of these matches. */
+  not: Phrase[];
+  filters: Filter[];
+}
+
+export class QueryError extends Error {
+  override name = 'QueryError';
+}
+
+interface Lexeme {
+  text: string;
+  quoted: boolean;
+  negated: boolean;
+}
+
+function lex(input: string): Lexeme[] {
+  const out: Lexeme[] = [];
+  let i = 0;
+  while (i < input.length) {
+    const c = input[i]!;
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    let negated = false;
+    if (c === '-' && i + 1 < input.length && !/\s/.test(input[i + 1]!)) {
+      negated = true;
+      i++;
+    }
+    if (input[i] === '"') {
+      const end = input.indexOf('"', i + 1);
+      if (end < 0) throw new QueryError('unclosed quote');
+      out.push({ text: input.slice(i + 1, end), quoted: true, negated });
+      i = end + 1;
+      continue;
+    }
+    let j = i;
+    while (j < input.length && !/\s/.test(input[j]!) && input[j] !== '"') j++;
+    out.push({ text: input.slice(i, j), quoted: false, negated });
+    i = j;
+  }
+  return out;
+}
+
+/** Parses a query string; analysis turns words into the index's terms. */
+export function parseQuery(input: string, analyzer: Analyzer): Query {
+  const q: Query = { groups: [], not: [], filters: [] };
+  const lexemes = lex(input);
+  let joinNext = false;
+  const toPhrase = (l: Lexeme): Phrase | undefined => {
+    if (!l.quoted && l.text.endsWith('*') && l.text.length > 1) {
+      const word = l.text.replace(/\*+$/, '');
+      const prefix = analyzer.normalize(word);
+      if (!prefix) throw new QueryError(`prefix '${l.text}' has no letters or digits`);
+      return { kind: 'prefix', prefix };
+    }
+    const terms = analyzer.analyze(l.text);
+    if (terms.length === 0) return undefined;
+    if (terms.length === 1) return { kind: 'term', term: terms[0]! };
+    return { kind: 'phrase', terms };
+  };
+  for (let k = 0; k < lexemes.length; k++) {
+    const l = lexemes[k]!;
+    if (!l.quoted && !l.negated && l.text === 'OR') {
+      if (q.groups.length === 0 || k === lexemes.length - 1 || joinNext) throw new QueryError('OR needs a word on each side');
+      joinNext = true;
+      continue;
+    }
+    const field = !l.quoted ? /^([A-Za-z_][\w.]*):(.+)$/.exec(l.text) : null;
+    if (field) {
+      if (joinNext) throw new QueryError('OR cannot join a field filter');
+      if (l.negated) throw new QueryError(`-${field[1]}: negated filters are not supported`);
+      q.filters.push({ field: field[1]!, value: field[2]! });
+      continue;
+    }
+    const phrase = toPhrase(l);
+    if (!phrase) {
+      if (joinNext) throw new QueryError(`'${l.text}' has no searchable words`);
+      continue;
+    }
+    if (l.negated) {
+      if (joinNext) throw new QueryError('OR cannot join a negated word');
+      q.not.push(phrase);
+    } else if (joinNext) {
+      q.groups[q.groups.length - 1]!.push(phrase);
+      joinNext = false;
+    } else q.groups.push([phrase]);
+  }
+  if (q.groups.length === 0) throw new QueryError('the query needs at least one word to search for');
+  return q;
+}
+
+/** The query in SQLite FTS5 syntax (for the relevance oracle and for comparisons). */
+export function toFts5(q: Query): string {
+  const one = (p: Phrase): string =>
+    p.kind === 'term' ? `"${p.term}"` : p.kind === 'phrase' ? `"${p.terms.join(' ')}"` : `"${p.prefix}" *`;
+  const groups = q.groups.map((g) => (g.length === 1 ? one(g[0]!) : `(${g.map(one).join(' OR ')})`)).join(' AND ');
+  return q.not.length === 0 ? groups : `${groups} NOT (${q.not.map(one).join(' OR ')})`;
+}

@@ -1,0 +1,233 @@
+// Answers a parsed query over one or more indexes. Statistics (N, average length, n per phrase) are
+// summed over all the indexes first, so the scores equal those of the merged index. Each index is
+// searched document-at-a-time from its rarest group, with block-max pruning: once the top k is
+// full, a block of the lead list whose best possible score cannot beat the k-th is skipped
+// undecoded. Ties break by (doc, page), which is also the order of documents inside an index.
+import { Heap } from './heap.js';
+import { compareDocKeys, compareUtf8 } from './keys.js';
+import { idf, termScore } from './bm25.js';
+import { ListSource, TermSource, phraseMatches, prefixMatches, type DocSource } from './sources.js';
+import type { Filter, Phrase, Query } from './query.js';
+import type { IndexReader } from './codec/reader.js';
+import type { StoredDoc } from './codec/writer.js';
+
+export interface Hit {
+  /** Which index (position in the list given to search). */
+  index: number;
+  id: number;
+  score: number;
+  doc: StoredDoc;
+  /** With groupByDoc: how many pages of the document matched. */
+  pages?: number;
+}
+
+export interface SearchOptions {
+  k: number;
+  offset: number;
+  groupByDoc: boolean;
+}
+
+const utf8 = (s: string) => Buffer.from(s, 'utf8');
+
+function resolve(reader: IndexReader, p: Phrase): DocSource | undefined {
+  if (p.kind === 'term') {
+    const info = reader.lookup(utf8(p.term));
+    return info ? new TermSource(reader, info) : undefined;
+  }
+  const m = p.kind === 'prefix' ? prefixMatches(reader, utf8(p.prefix)) : phraseMatches(reader, p.terms.map(utf8));
+  return m.docs.length > 0 ? new ListSource(m.docs, m.tfs, reader.lengths()) : undefined;
+}
+
+interface Scored {
+  score: number;
+  id: number;
+}
+
+/** Doc id range [lo, hi) of a `doc:` filter (exact name or `name*` prefix), when it is one. */
+function docRange(reader: IndexReader, f: Filter): [number, number] | undefined {
+  if (f.field !== 'doc') return undefined;
+  const prefix = f.value.endsWith('*') && !/[*?]/.test(f.value.slice(0, -1)) ? f.value.slice(0, -1) : undefined;
+  if (prefix === undefined && /[*?]/.test(f.value)) return undefined;
+  const n = reader.stats.docCount;
+  const lowerBound = (pred: (d: StoredDoc) => boolean): number => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pred(reader.doc(mid))) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  if (prefix !== undefined) {
+    const lo = lowerBound((d) => compareUtf8(d.doc, prefix) >= 0);
+    const hi = lowerBound((d) => compareUtf8(d.doc, prefix) >= 0 && !d.doc.startsWith(prefix));
+    return [lo, Math.max(lo, hi)];
+  }
+  return [lowerBound((d) => compareUtf8(d.doc, f.value) >= 0), lowerBound((d) => compareUtf8(d.doc, f.value) > 0)];
+}
+
+function globRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+}
+
+/** A per-document check for the filters that are not id ranges. */
+function docFilter(reader: IndexReader, filters: Filter[]): ((id: number) => boolean) | undefined {
+  if (filters.length === 0) return undefined;
+  const checks = filters.map((f) => {
+    const re = globRegExp(f.value);
+    return (d: StoredDoc): boolean => {
+      if (f.field === 'doc') return re.test(d.doc);
+      if (f.field === 'page') return d.page !== null && re.test(String(d.page));
+      if (!d.fields) return false;
+      const v = (JSON.parse(d.fields) as Record<string, unknown>)[f.field];
+      if (v === undefined || v === null) return false;
+      return Array.isArray(v) ? v.some((x) => re.test(String(x))) : re.test(String(v));
+    };
+  });
+  return (id) => {
+    const d = reader.doc(id);
+    return checks.every((c) => c(d));
+  };
+}
+
+export class Searcher {
+  readonly docCount: number;
+  readonly avgdl: number;
+
+  constructor(readonly readers: IndexReader[]) {
+    let n = 0;
+    let tokens = 0;
+    for (const r of readers) {
+      n += r.stats.docCount;
+      tokens += r.stats.totalTokens;
+    }
+    this.docCount = n;
+    this.avgdl = n === 0 ? 0 : tokens / n;
+  }
+
+  search(q: Query, opts: SearchOptions): Hit[] {
+    const phrases = q.groups.flat();
+    const perIndex = this.readers.map((r) => ({
+      groups: q.groups.map((g) => g.map((p) => resolve(r, p))),
+      not: q.not.map((p) => resolve(r, p)).filter((s): s is DocSource => s !== undefined),
+    }));
+    // global n per phrase, then idf
+    const idfs = phrases.map((_, k) => {
+      let matching = 0;
+      for (const x of perIndex) matching += x.groups.flat()[k]?.count ?? 0;
+      return idf(this.docCount, matching);
+    });
+    const want = opts.groupByDoc ? Infinity : opts.k + opts.offset;
+    const hits: Hit[] = [];
+    perIndex.forEach((x, index) => {
+      const reader = this.readers[index]!;
+      let range: [number, number] = [0, reader.stats.docCount];
+      const rest: Filter[] = [];
+      for (const f of q.filters) {
+        const r = docRange(reader, f);
+        if (r) range = [Math.max(range[0], r[0]), Math.min(range[1], r[1])];
+        else rest.push(f);
+      }
+      if (range[0] >= range[1]) return;
+      const scored = this.topK(x.groups, idfs, x.not, reader.lengths(), want, range, docFilter(reader, rest));
+      for (const s of scored) hits.push({ index, id: s.id, score: s.score, doc: reader.doc(s.id) });
+    });
+    hits.sort((a, b) => b.score - a.score || compareDocKeys(a.doc, b.doc) || a.index - b.index);
+    if (!opts.groupByDoc) return hits.slice(opts.offset, opts.offset + opts.k);
+    const best = new Map<string, Hit>();
+    for (const h of hits) {
+      const seen = best.get(h.doc.doc);
+      if (seen) seen.pages!++;
+      else best.set(h.doc.doc, { ...h, pages: 1 });
+    }
+    return [...best.values()].slice(opts.offset, opts.offset + opts.k);
+  }
+
+  private topK(
+    groupsIn: (DocSource | undefined)[][],
+    idfs: number[],
+    not: DocSource[],
+    lengths: Uint32Array,
+    k: number,
+    [lo, hi]: [number, number],
+    accept: ((id: number) => boolean) | undefined,
+  ): Scored[] {
+    if (k <= 0) return [];
+    // flatten: every phrase with its idf, grouped
+    let at = 0;
+    const groups = groupsIn.map((g) => g.map((s) => ({ s, idf: idfs[at++]! })).filter((x): x is { s: DocSource; idf: number } => x.s !== undefined));
+    if (groups.some((g) => g.length === 0)) return [];
+    const all = groups.flat();
+    const avgdl = this.avgdl;
+    let leadIndex = 0;
+    const size = (g: { s: DocSource }[]) => g.reduce((n, x) => n + x.s.count, 0);
+    groups.forEach((g, i) => {
+      if (size(g) < size(groups[leadIndex]!)) leadIndex = i;
+    });
+    const lead = groups[leadIndex]!;
+    const others = groups.filter((_, i) => i !== leadIndex);
+    const heap = new Heap<Scored>((a, b) => a.score < b.score || (a.score === b.score && a.id > b.id));
+    const bound = (idfValue: number, m: { maxTf: number; minLen: number } | undefined) => (m ? termScore(idfValue, m.maxTf, m.minLen, avgdl) : 0);
+    const single = lead.length === 1 ? lead[0]! : undefined;
+    // next candidate from the lead group (a union when it is an OR group)
+    const leadNext = (target: number): number => {
+      let min = Infinity;
+      for (const x of lead) {
+        const d = x.s.doc >= target ? x.s.doc : x.s.advance(target);
+        if (d < min) min = d;
+      }
+      return min;
+    };
+    let d = leadNext(lo);
+    while (d < hi) {
+      if (heap.size === k && single) {
+        const bm = single.s.blockMax(d);
+        if (!bm) break;
+        const last = Math.min(bm.lastDoc, hi - 1);
+        let ub = bound(single.idf, bm);
+        for (const x of all) if (x !== single) ub += bound(x.idf, x.s.rangeMax(d, last));
+        if (ub * (1 + 1e-12) <= heap.peek()!.score) {
+          d = leadNext(bm.lastDoc + 1);
+          continue;
+        }
+      }
+      // every other group must have a phrase at d
+      let next = -1;
+      for (const g of others) {
+        let gmin = Infinity;
+        for (const x of g) {
+          const e = x.s.doc >= d ? x.s.doc : x.s.advance(d);
+          if (e < gmin) gmin = e;
+        }
+        if (gmin !== d) {
+          next = gmin;
+          break;
+        }
+      }
+      if (next >= 0) {
+        d = leadNext(next);
+        continue;
+      }
+      let excluded = false;
+      for (const s of not) if ((s.doc >= d ? s.doc : s.advance(d)) === d) excluded = true;
+      if (!excluded && (accept === undefined || accept(d))) {
+        const len = lengths[d]!;
+        let score = 0;
+        for (const x of all) if (x.s.doc === d) score += termScore(x.idf, x.s.tf, len, avgdl);
+        if (heap.size < k) heap.push({ score, id: d });
+        else {
+          const worst = heap.peek()!;
+          if (score > worst.score || (score === worst.score && d < worst.id)) {
+            heap.pop();
+            heap.push({ score, id: d });
+          }
+        }
+      }
+      d = leadNext(d + 1);
+    }
+    const out: Scored[] = [];
+    while (heap.size > 0) out.push(heap.pop()!);
+    return out.reverse();
+  }
+}

@@ -1,0 +1,47 @@
+// Messages between the extract supervisor (pool.ts) and its worker threads (extract.worker.ts).
+
+export interface ExtractJob {
+  id: number;
+  path: string;
+  /** Emit one info record for the document instead of its pages. */
+  info: boolean;
+  /** Include AcroForm field values and annotation text in page text. */
+  annotations: boolean;
+  /** Add title/author/… to each page record. */
+  meta: boolean;
+  password?: string;
+  /** Stop after this page (pdftotext -l). */
+  lastPage?: number;
+}
+
+/** Why a document failed: the `reason` label of failures_total and of error records. */
+export type FailureReason = 'not_pdf' | 'damaged' | 'encrypted' | 'timeout' | 'out_of_memory' | 'unreadable' | 'crashed';
+
+export interface DocumentMeta {
+  title?: string;
+  author?: string;
+  subject?: string;
+  keywords?: string;
+  creator?: string;
+  producer?: string;
+  created?: string;
+  modified?: string;
+}
+
+export interface PageResult {
+  page: number;
+  text: string;
+  chars: number;
+  /** Set when the page has text runs (fonts) but little usable text came out of them. */
+  suspect?: string;
+}
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'open'; id: number; pages: number; meta?: DocumentMeta }
+  | { type: 'page'; id: number; result: PageResult }
+  | { type: 'info'; id: number; record: Record<string, unknown> }
+  | { type: 'done'; id: number; warning?: string }
+  | { type: 'failed'; id: number; reason: FailureReason; message: string };
+
+export type SupervisorMessage = { type: 'job'; job: ExtractJob } | { type: 'stop' };

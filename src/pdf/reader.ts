@@ -1,0 +1,283 @@
+// Extracts one PDF with pdf.js, page by page, reporting each page as soon as it is done. Runs inside
+// an extract worker thread (extract.worker.ts) but has no thread code, so it is tested in-process.
+// pdf.js is the one pdf-parse 2.x depends on and pins; ream drives its page API directly because
+// pdf-parse's getText() keeps every page in memory until the end and leaves out form fields and
+// annotations. Secure options are fixed here (see docs/extract.md, "Threat model").
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { DocumentMeta, ExtractJob, FailureReason, PageResult } from './protocol.js';
+import { cleanPageText, joinRuns, usableCharRatio, type TextRun } from './text.js';
+
+// Loose shapes of the pdf.js objects used here (pdfjs-dist's own types pull in DOM types).
+interface PdfjsModule {
+  getDocument(params: Record<string, unknown>): { promise: Promise<PdfDocument>; destroy(): Promise<void> };
+  VerbosityLevel: { ERRORS: number; WARNINGS: number };
+  PDFDateString: { toDateObject(s: string): Date | null };
+}
+interface PdfDocument {
+  numPages: number;
+  getPage(n: number): Promise<PdfPage>;
+  getMetadata(): Promise<{ info: Record<string, unknown> }>;
+  destroy(): Promise<void>;
+}
+interface PdfPage {
+  getTextContent(opts?: Record<string, unknown>): Promise<{ items: Array<TextRun | { type: string }>; styles: Record<string, unknown> }>;
+  getAnnotations(opts?: Record<string, unknown>): Promise<PdfAnnotation[]>;
+  cleanup(): void;
+}
+interface PdfAnnotation {
+  subtype?: string;
+  fieldType?: string;
+  fieldName?: string;
+  fieldValue?: unknown;
+  alternativeText?: string;
+  contentsObj?: { str?: string };
+  richText?: { str?: string };
+  textContent?: string[];
+  checkBox?: boolean;
+  radioButton?: boolean;
+  exportValue?: string;
+  buttonValue?: string;
+}
+
+export class ExtractFailure extends Error {
+  constructor(readonly reason: FailureReason, message: string) {
+    super(message);
+  }
+}
+
+let pdfjsPromise: Promise<{ pdfjs: PdfjsModule; dataDir: string }> | undefined;
+
+/** Loads pdf.js (the copy pdf-parse depends on) once per thread, with its CMap and font data dirs. */
+export function loadPdfjs(): Promise<{ pdfjs: PdfjsModule; dataDir: string }> {
+  pdfjsPromise ??= (async () => {
+    const fromHere = createRequire(import.meta.url);
+    const fromPdfParse = createRequire(fromHere.resolve('pdf-parse'));
+    const entry = fromPdfParse.resolve('pdfjs-dist/legacy/build/pdf.mjs');
+    const dataDir = join(dirname(entry), '..', '..');
+    const pdfjs = (await import(entry)) as PdfjsModule;
+    // Set up pdf.js's in-thread "fake worker" from the same file now rather than on the first document.
+    const workerEntry = fromPdfParse.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs');
+    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = await import(workerEntry);
+    return { pdfjs, dataDir };
+  })();
+  return pdfjsPromise;
+}
+
+// pdf.js reports repairs it made with console.warn; these mean the file's structure is broken.
+const DAMAGE = /Indexing all PDF objects|invalid \/Pages tree|Skipping invalid (first )?page|circular reference|Invalid "(Root|Pages)" reference|XRefEntryException|XRefParseException|Unknown compression method/;
+/**
+ * A repaired file is accepted (with a warning) when the repair gave at least this many characters per
+ * page on average; below that, what came out is most likely fragments of a broken file, and the
+ * document is reported as failed (its pages are still written).
+ */
+const REPAIRED_MIN_CHARS_PER_PAGE = 300;
+
+export interface ReaderEvents {
+  open(pages: number, meta: DocumentMeta | undefined): void | Promise<void>;
+  page(result: PageResult): void | Promise<void>;
+  info(record: Record<string, unknown>): void;
+}
+
+/** Extracts `job.path`; returns a warning to show (e.g. a repaired file) or throws ExtractFailure. */
+export async function extractDocument(job: ExtractJob, events: ReaderEvents): Promise<string | undefined> {
+  let data: Buffer;
+  try {
+    data = await readFile(job.path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const what = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    throw new ExtractFailure('unreadable', what);
+  }
+  if (data.length === 0) throw new ExtractFailure('not_pdf', 'empty file, not a PDF');
+  const { pdfjs, dataDir } = await loadPdfjs();
+  const repairs: string[] = [];
+  const originalWarn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    const text = args.map(String).join(' ').replace(/^Warning: /, '');
+    if (repairs.length < 20 && DAMAGE.test(text)) repairs.push(text);
+  };
+  // pdf.js takes over (detaches) the buffer: look at it first.
+  const header = { isPdf: looksLikePdf(data), kind: sniff(data) };
+  const sha256 = job.info ? createHash('sha256').update(data).digest('hex') : undefined;
+  const bytes = data.length;
+  const task = pdfjs.getDocument({
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    password: job.password,
+    cMapUrl: join(dataDir, 'cmaps') + '/',
+    cMapPacked: true,
+    standardFontDataUrl: join(dataDir, 'standard_fonts') + '/',
+    wasmUrl: join(dataDir, 'wasm') + '/',
+    iccUrl: join(dataDir, 'iccs') + '/',
+    // Untrusted input: no eval'd font code, no system fonts, no XFA, no fetching, nothing rendered.
+    isEvalSupported: false,
+    useSystemFonts: false,
+    disableFontFace: true,
+    enableXfa: false,
+    useWorkerFetch: false,
+    isOffscreenCanvasSupported: false,
+    isImageDecoderSupported: false,
+    disableAutoFetch: true,
+    disableStream: true,
+    stopAtErrors: false,
+    verbosity: pdfjs.VerbosityLevel.WARNINGS,
+  });
+  let doc: PdfDocument;
+  try {
+    doc = await task.promise;
+  } catch (err) {
+    console.warn = originalWarn;
+    await task.destroy().catch(() => {});
+    throw classify(err, job, header);
+  }
+  try {
+    const { info } = await doc.getMetadata().catch(() => ({ info: {} as Record<string, unknown> }));
+    const meta = documentMeta(info, pdfjs);
+    if (job.info) {
+      events.info({
+        doc: job.path,
+        pages: doc.numPages,
+        ...meta,
+        version: str(info.PDFFormatVersion),
+        encrypted: Boolean(info.EncryptFilterName),
+        forms: info.IsXFAPresent ? 'xfa' : info.IsAcroFormPresent ? 'acroform' : false,
+        bytes,
+        sha256,
+        ...(repairs.length > 0 ? { damaged: repairs[0] } : {}),
+      });
+      if (repairs.length > 0) throw new ExtractFailure('damaged', `damaged PDF (${repairs[0]})`);
+      return undefined;
+    }
+    await events.open(doc.numPages, job.meta ? meta : undefined);
+    let usable = 0;
+    let pageErrors = 0;
+    let firstPageError = '';
+    const last = Math.min(doc.numPages, job.lastPage ?? Infinity);
+    for (let n = 1; n <= last; n++) {
+      let result: PageResult;
+      try {
+        result = await extractPage(await doc.getPage(n), n, job.annotations);
+      } catch (err) {
+        pageErrors++;
+        firstPageError ||= (err as Error).message;
+        result = { page: n, text: '', chars: 0, suspect: 'page could not be read' };
+      }
+      usable += result.chars;
+      await events.page(result);
+    }
+    if (last > 0 && pageErrors === last) throw new ExtractFailure('damaged', `damaged PDF: no page could be read (${firstPageError})`);
+    if (repairs.length > 0) {
+      const plural = last === 1 ? '' : 's';
+      if (usable < REPAIRED_MIN_CHARS_PER_PAGE * last) {
+        const got = usable > 0 ? `only ${usable} characters from ${last} page${plural}` : 'no text recovered';
+        throw new ExtractFailure('damaged', `damaged PDF (${repairs[0]}): ${got}`);
+      }
+      return `repaired damaged PDF (${repairs[0]}); text may be incomplete`;
+    }
+    if (pageErrors > 0) return `${pageErrors} of ${last} pages could not be read (${firstPageError})`;
+    return undefined;
+  } finally {
+    console.warn = originalWarn;
+    await doc.destroy().catch(() => {});
+  }
+}
+
+async function extractPage(page: PdfPage, n: number, annotations: boolean): Promise<PageResult> {
+  const content = await page.getTextContent({ disableNormalization: false });
+  const runs = content.items.filter((i): i is TextRun => 'str' in i);
+  let text = cleanPageText(joinRuns(runs));
+  if (annotations) {
+    const extra = annotationText(await page.getAnnotations({ intent: 'display' }).catch(() => []));
+    if (extra) text = text ? `${text}\n\n${extra}` : extra;
+  }
+  page.cleanup();
+  const result: PageResult = { page: n, text, chars: text.length };
+  // Glyphs were drawn with fonts, yet (almost) nothing usable came out: a font without a Unicode
+  // mapping, or a damaged file. Flag it rather than pass it off as a good page.
+  const glyphs = runs.reduce((sum, r) => sum + r.str.replace(/\s/g, '').length, 0);
+  const drawn = runs.length;
+  if (drawn >= 5 && text.replace(/\s/g, '').length < 5) result.suspect = 'fonts but almost no text';
+  else if (glyphs >= 20 && usableCharRatio(text) < 0.5) result.suspect = 'mostly unmapped glyphs';
+  return result;
+}
+
+/** Text of form fields (their values) and of annotations (their contents), one per line. */
+export function annotationText(annots: readonly PdfAnnotation[]): string {
+  const lines: string[] = [];
+  for (const a of annots) {
+    if (a.subtype === 'Link' || a.subtype === 'Popup') continue;
+    if (a.subtype === 'Widget') {
+      if (a.checkBox || a.radioButton) {
+        if (a.fieldValue && a.fieldValue !== 'Off' && a.fieldValue === (a.exportValue ?? a.buttonValue)) lines.push(`${a.fieldName ?? ''}: ${String(a.fieldValue)}`.trim());
+        continue;
+      }
+      const v = a.fieldValue;
+      const value = Array.isArray(v) ? v.filter((x) => typeof x === 'string').join(', ') : typeof v === 'string' ? v : '';
+      if (value.trim()) lines.push(value.trim());
+      continue;
+    }
+    const contents = a.contentsObj?.str || a.richText?.str || '';
+    if (contents.trim()) lines.push(contents.trim());
+    else if (a.textContent?.length) lines.push(a.textContent.join(' ').trim());
+  }
+  return cleanPageText(lines.join('\n'));
+}
+
+function str(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const s = v.replace(/\u0000/g, '').trim();
+  return s.length > 0 ? s : undefined;
+}
+
+function isoDate(v: unknown, pdfjs: PdfjsModule): string | undefined {
+  if (typeof v !== 'string' || !v) return undefined;
+  try {
+    const d = pdfjs.PDFDateString.toDateObject(v);
+    return d && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function documentMeta(info: Record<string, unknown>, pdfjs: PdfjsModule): DocumentMeta {
+  const meta: DocumentMeta = {
+    title: str(info.Title),
+    author: str(info.Author),
+    subject: str(info.Subject),
+    keywords: str(info.Keywords),
+    creator: str(info.Creator),
+    producer: str(info.Producer),
+    created: isoDate(info.CreationDate, pdfjs),
+    modified: isoDate(info.ModDate, pdfjs),
+  };
+  for (const k of Object.keys(meta) as Array<keyof DocumentMeta>) if (meta[k] === undefined) delete meta[k];
+  return meta;
+}
+
+function classify(err: unknown, job: ExtractJob, header: { isPdf: boolean; kind: string }): ExtractFailure {
+  const e = err as { name?: string; message?: string; code?: number };
+  if (e?.name === 'PasswordException') {
+    // pdf.js: code 1 = a password is needed, 2 = the one given is wrong.
+    return new ExtractFailure('encrypted', job.password === undefined || e.code === 1 ? 'encrypted, needs a password (--password)' : 'encrypted, wrong password');
+  }
+  if (!header.isPdf) return new ExtractFailure('not_pdf', `not a PDF (${header.kind})`);
+  if (e?.name === 'InvalidPDFException' || e?.name === 'FormatError' || e?.name === 'UnknownErrorException') {
+    return new ExtractFailure('damaged', `damaged PDF: ${e.message ?? 'invalid structure'}`);
+  }
+  return new ExtractFailure('damaged', `damaged PDF: ${e?.message ?? String(err)}`);
+}
+
+function looksLikePdf(data: Buffer): boolean {
+  return data.subarray(0, 1024).includes('%PDF-');
+}
+
+function sniff(data: Buffer): string {
+  if (data[0] === 0x1f && data[1] === 0x8b) return 'gzip data';
+  if (data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'PNG image';
+  if (data.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))) return 'JPEG image';
+  if (data.subarray(0, 4).toString('latin1') === 'PK\u0003\u0004') return 'zip archive';
+  const head = data.subarray(0, 512);
+  return head.every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 128) ? 'text' : 'unknown data';
+}

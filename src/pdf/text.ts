@@ -1,0 +1,134 @@
+// Turns pdf.js text items into page text, and repairs what PDF producers commonly get wrong:
+// accents drawn as separate spacing glyphs (old dvips: `f¨ur`), letter-spaced runs (`H e l l o`),
+// and decomposed characters (NFC). De-hyphenation is deliberately not done here: it is a
+// tokenization decision (ream tokenize), and extract keeps the page text as printed.
+
+/** The part of a pdf.js TextItem that text assembly needs. */
+export interface TextRun {
+  str: string;
+  /** [a, b, c, d, e, f]: e, f is the origin of the run in user space. */
+  transform: number[];
+  width: number;
+  height: number;
+  hasEOL: boolean;
+}
+
+/**
+ * Joins text runs in content order: a newline where pdf.js says a line ends or the baseline moves by
+ * more than half a line, a space where a gap on the same line is wider than a fraction of the font
+ * size and pdf.js did not put one.
+ */
+export function joinRuns(runs: readonly TextRun[]): string {
+  let out = '';
+  // Recent runs, to drop text drawn again on top of itself (fake bold: the same glyphs printed 2–4
+  // times a fraction of a point apart), as pdftotext does.
+  const recent: Array<{ str: string; x: number; y: number }> = [];
+  let lastX: number | undefined;
+  let lastY: number | undefined;
+  let lastHeight = 0;
+  for (const run of runs) {
+    const x = run.transform[4]!;
+    const y = run.transform[5]!;
+    const size = Math.abs(run.height) || Math.hypot(run.transform[2]!, run.transform[3]!) || lastHeight;
+    if (run.str.trim().length > 0) {
+      const near = size * 0.2;
+      if (recent.some((r) => r.str === run.str && Math.abs(r.x - x) < near && Math.abs(r.y - y) < near)) continue;
+      recent.push({ str: run.str, x, y });
+      if (recent.length > 4) recent.shift();
+    }
+    if (run.str.length > 0 && lastY !== undefined && out.length > 0 && !endsWithBreak(out)) {
+      const lineStep = Math.max(size, lastHeight) * 0.5;
+      if (Math.abs(y - lastY) > lineStep) out += '\n';
+      else if (lastX !== undefined && x - lastX > size * 0.25 && !/^\s/.test(run.str)) out += ' ';
+    }
+    out += run.str;
+    if (run.str.length > 0) {
+      lastX = x + run.width;
+      lastY = y;
+      lastHeight = size;
+    }
+    if (run.hasEOL && !out.endsWith('\n')) out += '\n';
+  }
+  return out;
+}
+
+function endsWithBreak(s: string): boolean {
+  const c = s.charCodeAt(s.length - 1);
+  return c === 10 || c === 32 || c === 9;
+}
+
+// Spacing accents and the combining marks they stand for. ASCII ` ^ ~ are left alone: they are
+// common in code and text.
+const SPACING_TO_COMBINING: Record<string, string> = {
+  '\u00a8': '\u0308', // ¨ diaeresis
+  '\u00b4': '\u0301', // ´ acute
+  '\u02dc': '\u0303', // ˜ small tilde
+  '\u00b8': '\u0327', // ¸ cedilla
+  '\u02c7': '\u030c', // ˇ caron
+  '\u02d8': '\u0306', // ˘ breve
+  '\u02d9': '\u0307', // ˙ dot above
+  '\u00af': '\u0304', // ¯ macron
+  '\u02da': '\u030a', // ˚ ring above
+  '\u02dd': '\u030b', // ˝ double acute
+  '\u02c6': '\u0302', // ˆ modifier circumflex
+  '\u02cb': '\u0300', // ˋ modifier grave
+};
+const SPACING_ACCENT = /([\u00a8\u00b4\u02dc\u00b8\u02c7\u02d8\u02d9\u00af\u02da\u02dd\u02c6\u02cb])\s?(\p{L})|(\p{L})([\u00a8\u00b4\u02dc\u00b8\u02c7\u02d8\u02d9\u00af\u02da\u02dd\u02c6\u02cb])(?=\P{L}|$)/gu;
+
+/**
+ * Puts accents drawn as separate glyphs back on their letter (`f¨ur` → `für`, `e´te´` → `été`), but
+ * only where the letter and mark compose into one precomposed character; anything else is kept.
+ */
+export function composeSpacingAccents(text: string): string {
+  if (!/[\u00a8\u00b4\u02dc\u00b8\u02c7\u02d8\u02d9\u00af\u02da\u02dd\u02c6\u02cb]/.test(text)) return text;
+  return text.replace(SPACING_ACCENT, (whole, accentBefore: string | undefined, letterAfter: string | undefined, letterBefore: string | undefined, accentAfter: string | undefined) => {
+    const letter = letterAfter ?? letterBefore!;
+    const accent = accentBefore ?? accentAfter!;
+    const composed = (letter + SPACING_TO_COMBINING[accent]!).normalize('NFC');
+    return composed.length === letter.length ? composed : whole;
+  });
+}
+
+/**
+ * Collapses letter-spaced lines (`T h e  q u i c k`) where it is safe: every word on the line is a
+ * single character and words are told apart by wider gaps (two or more spaces). Lines without wider
+ * gaps are left alone: `a b c` may well be three one-letter words.
+ */
+export function collapseLetterSpacing(text: string): string {
+  if (!/\S \S \S/.test(text)) return text;
+  return text.replace(/^.*$/gm, (line) => {
+    const trimmed = line.trim();
+    if (trimmed.length < 7 || !/\S {2,}\S/.test(trimmed)) return line;
+    const words = trimmed.split(/ {2,}/);
+    if (words.length < 2) return line;
+    let glyphs = 0;
+    for (const w of words) {
+      const parts = w.split(' ');
+      for (const p of parts) if ([...p].length !== 1) return line;
+      glyphs += parts.length;
+    }
+    if (glyphs < 6) return line;
+    return words.map((w) => w.replaceAll(' ', '')).join(' ');
+  });
+}
+
+/** The text cleanup applied to every page: accents, letter spacing, NFC, trailing spaces. */
+export function cleanPageText(raw: string): string {
+  let text = raw.replace(/\u0000/g, '');
+  text = composeSpacingAccents(text);
+  text = collapseLetterSpacing(text);
+  text = text.normalize('NFC');
+  return text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').replace(/^\n+|\s+$/g, '');
+}
+
+/** Characters that are text (letters, digits, punctuation, symbols) rather than junk from a font without a usable encoding. */
+export function usableCharRatio(text: string): number {
+  let total = 0;
+  let junk = 0;
+  for (const ch of text) {
+    if (/\s/.test(ch)) continue;
+    total++;
+    if (/[\p{Cc}\p{Co}\p{Cn}\ufffd]/u.test(ch)) junk++;
+  }
+  return total === 0 ? 1 : (total - junk) / total;
+}

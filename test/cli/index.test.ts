@@ -1,0 +1,63 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseLines, ream, sh, workdir } from '../helpers.js';
+
+const { dir, cleanup } = workdir();
+afterAll(cleanup);
+const rec = (doc: string, page: number, tokens: string[], extra: object = {}) => JSON.stringify({ doc, page, tokens, analyzer: 'standard/1', ...extra });
+
+describe('ream index', () => {
+  it('builds from a pipeline and prints one summary record', () => {
+    writeFileSync(join(dir, 'pages.ndjson'), [rec('b.pdf', 1, ['hello', 'world']), rec('a.pdf', 1, ['hello']), '{"doc":"t.pdf","page":3,"text":"Hello, Text!"}'].join('\n') + '\n');
+    const r = sh('cat pages.ndjson | ream index -o out.ream', { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const [summary, ...rest] = parseLines(r.stdout);
+    expect(rest).toEqual([]);
+    expect(summary).toMatchObject({ index: 'out.ream', analyzer: 'standard/1', documents: 3, terms: 3, postings: 5, tokens: 5, runs: 1 });
+    expect(parseLines(ream(['docs', join(dir, 'out.ream')]).stdout).map((d) => d.doc)).toEqual(['a.pdf', 'b.pdf', 't.pdf']);
+  });
+
+  it('joins chunk records of a long page into one unit, positions from tokenOffset', () => {
+    const lines = [
+      rec('c.pdf', 1, ['beta', 'gamma'], { chunk: 1, chunks: 2, tokenOffset: 2, offset: 10 }),
+      rec('c.pdf', 1, ['x', 'alpha'], { chunk: 0, chunks: 2, tokenOffset: 0, offset: 0 }),
+    ];
+    const r = sh(`ream index -o chunks.ream && ream search -i chunks.ream '"alpha beta"'`, { cwd: dir, input: lines.join('\n') + '\n' });
+    expect(r.status).toBe(0);
+    const out = parseLines(r.stdout);
+    expect(out[0]).toMatchObject({ documents: 1, tokens: 4 });
+    expect(out[1]).toMatchObject({ doc: 'c.pdf', page: 1, rank: 1 });
+  });
+
+  it('reports bad records and a different analyzer, indexes the rest, exits 1', () => {
+    const input = [rec('a', 1, ['ok']), 'not json', '{"page":1,"tokens":["x"]}', JSON.stringify({ doc: 'b', page: 1, tokens: ['y'], analyzer: 'other/1' })].join('\n') + '\n';
+    const r = ream(['index', '-o', join(dir, 'bad.ream')], { input });
+    expect(r.status).toBe(1);
+    const errors = r.stderr.trim().split('\n');
+    expect(errors).toHaveLength(3);
+    expect(errors[0]).toMatch(/^ream index: stdin:2: invalid JSON/);
+    expect(errors[1]).toMatch(/^ream index: stdin:3: record has no "doc" string$/);
+    expect(errors[2]).toMatch(/^ream index: stdin:4: analyzer other\/1 differs from the index's standard\/1; one analyzer per index$/);
+    expect(parseLines(r.stdout)[0]).toMatchObject({ documents: 1 });
+  });
+
+  it('spills runs past --memory and cleans them up; same bytes as an in-memory build', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 400; i++) lines.push(rec(`d${i % 37}`, i, Array.from({ length: 50 }, (_, k) => `w${(i * k) % 97}`)));
+    writeFileSync(join(dir, 'many.ndjson'), lines.join('\n') + '\n');
+    const r = sh('ream index --memory 64k -o small.ream many.ndjson && ream index -o big.ream many.ndjson && cmp small.ream big.ream', { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(parseLines(r.stdout)[0]!.runs).toBeGreaterThan(2);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+
+  it('usage errors exit 2 and leave no file', () => {
+    const r = ream(['index', '-o', join(dir, 'x.ream'), '--memory', 'lots']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^ream index: .*--memory.*size/);
+    expect(existsSync(join(dir, 'x.ream'))).toBe(false);
+  });
+});

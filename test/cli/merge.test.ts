@@ -1,0 +1,45 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseLines, sh, workdir } from '../helpers.js';
+
+const { dir, cleanup } = workdir();
+afterAll(cleanup);
+const rec = (doc: string, page: number, tokens: string[]) => JSON.stringify({ doc, page, tokens, analyzer: 'standard/1' });
+
+describe('ream merge', () => {
+  writeFileSync(join(dir, 'a.ndjson'), [rec('a', 1, ['one', 'shared']), rec('a', 2, ['two'])].join('\n') + '\n');
+  writeFileSync(join(dir, 'b.ndjson'), [rec('b', 1, ['three', 'shared'])].join('\n') + '\n');
+  writeFileSync(join(dir, 'a2.ndjson'), [rec('a', 1, ['fresh'])].join('\n') + '\n');
+
+  it('xargs -P builds shards, merge joins them: same bytes as one build, in any order, globs expanded', () => {
+    const r = sh(
+      `mkdir -p shards && ls a.ndjson b.ndjson | xargs -P2 -I{} sh -c 'ream index -o shards/{}.ream {} >/dev/null' &&
+       ream merge -o m1.ream 'shards/*.ream' >/dev/null && ream merge -o m2.ream shards/b.ndjson.ream shards/a.ndjson.ream >/dev/null &&
+       cat a.ndjson b.ndjson | ream index -o one.ream >/dev/null && cmp m1.ream one.ream && cmp m2.ream one.ream && ream merge -o m3.ream shards/*.ream`,
+      { cwd: dir },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(parseLines(r.stdout)[0]).toMatchObject({ index: 'm3.ream', inputs: 2, documents: 3, terms: 4 });
+  });
+
+  it('a re-indexed document in a later input replaces the old one; --delete-docs removes', () => {
+    const r = sh(
+      `ream index -o a.ream a.ndjson >/dev/null && ream index -o a2.ream a2.ndjson >/dev/null && ream index -o b.ream b.ndjson >/dev/null &&
+       ream merge -o all.ream a.ream b.ream a2.ream >/dev/null && printf 'b\\n' > gone.txt && ream merge --delete-docs gone.txt -o less.ream all.ream >/dev/null &&
+       ream docs all.ream && echo -- && ream docs less.ream`,
+      { cwd: dir },
+    );
+    expect(r.status).toBe(0);
+    const [all, less] = r.stdout.split('--\n').map(parseLines);
+    expect(all!.map((d) => `${d.doc}:${d.page}`)).toEqual(['a:1', 'b:1']);
+    expect(less!.map((d) => `${d.doc}:${d.page}`)).toEqual(['a:1']);
+  });
+
+  it('a damaged input is a one-line error, exit 1, and no output', () => {
+    const r = sh(`ream index -o ok.ream a.ndjson >/dev/null && cp ok.ream bad.ream && printf 'X' | dd of=bad.ream bs=1 seek=40 conv=notrunc 2>/dev/null && ream merge -o out.ream ok.ream bad.ream; echo "rc=$?"; ls out.ream 2>&1 | head -1`, { cwd: dir });
+    expect(r.stderr).toMatch(/^ream merge: bad\.ream: checksum mismatch\n$/);
+    expect(r.stdout).toMatch(/rc=1\n.*No such file/);
+  });
+});

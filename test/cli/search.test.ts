@@ -1,0 +1,79 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseLines, ream, sh, workdir } from '../helpers.js';
+
+const { dir, cleanup } = workdir();
+afterAll(cleanup);
+
+describe('ream search', () => {
+  const pages = [
+    { doc: 'guide.pdf', page: 1, title: 'Guide', text: 'The index format is documented. Search the index quickly.' },
+    { doc: 'guide.pdf', page: 2, title: 'Guide', text: 'Merging shards is the reduce step of indexing.' },
+    { doc: 'notes.pdf', page: 1, title: 'Notes', text: 'Random notes about search engines and their index formats.' },
+  ];
+  writeFileSync(join(dir, 'pages.ndjson'), pages.map((p) => JSON.stringify(p)).join('\n') + '\n');
+  sh('ream index --store text,title -o docs.ream pages.ndjson', { cwd: dir });
+
+  it('answers a query with ranked hits, stored fields and a marked snippet', () => {
+    const r = ream(['search', '-i', join(dir, 'docs.ream'), 'index'], { cwd: dir });
+    expect(r.status).toBe(0);
+    const hits = parseLines(r.stdout);
+    expect(hits.map((h) => [h.doc, h.page, h.rank])).toEqual([['guide.pdf', 1, 1], ['notes.pdf', 1, 2]]);
+    expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
+    expect(hits[0]!.title).toBe('Guide');
+    expect(hits[0]!.snippet).toContain('«index»');
+  });
+
+  it('supports phrases, prefixes, OR, negation, doc: filters, -k/--offset and --group-by doc', () => {
+    const q = (query: string, ...flags: string[]) => parseLines(ream(['search', '-i', 'docs.ream', ...flags, query], { cwd: dir }).stdout).map((h) => `${h.doc}:${h.page}`);
+    expect(q('"index format"')).toEqual(['guide.pdf:1']);
+    expect(q('merg*')).toEqual(['guide.pdf:2']);
+    expect(q('shards OR engines')).toHaveLength(2);
+    expect(q('index -notes')).toEqual(['guide.pdf:1']);
+    expect(q('index doc:notes.pdf')).toEqual(['notes.pdf:1']);
+    expect(q('index doc:guide*')).toEqual(['guide.pdf:1']);
+    expect(q('index', '-k', '1', '--offset', '1')).toEqual(['notes.pdf:1']);
+    const seen = new Set<string>();
+    const best = q('the OR index OR shards').filter((h) => !seen.has(h.split(':')[0]!) && seen.add(h.split(':')[0]!));
+    expect(best).toHaveLength(2);
+    expect(q('the OR index OR shards', '--group-by', 'doc')).toEqual(best);
+  });
+
+  it('batch mode answers {"query"} lines from stdin, tagging hits', () => {
+    const r = sh(`printf '{"query":"reduce"}\\n{"query":"\\\\"unclosed"}\\n{"query":"engines"}\\n' | ream search -i docs.ream`, { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^ream search: stdin:2: query: unclosed quote\n$/);
+    expect(parseLines(r.stdout).map((h) => [h.query, h.doc])).toEqual([['reduce', 'guide.pdf'], ['engines', 'notes.pdf']]);
+  });
+
+  it('several indexes (a quoted glob) score like their merge', () => {
+    const r = sh(
+      `mkdir -p s && head -2 pages.ndjson | ream index -o s/1.ream >/dev/null && tail -1 pages.ndjson | ream index -o s/2.ream >/dev/null &&
+       ream search -i 's/*.ream' 'index OR shards' && echo -- && ream search -i docs.ream 'index OR shards'`,
+      { cwd: dir },
+    );
+    expect(r.status).toBe(0);
+    const [shards, merged] = r.stdout.split('--\n').map((part) => parseLines(part).map((h) => [h.doc, h.page, h.score]));
+    expect(shards!.length).toBe(3);
+    expect(shards).toEqual(merged);
+  });
+
+  it('misuse and damage: one line, never a stack trace', () => {
+    writeFileSync(join(dir, 'not.ream'), 'hello');
+    const cases: [string[], number, RegExp][] = [
+      [['search', '-i', 'not.ream', 'x'], 1, /^ream search: not\.ream: not a ream index\n$/],
+      [['search', '-i', 'missing.ream', 'x'], 1, /^ream search: missing\.ream: no such file or directory\n$/],
+      [['search', '-i', 'docs.ream', '--', '-only'], 2, /^ream search: query: the query needs at least one word to search for\n$/],
+      [['search', '-i', 'docs.ream', '--analyzer', 'standard', 'x'], 0, /^$/],
+    ];
+    for (const [args, status, stderr] of cases) {
+      const r = ream(args, { cwd: dir });
+      expect(r.stderr).toMatch(stderr);
+      expect(r.status).toBe(status);
+    }
+    const v = sh('cp docs.ream d2.ream && printf "Z" | dd of=d2.ream bs=1 seek=60 conv=notrunc 2>/dev/null && ream search --verify -i d2.ream index', { cwd: dir });
+    expect(v.status).toBe(1);
+    expect(v.stderr).toMatch(/^ream search: d2\.ream: checksum mismatch\n$/);
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { cleanPageText, collapseLetterSpacing, composeSpacingAccents, joinRuns, usableCharRatio } from '../../src/pdf/text.js';
+
+const run = (str: string, x: number, y: number, width = str.length * 5, hasEOL = false) => ({ str, transform: [10, 0, 0, 10, x, y], width, height: 10, hasEOL });
+
+describe('joinRuns', () => {
+  it('breaks lines where the baseline moves and spaces gaps on a line', () => {
+    expect(joinRuns([run('Hello', 0, 100), run('world', 40, 100), run('next', 0, 85)])).toBe('Hello world\nnext');
+  });
+  it('keeps runs that touch together and honours hasEOL', () => {
+    expect(joinRuns([run('infor', 0, 100, 25), run('mation', 25, 100, 30, true), run('x', 0, 100)])).toBe('information\nx');
+  });
+});
+
+describe('joinRuns overprinting', () => {
+  it('drops glyphs drawn again on top of themselves (fake bold)', () => {
+    const bold = ['T', 'e', 's', 't'].flatMap((c, i) => [0, 0.3, 0.6].map((d) => run(c, i * 5 + d, 100, 5)));
+    expect(joinRuns(bold)).toBe('Test');
+    expect(joinRuns([run('a', 0, 100, 5), run('a', 5, 100, 5)])).toBe('aa');
+  });
+});
+
+describe('composeSpacingAccents', () => {
+  it('puts old dvips accents back on their letters', () => {
+    expect(composeSpacingAccents('f\u00a8ur Gr\u00a8o\u00dfe')).toBe('für Größe');
+    expect(composeSpacingAccents('caf\u00b4e')).toBe('café');
+  });
+  it('leaves marks that do not compose', () => {
+    expect(composeSpacingAccents('x\u00a8q')).toBe('x\u00a8q');
+    expect(composeSpacingAccents('price ¨ list')).toBe('price ¨ list');
+  });
+});
+
+describe('collapseLetterSpacing', () => {
+  it('joins letter-spaced words separated by wider gaps', () => {
+    expect(collapseLetterSpacing('T h e  q u i c k  f o x')).toBe('The quick fox');
+  });
+  it('leaves one-letter words alone when there are no wider gaps', () => {
+    expect(collapseLetterSpacing('a b c d e f g')).toBe('a b c d e f g');
+    expect(collapseLetterSpacing('x = a  b')).toBe('x = a  b');
+  });
+});
+
+describe('cleanPageText', () => {
+  it('normalizes to NFC and trims trailing space', () => {
+    expect(cleanPageText('Cafe\u0301  \n\n\n\nend  ')).toBe('Café\n\nend');
+  });
+});
+
+describe('usableCharRatio', () => {
+  it('is low for control and private-use junk', () => {
+    expect(usableCharRatio('\u0001\u0002\ue000\ue001ab')).toBeLessThan(0.5);
+    expect(usableCharRatio('plain words')).toBe(1);
+  });
+});
