@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { byteSize, examples, type CommandModule } from './command.js';
 import { forEachLine } from '../stream/lines.js';
+import { addProgressOptions, regularInputBytes, startProgress } from '../stream/progress.js';
 import type { JsonRecord } from '../stream/ndjson.js';
 import { sourcesFromArgs } from '../stream/sources.js';
 import type { RunContext } from '../stream/context.js';
@@ -19,6 +20,7 @@ interface Opts {
   analyzer?: string;
   store?: string;
   memory: number;
+  progress?: boolean;
 }
 
 export const command: CommandModule<Opts> = {
@@ -37,6 +39,7 @@ export const command: CommandModule<Opts> = {
           'ream extract --keep-text *.pdf | ream tokenize --keep-text | ream index --store text,title -o docs.ream',
         ),
       );
+    addProgressOptions(cmd);
   },
 
   async run(ctx, args, opts) {
@@ -48,6 +51,7 @@ export const command: CommandModule<Opts> = {
     const pages = new PageAssembler({ analyzer, storedFields, storeText });
     let builder: IndexBuilder | undefined;
     const started = process.hrtime.bigint();
+    const progress = startProgress('index', opts.progress, { counters: [{ name: 'pages' }, { name: 'bytes', total: regularInputBytes(args), hidden: true }], rate: 'pages' });
     try {
       await readPageRecords(ctx, args, (record, tokens, where) => {
         try {
@@ -56,6 +60,8 @@ export const command: CommandModule<Opts> = {
           builder ??= new IndexBuilder(opts.output, { analyzer: pages.analyzer!, storedFields, storeText, memoryBytes: opts.memory });
           if (tokens) builder.addRanges(page, tokens);
           else builder.add(page);
+          progress.set('bytes', ctx.stats.bytesIn);
+          progress.add('pages');
         } catch (err) {
           if (!(err instanceof BadRecord)) throw err;
           ctx.report.fail(where, err.message, err.reason);
@@ -81,6 +87,8 @@ export const command: CommandModule<Opts> = {
     } catch (err) {
       builder?.abort();
       throw err;
+    } finally {
+      progress.end();
     }
   },
 };
