@@ -20,6 +20,17 @@ describeWithCorpus('examples/Makefile', () => {
   let cleanup: () => void;
   const at = (p: string) => join(dir, p);
   const current = () => readdirSync(at('pdfs')).sort();
+  /** Runs `fn` in a fresh work dir holding a copy of the PDFs as they are now. */
+  const inCopy = async (prefix: string, fn: (fresh: string) => void | Promise<void>) => {
+    const { dir: fresh, cleanup: done } = workdir(prefix);
+    try {
+      cpSync(at('pdfs'), join(fresh, 'pdfs'), { recursive: true });
+      await fn(fresh);
+    } finally {
+      done();
+    }
+  };
+  const sameIndex = (fresh: string) => readFileSync(join(fresh, 'out.ream')).equals(readFileSync(at('out.ream')));
 
   beforeAll(() => {
     ({ dir, cleanup } = workdir('ream-make-'));
@@ -78,17 +89,11 @@ describeWithCorpus('examples/Makefile', () => {
     expect(existsSync(at(shardOf(gone)))).toBe(false);
   }, slow);
 
-  it('make -j1 from scratch gives the same bytes as the -j4 build that was updated incrementally', () => {
-    const { dir: fresh, cleanup: done } = workdir('ream-make-j1-');
-    try {
-      cpSync(at('pdfs'), join(fresh, 'pdfs'), { recursive: true });
-      const r = make(fresh, '-j1');
-      expect(r.status).toBe(0);
-      expect(readFileSync(join(fresh, 'out.ream')).equals(readFileSync(at('out.ream')))).toBe(true);
-    } finally {
-      done();
-    }
-  }, slow);
+  it('make -j1 from scratch gives the same bytes as the -j4 build that was updated incrementally', () =>
+    inCopy('ream-make-j1-', (fresh) => {
+      expect(make(fresh, '-j1').status).toBe(0);
+      expect(sameIndex(fresh)).toBe(true);
+    }), slow);
 
   it('a bad PDF: the others are indexed, the failure is listed, make exits non-zero and retries it next time', () => {
     copyFileSync(join(CORPUS, 'bad', 'text-not-pdf.pdf'), at('pdfs/zz-text-not-pdf.pdf'));
@@ -113,10 +118,8 @@ describeWithCorpus('examples/Makefile', () => {
     expect(existsSync(at('out.build/failed'))).toBe(false);
   }, slow);
 
-  it('a build interrupted with Ctrl-C leaves no half-written target, and the next make completes it', async () => {
-    const { dir: fresh, cleanup: done } = workdir('ream-make-int-');
-    try {
-      cpSync(at('pdfs'), join(fresh, 'pdfs'), { recursive: true });
+  it('a build interrupted with Ctrl-C leaves no half-written target, and the next make completes it', () =>
+    inCopy('ream-make-int-', async (fresh) => {
       const child = spawn('make', ['-f', MAKEFILE, 'PDFS=pdfs', 'INDEX=out.ream', '-j2'], {
         cwd: fresh,
         detached: true, // its own process group, as a terminal's Ctrl-C would signal
@@ -137,11 +140,7 @@ describeWithCorpus('examples/Makefile', () => {
       for (const s of sh('find out.build/shards -name "*.ream"', { cwd: fresh }).stdout.split('\n').filter(Boolean)) {
         expect(ream(['docs', s], { cwd: fresh }).status, s).toBe(0);
       }
-      const r = make(fresh, '-j2');
-      expect(r.status).toBe(0);
-      expect(readFileSync(join(fresh, 'out.ream')).equals(readFileSync(at('out.ream')))).toBe(true);
-    } finally {
-      done();
-    }
-  }, slow);
+      expect(make(fresh, '-j2').status).toBe(0);
+      expect(sameIndex(fresh)).toBe(true);
+    }), slow);
 });
