@@ -18,8 +18,9 @@ for tool in pdftotext sqlite3 recollindex; do command -v $tool >/dev/null || { e
 
 pdf_count=$(find "$corpus" -name '*.pdf' -type f | wc -l)
 pages=$(awk -F'\t' 'NR > 1 && $1 ~ /^good\// { p += $3 } END { print p }' "$(dirname "$corpus")/MANIFEST.tsv")
-rm -rf "$work" && mkdir -p "$work"
+[ -n "${METHODS:-}" ] || rm -rf "$work"
 mkdir -p "$work/recoll"
+touch "$work/results.tsv"
 cat > "$work/recoll/recoll.conf" <<EOF
 topdirs = $corpus
 dbdir = $work/recoll/xapiandb
@@ -28,44 +29,49 @@ loglevel = 1
 EOF
 export RECOLL_CONFDIR=$work/recoll
 
-# name | prepare (run before every timed run, not timed) | command | size of what it built
-methods=(
-  "ream, make -j2 (examples/Makefile)|rm -rf $work/make.ream $work/make.build|make -s -f examples/Makefile -j2 PDFS=$corpus INDEX=$work/make.ream|$work/make.ream"
-  "ream, xargs -P2 -n 16 map/reduce|rm -f $work/xargs.ream|examples/map-reduce.sh xargs $corpus $work/xargs.ream 2 16|$work/xargs.ream"
-  "ream, one sequential pipeline|rm -f $work/seq.ream|ream extract $corpus/*.pdf | ream tokenize --keep-text | ream index --store text -o $work/seq.ream >/dev/null|$work/seq.ream"
-  "recollindex -z (Recoll 1.34)|rm -rf $work/recoll/xapiandb|recollindex -z|$work/recoll/xapiandb"
-  "pdftotext + sqlite3 FTS5, xargs -P2|rm -f $work/fts5.db|bench/pipelines/fts5-index.sh $corpus $work/fts5.db 2|$work/fts5.db"
-)
-# After a full build, one PDF changed (the corpus is read-only, so make's text file of it is made older
-# instead of touching the PDF; Recoll is told to re-index that one file).
-changed=$(ls "$corpus" | LC_ALL=C sort | sed -n 10p)
-incremental=(
-  "ream, make -j2 after one PDF changed|touch -d 2000-01-01 $work/make.build/text/${changed%.pdf}.ndjson|make -s -f examples/Makefile -j2 PDFS=$corpus INDEX=$work/make.ream|$work/make.ream"
-  "recollindex -Z -i, one PDF changed|true|recollindex -Z -i $corpus/$changed|$work/recoll/xapiandb"
-)
-
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 size_mb() { du -sb "$1" | awk '{ printf "%.1f", $1 / 1048576 }'; }
 
-declare -A wall size
-order=()
+# measure NAME PREPARE COMMAND OUTPUT: PREPARE runs before every timed run (not timed); the median wall
+# time and the size of OUTPUT go to results.tsv. METHODS=regex measures only the matching names and
+# keeps the earlier results (the table shows them all).
+results=$work/results.tsv
 measure() {
   local name=$1 prepare=$2 cmd=$3 out=$4 times=() i
+  [[ $name =~ ${METHODS:-.} ]] || return 0
   for ((i = 1; i <= runs; i++)); do
     bash -c "$prepare" >/dev/null 2>&1 || true
     local t0=$EPOCHREALTIME
     bash -o pipefail -c "$cmd" >/dev/null 2>"$work/stderr.txt" || { echo "bench/pipelines: '$name' failed:" >&2; tail -5 "$work/stderr.txt" >&2; }
     times+=("$(awk "BEGIN { print $EPOCHREALTIME - $t0 }")")
   done
-  wall[$name]=$(printf '%s\n' "${times[@]}" | median)
-  size[$name]=$(size_mb "$out")
-  order+=("$name")
-  printf '%-45s %8.2f s  (%s)\n' "$name" "${wall[$name]}" "${times[*]}" >&2
+  local wall
+  wall=$(printf '%s\n' "${times[@]}" | median)
+  grep -v "^$name	" "$results" > "$results.new" || true
+  printf '%s\t%s\t%s\n' "$name" "$wall" "$(size_mb "$out")" >> "$results.new"
+  mv "$results.new" "$results"
+  printf '%-45s %8.2f s  (%s)\n' "$name" "$wall" "${times[*]}" >&2
 }
 
-for m in "${methods[@]}"; do IFS='|' read -r name prepare cmd out <<< "$m"; measure "$name" "$prepare" "$cmd" "$out"; done
-for m in "${incremental[@]}"; do IFS='|' read -r name prepare cmd out <<< "$m"; measure "$name" "$prepare" "$cmd" "$out"; done
+measure "ream, make -j2 (examples/Makefile)" "rm -rf $work/make.ream $work/make.build" \
+  "make -s -f examples/Makefile -j2 PDFS=$corpus INDEX=$work/make.ream" "$work/make.ream"
+measure "ream, xargs -P2 -n 16 map/reduce" "rm -f $work/xargs.ream" \
+  "examples/map-reduce.sh xargs $corpus $work/xargs.ream 2 16" "$work/xargs.ream"
+measure "ream, one sequential pipeline" "rm -f $work/seq.ream" \
+  "ream extract $corpus/*.pdf | ream tokenize --keep-text | ream index --store text -o $work/seq.ream" "$work/seq.ream"
+measure "recollindex -z (Recoll 1.34)" "rm -rf $work/recoll/xapiandb" "recollindex -z" "$work/recoll/xapiandb"
+measure "pdftotext + sqlite3 FTS5, xargs -P2" "rm -f $work/fts5.db" \
+  "bench/pipelines/fts5-index.sh $corpus $work/fts5.db 2" "$work/fts5.db"
+# After a full build, one PDF changed (the corpus is read-only, so make's text file of it is made older
+# instead of touching the PDF; Recoll is told to re-index that one file).
+changed=$(ls "$corpus" | LC_ALL=C sort | sed -n 10p)
+measure "ream, make -j2 after one PDF changed" "touch -d 2000-01-01 $work/make.build/text/${changed%.pdf}.ndjson" \
+  "make -s -f examples/Makefile -j2 PDFS=$corpus INDEX=$work/make.ream" "$work/make.ream"
+measure "recollindex -Z -i, one PDF changed" "true" "recollindex -Z -i $corpus/$changed" "$work/recoll/xapiandb"
 
+declare -A wall size
+order=()
+while IFS=$'\t' read -r name w mb; do wall[$name]=$w; size[$name]=$mb; order+=("$name"); done < "$results"
 base=${wall["ream, one sequential pipeline"]}
 table=$(
   echo "| how | wall s (median of $runs) | pages/s | vs ream sequential | index MB |"
