@@ -36,8 +36,10 @@ size_mb() { du -sb "$1" | awk '{ printf "%.1f", $1 / 1048576 }'; }
 # time and the size of OUTPUT go to results.tsv. METHODS=regex measures only the matching names and
 # keeps the earlier results (the table shows them all).
 results=$work/results.tsv
+declared=()
 measure() {
   local name=$1 prepare=$2 cmd=$3 out=$4 times=() i
+  declared+=("$name")
   [[ $name =~ ${METHODS:-.} ]] || return 0
   for ((i = 1; i <= runs; i++)); do
     bash -c "$prepare" >/dev/null 2>&1 || true
@@ -71,7 +73,8 @@ measure "recollindex -Z -i, one PDF changed" "true" "recollindex -Z -i $corpus/$
 
 declare -A wall size
 order=()
-while IFS=$'\t' read -r name w mb; do wall[$name]=$w; size[$name]=$mb; order+=("$name"); done < "$results"
+while IFS=$'\t' read -r name w mb; do wall[$name]=$w; size[$name]=$mb; done < "$results"
+for name in "${declared[@]}"; do [ -n "${wall[$name]:-}" ] && order+=("$name"); done
 base=${wall["ream, one sequential pipeline"]}
 table=$(
   echo "| how | wall s (median of $runs) | pages/s | vs ream sequential | index MB |"
