@@ -7,7 +7,7 @@ NPM_STAMP := node_modules/.package-lock.json
 # ones the benchmarks compare with. Each entry is command:package.
 TEST_TOOLS := pdftotext:poppler-utils promtool:prometheus prometheus-pushgateway:prometheus-pushgateway \
   prometheus-node-exporter:prometheus-node-exporter parallel:parallel sshd:openssh-server ssh:openssh-client \
-  /usr/bin/time:time /usr/share/poppler/cMap:poppler-data
+  /usr/bin/time:time /usr/share/poppler/cMap:poppler-data rsync:rsync
 BENCH_TOOLS := jq:jq mlr:miller mutool:mupdf-tools hyperfine:hyperfine sqlite3:sqlite3 recollindex:recollcmd
 
 .PHONY: build install test demo bench clean typecheck deb-test deb-bench
@@ -31,7 +31,8 @@ deb-bench:
 	@scripts/ensure-debs.sh $(TEST_TOOLS) $(BENCH_TOOLS)
 
 test: install deb-test build typecheck
-	npx vitest run
+	@status=0; npx vitest run --reporter=default --reporter=json --outputFile.json=.vitest-results.json || status=$$?; \
+	  node scripts/test-summary.mjs .vitest-results.json; exit $$status
 
 demo: build
 	@scripts/demo.sh $(if $(PDFS),"$(PDFS)")

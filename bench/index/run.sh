@@ -59,7 +59,7 @@ LAT=$(node bench/index/.latency.mjs "$DATA/all.ream" "$DATA/fts.db" "$DATA/pages
 rm -f bench/index/.latency.mjs
 
 ratio() { echo "scale=2; $1 / $2" | bc; }
-R_CPU=$(echo "$R_USER + $R_SYS" | bc); F_CPU=$(echo "$F_USER + $F_SYS" | bc)
+R_CPU=$(echo "$R_USER + $R_SYS" | bc); M16_CPU=$(echo "$M16_USER + $M16_SYS" | bc); F_CPU=$(echo "$F_USER + $F_SYS" | bc)
 R_PPS=$(echo "$PAGES / $R_CPU" | bc); F_PPS=$(echo "$PAGES / $F_CPU" | bc)
 lat() { echo "$LAT" | jq -r "\"\(.${1}.${2}[0] | .*10|round/10) / \(.${1}.${2}[1] | .*10|round/10)\""; }
 TABLE=$(cat <<MD
@@ -74,7 +74,7 @@ exponent 1.07), $(echo "$TEXT_BYTES / 1048576" | bc) MiB of text as FTS5 sees it
 | build max RSS | $((R_RSS / 1024)) MB | $((F_RSS / 1024)) MB | |
 | index size (positions, no stored text) | $((R_BYTES / 1048576)) MiB ($(ratio "$R_BYTES" "$TEXT_BYTES")x text) | $((F_BYTES / 1048576)) MiB ($(ratio "$F_BYTES" "$TEXT_BYTES")x text) | $(ratio "$R_BYTES" "$F_BYTES")x |
 | 2 shards (xargs -P2) + merge, wall | $S_WALL s (merge $M2_WALL s, identical to one build: $SAME2) | | |
-| merge of 16 shards: wall, RSS, throughput | $M16_WALL s, $((M16_RSS / 1024)) MB, $(echo "$IN16 / 1048576 / $M16_WALL" | bc) MB/s (identical to one build: $SAME16) | | |
+| merge of 16 shards: wall / CPU s, RSS, MB/s per wall / CPU second | $M16_WALL / $M16_CPU s, $((M16_RSS / 1024)) MB, $(echo "$IN16 / 1048576 / $M16_WALL" | bc) / $(echo "$IN16 / 1048576 / $M16_CPU" | bc) MB/s (identical to one build: $SAME16) | | |
 | warm query p50 / p95 ms, one term | $(lat term ream) | $(lat term fts5) | |
 | warm query p50 / p95 ms, two-term AND | $(lat and ream) | $(lat and fts5) | |
 | warm query p50 / p95 ms, phrase | $(lat phrase ream) | $(lat phrase fts5) | |

@@ -2,12 +2,9 @@
 // one NDJSON summary record on stdout.
 import type { Command } from 'commander';
 import { byteSize, examples, type CommandModule } from './command.js';
-import { forEachLine } from '../stream/lines.js';
+import { readRecords, type JsonRecord } from '../stream/ndjson.js';
 import { addProgressOptions, regularInputBytes, startProgress } from '../stream/progress.js';
-import type { JsonRecord } from '../stream/ndjson.js';
-import { sourcesFromArgs } from '../stream/sources.js';
-import type { RunContext } from '../stream/context.js';
-import { UsageError, describeError } from '../stream/report.js';
+import { UsageError } from '../stream/report.js';
 import { scanTokens } from '../index/token-scan.js';
 import type { TokenRanges } from '../index/inverter.js';
 import { getAnalyzer } from '../text/analyzer.js';
@@ -53,7 +50,17 @@ export const command: CommandModule<Opts> = {
     const started = process.hrtime.bigint();
     const progress = startProgress('index', opts.progress, { counters: [{ name: 'pages' }, { name: 'bytes', total: regularInputBytes(args), hidden: true }], rate: 'pages' });
     try {
-      await readPageRecords(ctx, args, (record, tokens, where) => {
+      // The fast path: a tokenized record's tokens stay in its line (see token-scan.ts) instead of
+      // becoming one string each; readRecords parses every other line as usual.
+      let scanned: TokenRanges | undefined;
+      const parse = (line: string): JsonRecord | undefined => {
+        const fast = scanTokens(line);
+        scanned = fast && (fast.record.chunks === undefined || fast.record.chunks === 1) ? fast.tokens : undefined;
+        return scanned && fast!.record;
+      };
+      await readRecords(ctx, args, (record, where) => {
+        const tokens = scanned;
+        scanned = undefined;
         try {
           const page = pages.accept(record);
           if (!page) return;
@@ -64,9 +71,9 @@ export const command: CommandModule<Opts> = {
           progress.add('pages');
         } catch (err) {
           if (!(err instanceof BadRecord)) throw err;
-          ctx.report.fail(where, err.message, err.reason);
+          ctx.report.fail(`${where.source}:${where.line}`, err.message, err.reason);
         }
-      });
+      }, { parse });
       for (const p of pages.incomplete()) {
         ctx.report.fail(`${p.doc}${p.page === null ? '' : ` page ${p.page}`}`, `only ${p.have} of ${p.chunks} chunks arrived; page not indexed`, 'incomplete_page');
       }
@@ -92,48 +99,3 @@ export const command: CommandModule<Opts> = {
     }
   },
 };
-
-/**
- * readRecords with a fast path: a tokenized record's tokens are left in the line (see
- * token-scan.ts) instead of becoming one string each; other lines are parsed as readRecords does,
- * with the same messages for bad lines.
- */
-async function readPageRecords(ctx: RunContext, args: string[], handle: (record: JsonRecord, tokens: TokenRanges | undefined, where: string) => void): Promise<void> {
-  for (const source of sourcesFromArgs(args)) {
-    const bad = (line: number, message: string, reason: string): void => ctx.report.fail(`${source.name}:${line}`, message, reason);
-    try {
-      await forEachLine(
-        source,
-        (line, lineNo) => {
-          if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
-          const fast = scanTokens(line);
-          if (fast && (fast.record.chunks === undefined || fast.record.chunks === 1)) {
-            ctx.stats.recordsIn++;
-            return handle(fast.record, fast.tokens, `${source.name}:${lineNo}`);
-          }
-          let value: unknown;
-          try {
-            value = JSON.parse(line);
-          } catch (err) {
-            return bad(lineNo, `invalid JSON: ${(err as Error).message}`, 'bad_json');
-          }
-          if (value === null || typeof value !== 'object' || Array.isArray(value)) return bad(lineNo, 'expected a JSON object', 'not_object');
-          ctx.stats.recordsIn++;
-          handle(value as JsonRecord, undefined, `${source.name}:${lineNo}`);
-        },
-        {
-          onBytes: (n) => (ctx.stats.bytesIn += n),
-          onInvalidUtf8: (lineNo) => bad(lineNo, 'invalid UTF-8, replaced with U+FFFD', 'bad_utf8'),
-          onTooLong: (lineNo, bytes) => bad(lineNo, `line of ${bytes} bytes is longer than the largest string Node can hold, skipped`, 'too_long'),
-        },
-      );
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException)?.code;
-      if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
-        ctx.report.fail('', describeError(err), 'unreadable');
-        continue;
-      }
-      throw err;
-    }
-  }
-}

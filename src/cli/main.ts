@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { writeSync } from 'node:fs';
 import { commands, findCommand } from './registry.js';
 import { createContext, type RunContext } from '../stream/context.js';
+import { addStreamingOptions, counterLines } from '../stream/hadoop.js';
 import { addMetricsOptions, finishMetrics, startMetrics } from '../metrics/options.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, FatalInputError, OutputClosed, UsageError, describeError, oneLine, writeStderr } from '../stream/report.js';
 
@@ -53,10 +54,13 @@ export async function buildCommand(name: string, ctx: RunContext, done: (p: Prom
     .allowExcessArguments(false);
   mod.configure(cmd);
   addMetricsOptions(cmd);
+  const streamingFormOf = addStreamingOptions(cmd);
   cmd.action((...params: unknown[]) => {
     const opts = cmd.opts();
     const args = cmd.processedArgs.flatMap((a: unknown) => (a === undefined ? [] : Array.isArray(a) ? a : [a])) as string[];
     void params;
+    ctx.streaming = streamingFormOf(opts);
+    ctx.out.keyField = ctx.streaming?.keyField;
     done(startMetrics(ctx, opts).then(() => mod.run(ctx, args, opts)));
   });
   return cmd;
@@ -97,6 +101,7 @@ export async function run(argv: readonly string[], ctx?: RunContext): Promise<nu
   } catch (err) {
     if (!(err instanceof OutputClosed)) status = Math.max(status, exitStatusOf(err, context));
   }
+  if (context.streaming?.counters) writeStderr(counterLines(context).join('\n'));
   return finishMetrics(context, status);
 }
 

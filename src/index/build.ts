@@ -22,7 +22,7 @@ export interface BuildResult extends Stats {
 }
 
 export class IndexBuilder {
-  private inverter = new Inverter();
+  private inverter: Inverter;
   private readonly runs: string[] = [];
   private readonly budget: number;
 
@@ -31,6 +31,7 @@ export class IndexBuilder {
     readonly options: BuildOptions,
   ) {
     this.budget = options.memoryBytes / 3;
+    this.inverter = new Inverter(this.budget);
   }
 
   add(page: PageInput): void {
@@ -56,7 +57,7 @@ export class IndexBuilder {
       writer.abort();
       throw err;
     } finally {
-      this.inverter = new Inverter();
+      this.inverter = new Inverter(this.budget);
     }
   }
 

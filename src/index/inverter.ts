@@ -1,7 +1,9 @@
-// The in-memory half of building: pages in, per-term postings out, in a run of bounded size. Per
-// term it keeps two growing byte buffers — (doc delta, tf) pairs and position deltas — written as
-// tokens arrive, so the hot path is one Map lookup and a few byte writes per token.
-import { compareDocKeys, compareUtf8, hasSurrogates } from './keys.js';
+// The in-memory half of building: pages in, per-term postings out, in a run of bounded size.
+// The hot path appends one term id per token to a flat log (no per-term buffers, no allocation);
+// a run is turned into postings by a counting sort of the log by term id, which leaves every
+// term's tokens in document and position order (Lucene's and FTS5's in-memory hashes trade
+// that sort for growing per-term byte slices; a flat log is simpler and faster in JavaScript).
+import { compareDocKeys, compareUtf8 } from './keys.js';
 import type { PostingList } from './codec/postings.js';
 import type { StoredDoc } from './codec/writer.js';
 
@@ -14,8 +16,12 @@ export interface PageInput {
   parts: { tokens: readonly string[]; start: number }[];
 }
 
-const TERM_OVERHEAD_BYTES = 320;
+/** Bytes counted per document besides its strings (StoredDoc object, arrays). */
 const DOC_OVERHEAD_BYTES = 120;
+/** Bytes per term besides its characters: hash slot, hash, key start/length, count. */
+const TERM_BYTES = 4 * 6;
+/** Bytes per token: its term id in the log, plus the same again for the sort at drain time. */
+const TOKEN_BYTES = 8;
 
 /** Token boundaries inside a JSON line: token k is line.slice(starts[k], ends[k]) (escaped when flagged). */
 export interface TokenRanges {
@@ -28,58 +34,89 @@ export interface TokenRanges {
 }
 
 function growInts(a: Int32Array<ArrayBuffer>, min: number): Int32Array<ArrayBuffer> {
-  const next = new Int32Array(Math.max(min, a.length * 2));
+  const next = new Int32Array(Math.max(min, Math.ceil(a.length * 1.5)));
   next.set(a);
   return next;
 }
 
 export class Inverter {
-  // Terms live in flat arrays indexed by term id (struct of arrays: few objects, few cache misses).
-  // The open-addressing hash table is keyed by the terms' UTF-16 code units, so tokens still inside
-  // the JSON line are looked up without creating a string; a string is made only for a new term.
+  // Terms live in flat arrays indexed by term id; their characters (UTF-16 code units) in one pool,
+  // so the open-addressing hash table compares tokens still inside the JSON line without making a
+  // string, and no term keeps its line alive (a sliced string would retain the whole line).
   private slots = new Int32Array(1 << 16);
   private hashes = new Int32Array(1 << 15);
-  private keys: string[] = [];
-  private lastDoc = new Int32Array(1 << 15);
-  private prevWrittenDoc = new Int32Array(1 << 15);
-  private lastPos = new Int32Array(1 << 15);
-  private tf = new Int32Array(1 << 15);
-  private docsLen = new Int32Array(1 << 15);
-  private posLen = new Int32Array(1 << 15);
-  private docsBufs: Uint8Array[] = [];
-  private posBufs: Uint8Array[] = [];
-  private surrogates = false;
+  private keyStart = new Int32Array(1 << 15);
+  private keyLen = new Int32Array(1 << 15);
+  private cf = new Int32Array(1 << 15);
+  private chars = new Uint16Array(1 << 18);
+  private charsUsed = 0;
+  private termCount = 0;
+  // The token log: term id per token; per document, where its tokens start and its first position.
+  private log: Int32Array<ArrayBuffer>;
+  private tokens = 0;
+  private docStart = new Int32Array(1 << 10);
+  private docFirstPos = new Int32Array(1 << 10);
+  /** Position per token, kept only once a page's parts are not contiguous. */
+  private explicitPos: Int32Array<ArrayBuffer> | undefined;
   readonly docs: StoredDoc[] = [];
   /** Approximate bytes held. */
   memory = 0;
+
+  /** `budgetBytes`: the memory the caller lets this run hold; the token log is sized for it up front (untouched pages cost nothing), so it never grows by copying. */
+  constructor(budgetBytes = 1 << 20) {
+    this.log = new Int32Array(Math.max(1 << 12, Math.floor(budgetBytes / TOKEN_BYTES)));
+  }
 
   get docCount(): number {
     return this.docs.length;
   }
 
-  private startDoc(page: PageInput, length: number): number {
+  private startDoc(page: PageInput, length: number, firstPos: number): number {
+    const id = this.docs.length;
     this.docs.push({ doc: page.doc, page: page.page, length, fields: page.fields, text: page.text });
-    this.memory += DOC_OVERHEAD_BYTES + 2 * (page.doc.length + page.fields.length + (page.text?.length ?? 0));
-    return this.docs.length - 1;
+    this.memory += DOC_OVERHEAD_BYTES + 2 * (page.doc.length + page.fields.length + (page.text?.length ?? 0)) + TOKEN_BYTES * length;
+    if (id + 1 >= this.docStart.length) {
+      this.docStart = growInts(this.docStart, id + 2);
+      this.docFirstPos = growInts(this.docFirstPos, id + 2);
+    }
+    this.docStart[id] = this.tokens;
+    this.docFirstPos[id] = firstPos;
+    this.docStart[id + 1] = this.tokens + length;
+    if (this.tokens + length > this.log.length) {
+      this.log = growInts(this.log, this.tokens + length);
+      if (this.explicitPos) this.explicitPos = growInts(this.explicitPos, this.log.length);
+    }
+    return id;
   }
 
   add(page: PageInput): void {
     let length = 0;
-    for (const part of page.parts) length += part.tokens.length;
-    const id = this.startDoc(page, length);
+    let contiguous = true;
+    for (const part of page.parts) {
+      if (part.start !== (page.parts[0]?.start ?? 0) + length) contiguous = false;
+      length += part.tokens.length;
+    }
+    this.startDoc(page, length, page.parts[0]?.start ?? 0);
+    if (!contiguous) this.usePositions();
+    const log = this.log;
     for (const part of page.parts) {
       const tokens = part.tokens;
       for (let i = 0, n = tokens.length; i < n; i++) {
         const token = tokens[i]!;
-        this.addToken(this.termOf(token, 0, token.length), id, part.start + i);
+        if (this.explicitPos) this.explicitPos[this.tokens] = part.start + i;
+        const t = this.termOf(token, 0, token.length);
+        this.cf[t]!++;
+        log[this.tokens++] = t;
       }
     }
   }
 
   /** Adds a page whose tokens are still inside its JSON line (see scanTokens). */
   addRanges(page: PageInput, r: TokenRanges, start: number): void {
-    const id = this.startDoc(page, r.count);
+    this.startDoc(page, r.count, start);
     const { line, starts, ends } = r;
+    const log = this.log;
+    const explicit = this.explicitPos;
     for (let i = 0; i < r.count; i++) {
       let t: number;
       const backslash = r.escaped ? line.indexOf('\\', starts[i]!) : -1;
@@ -87,8 +124,21 @@ export class Inverter {
         const token = JSON.parse(line.slice(starts[i]! - 1, ends[i]! + 1)) as string;
         t = this.termOf(token, 0, token.length);
       } else t = this.termOf(line, starts[i]!, ends[i]!);
-      this.addToken(t, id, start + i);
+      this.cf[t]!++;
+      if (explicit) explicit[this.tokens] = start + i;
+      log[this.tokens++] = t;
     }
+  }
+
+  /** From now on, positions are kept per token (filled in for the tokens so far). */
+  private usePositions(): void {
+    if (this.explicitPos) return;
+    const pos = new Int32Array(this.log.length);
+    for (let d = 0; d < this.docs.length - 1; d++) {
+      for (let k = this.docStart[d]!, p = this.docFirstPos[d]!; k < this.docStart[d + 1]!; k++) pos[k] = p++;
+    }
+    this.explicitPos = pos;
+    this.memory += 4 * this.log.length;
   }
 
   /** The id of the term text.slice(from, to), created when new. */
@@ -99,51 +149,49 @@ export class Inverter {
     const mask = slots.length - 1;
     const len = to - from;
     const hashes = this.hashes;
+    const chars = this.chars;
     for (let at = h & mask; ; at = (at + 1) & mask) {
       const slot = slots[at]!;
       if (slot === 0) break;
-      if (hashes[slot - 1] !== h) continue;
-      const key = this.keys[slot - 1]!;
-      if (key.length !== len) continue;
+      const t = slot - 1;
+      if (hashes[t] !== h || this.keyLen[t] !== len) continue;
+      const k = this.keyStart[t]!;
       let same = true;
       for (let i = 0; i < len; i++) {
-        if (key.charCodeAt(i) !== text.charCodeAt(from + i)) {
+        if (chars[k + i] !== text.charCodeAt(from + i)) {
           same = false;
           break;
         }
       }
-      if (same) return slot - 1;
+      if (same) return t;
     }
-    return this.newTerm(from === 0 && to === text.length ? text : text.slice(from, to), h);
+    return this.newTerm(text, from, to, h);
   }
 
-  private newTerm(key: string, h: number): number {
-    const id = this.keys.length;
+  private newTerm(text: string, from: number, to: number, h: number): number {
+    const id = this.termCount++;
     if (id === this.hashes.length) {
       const n = id * 2;
       this.hashes = growInts(this.hashes, n);
-      this.lastDoc = growInts(this.lastDoc, n);
-      this.prevWrittenDoc = growInts(this.prevWrittenDoc, n);
-      this.lastPos = growInts(this.lastPos, n);
-      this.tf = growInts(this.tf, n);
-      this.docsLen = growInts(this.docsLen, n);
-      this.posLen = growInts(this.posLen, n);
-      this.memory += n * 4 * 7;
+      this.keyStart = growInts(this.keyStart, n);
+      this.keyLen = growInts(this.keyLen, n);
+      this.cf = growInts(this.cf, n);
     }
-    this.keys.push(key);
+    const len = to - from;
+    if (this.charsUsed + len > this.chars.length) {
+      const next = new Uint16Array(Math.max(this.charsUsed + len, this.chars.length * 2));
+      next.set(this.chars);
+      this.chars = next;
+    }
+    for (let i = 0; i < len; i++) this.chars[this.charsUsed + i] = text.charCodeAt(from + i);
     this.hashes[id] = h;
-    this.lastDoc[id] = -1;
-    this.prevWrittenDoc[id] = -1;
-    this.lastPos[id] = 0;
-    this.tf[id] = 0;
-    this.docsLen[id] = 0;
-    this.posLen[id] = 0;
-    this.docsBufs.push(new Uint8Array(8));
-    this.posBufs.push(new Uint8Array(8));
+    this.keyStart[id] = this.charsUsed;
+    this.keyLen[id] = len;
+    this.cf[id] = 0;
+    this.charsUsed += len;
     this.insertSlot(h, id + 1);
-    this.memory += TERM_OVERHEAD_BYTES + 2 * key.length;
-    if (!this.surrogates && hasSurrogates(key)) this.surrogates = true;
-    if (this.keys.length * 2 > this.slots.length) this.rehash();
+    this.memory += TERM_BYTES + 2 * len;
+    if (this.termCount * 2 > this.slots.length) this.rehash();
     return id;
   }
 
@@ -157,43 +205,12 @@ export class Inverter {
   private rehash(): void {
     this.memory += this.slots.length * 4;
     this.slots = new Int32Array(this.slots.length * 2);
-    for (let i = 0; i < this.keys.length; i++) this.insertSlot(this.hashes[i]!, i + 1);
+    for (let i = 0; i < this.termCount; i++) this.insertSlot(this.hashes[i]!, i + 1);
   }
 
-  private addToken(t: number, id: number, position: number): void {
-    if (this.lastDoc[t] !== id) {
-      if (this.lastDoc[t]! >= 0) this.endDoc(t);
-      this.lastDoc[t] = id;
-      this.lastPos[t] = 0;
-      this.tf[t] = 0;
-    }
-    this.tf[t]!++;
-    // position delta as a varint
-    const at = this.posLen[t]!;
-    this.posLen[t] = putVarint(this.room(this.posBufs, t, at + 5), at, position - this.lastPos[t]!);
-    this.lastPos[t] = position;
-  }
-
-  /** Term t's buffer in bufs, doubled until it holds `need` bytes. */
-  private room(bufs: Uint8Array[], t: number, need: number): Uint8Array {
-    let b = bufs[t]!;
-    while (need > b.length) {
-      const next = new Uint8Array(b.length * 2);
-      next.set(b);
-      this.memory += b.length;
-      bufs[t] = b = next;
-    }
-    return b;
-  }
-
-  /** Writes the (doc delta, tf) pair of term t's current document. */
-  private endDoc(t: number): void {
-    let at = this.docsLen[t]!;
-    const d = this.room(this.docsBufs, t, at + 10);
-    const doc = this.lastDoc[t]!;
-    at = putVarint(d, at, doc - this.prevWrittenDoc[t]!);
-    this.prevWrittenDoc[t] = doc;
-    this.docsLen[t] = putVarint(d, at, this.tf[t]!);
+  private key(t: number): string {
+    const k = this.keyStart[t]!;
+    return String.fromCharCode.apply(null, this.chars.subarray(k, k + this.keyLen[t]!) as unknown as number[]);
   }
 
   /**
@@ -206,58 +223,90 @@ export class Inverter {
   }
 
   private *drainTerms(remap: Int32Array | undefined): Generator<{ term: string; list: PostingList }, void, void> {
-    const keys = this.keys;
-    const ids = keys.map((_, i) => i);
-    if (this.surrogates) ids.sort((a, b) => compareUtf8(keys[a]!, keys[b]!));
+    const termCount = this.termCount;
+    const keys: string[] = new Array<string>(termCount);
+    let surrogates = false;
+    for (let t = 0; t < termCount; t++) {
+      const key = (keys[t] = this.key(t));
+      if (!surrogates) for (let i = 0; i < key.length; i++) if ((key.charCodeAt(i) & 0xf800) === 0xd800) surrogates = true;
+    }
+    const ids = Array.from({ length: termCount }, (_, i) => i);
+    if (surrogates) ids.sort((a, b) => compareUtf8(keys[a]!, keys[b]!));
     else ids.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
-    this.slots = new Int32Array(1 << 16);
+    this.slots = new Int32Array(1);
+    this.chars = new Uint16Array(0);
+    // counting sort of the token log by term id: sorted[first[t] ..] = term t's token indexes, ascending
+    const first = new Int32Array(termCount + 1);
+    for (let t = 0, at = 0; t < termCount; t++) {
+      first[t] = at;
+      at += this.cf[t]!;
+    }
+    first[termCount] = this.tokens;
+    const fill = first.slice(0, termCount);
+    const sorted = new Int32Array(this.tokens);
+    const log = this.log;
+    for (let k = 0, n = this.tokens; k < n; k++) sorted[fill[log[k]!]!++] = k;
+    this.log = new Int32Array(0);
+    const docStart = this.docStart;
+    const docFirstPos = this.docFirstPos;
+    const explicit = this.explicitPos;
+    const docCount = this.docs.length;
     let docs = new Int32Array(1024);
     let tfs = new Int32Array(1024);
-    let starts = new Int32Array(1025);
-    for (let k = 0; k < ids.length; k++) {
+    let posStarts = new Int32Array(1025);
+    let positions = new Uint8Array(4096);
+    for (let k = 0; k < termCount; k++) {
       const t = ids[k]!;
-      const name = keys[t]!;
-      this.endDoc(t);
-      // decode (doc delta, tf) pairs, find each doc's positions by counting varints
-      let n = 0;
-      let doc = -1;
-      let posAt = 0;
-      const d = this.docsBufs[t]!;
-      const p = this.posBufs[t]!;
-      const docsLen = this.docsLen[t]!;
-      for (let at = 0; at < docsLen; ) {
-        let v = 0;
-        let shift = 0;
-        let b: number;
-        do {
-          b = d[at++]!;
-          v |= (b & 0x7f) << shift;
-          shift += 7;
-        } while (b >= 0x80);
-        let tf = 0;
-        shift = 0;
-        do {
-          b = d[at++]!;
-          tf |= (b & 0x7f) << shift;
-          shift += 7;
-        } while (b >= 0x80);
-        doc += v;
-        if (n === docs.length) {
-          docs = grow(docs);
-          tfs = grow(tfs);
-          starts = grow(starts);
-        }
-        docs[n] = doc;
-        tfs[n] = tf;
-        starts[n] = posAt;
-        for (let k = tf; k > 0; ) if (p[posAt++]! < 0x80) k--;
-        n++;
+      const from = first[t]!;
+      const to = first[t + 1]!;
+      if (to - from + 1 > posStarts.length) {
+        docs = new Int32Array((to - from) * 2);
+        tfs = new Int32Array((to - from) * 2);
+        posStarts = new Int32Array((to - from) * 2 + 1);
       }
-      starts[n] = posAt;
-      // let the run's memory go as it is written
-      this.docsBufs[t] = this.posBufs[t] = EMPTY;
-      if (remap) yield { term: name, list: remapList(n, docs, tfs, starts, p, remap) };
-      else yield { term: name, list: { count: n, docs, tfs, positions: p, posStarts: starts } };
+      if ((to - from) * 5 > positions.length) positions = new Uint8Array((to - from) * 10);
+      let n = -1;
+      let doc = -1;
+      let end = 0;
+      let at = 0;
+      let lastPos = 0;
+      for (let j = from; j < to; j++) {
+        const token = sorted[j]!;
+        if (token >= end) {
+          // the document holding this token: gallop forward from the current one
+          let lo = doc + 1;
+          let step = 1;
+          while (lo + step < docCount && docStart[lo + step]! <= token) {
+            lo += step;
+            step *= 2;
+          }
+          let hi = Math.min(lo + step, docCount);
+          while (hi - lo > 1) {
+            const mid = (lo + hi) >>> 1;
+            if (docStart[mid]! <= token) lo = mid;
+            else hi = mid;
+          }
+          doc = lo;
+          end = docStart[doc + 1]!;
+          docs[++n] = doc;
+          tfs[n] = 0;
+          posStarts[n] = at;
+          lastPos = 0;
+        }
+        tfs[n]!++;
+        const pos = explicit ? explicit[token]! : docFirstPos[doc]! + (token - docStart[doc]!);
+        let v = pos - lastPos;
+        lastPos = pos;
+        while (v >= 0x80) {
+          positions[at++] = (v & 0x7f) | 0x80;
+          v >>>= 7;
+        }
+        positions[at++] = v;
+      }
+      const count = n + 1;
+      posStarts[count] = at;
+      const list = { count, docs, tfs, positions, posStarts };
+      yield { term: keys[t]!, list: remap ? remapList(list, remap) : list };
     }
   }
 
@@ -284,25 +333,9 @@ export class Inverter {
   }
 }
 
-const EMPTY = new Uint8Array(0);
-
-/** Writes v (< 2^31) as a varint at buf[at]; returns the offset after it. */
-function putVarint(buf: Uint8Array, at: number, v: number): number {
-  while (v >= 0x80) {
-    buf[at++] = (v & 0x7f) | 0x80;
-    v >>>= 7;
-  }
-  buf[at++] = v;
-  return at;
-}
-
-function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const next = new Int32Array(a.length * 2 + 1);
-  next.set(a);
-  return next;
-}
-
-function remapList(n: number, docs: Int32Array, tfs: Int32Array, starts: Int32Array, positions: Uint8Array, remap: Int32Array): PostingList {
+/** The list with its documents renumbered (dropped ones, -1, left out) and sorted by new id. */
+function remapList(list: PostingList, remap: Int32Array): PostingList {
+  const { count: n, docs, tfs, posStarts: starts, positions } = list;
   const idx: number[] = [];
   for (let i = 0; i < n; i++) if (remap[docs[i]!]! >= 0) idx.push(i);
   idx.sort((a, b) => remap[docs[a]!]! - remap[docs[b]!]!);

@@ -170,27 +170,15 @@ function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWr
   let outStarts = new Int32Array(1025);
   let outPos = new Uint8Array(1 << 16);
   const lists: Decoded[] = [];
-  while (heap.size > 0) {
-    const term = heap.peek()!.info.term;
-    lists.length = 0;
-    while (heap.size > 0 && Buffer.compare(heap.peek()!.info.term, term) === 0) {
-      const c = heap.pop()!;
-      lists.push(decodeAll(inputs[c.input]!, c.input, c.data, remaps[c.input]!));
-      const n = c.rest.next();
-      if (!n.done) {
-        if (Buffer.compare(n.value.info.term, c.info.term) <= 0) throw new CorruptIndex(`${inputs[c.input]!.path}: terms out of order`);
-        c.info = n.value.info;
-        c.data = n.value;
-        heap.push(c);
-      }
-    }
+  const popped: TermCursor[] = [];
+  const writeTerm = (term: Uint8Array, lists: Decoded[]): void => {
     let total = 0;
     let posTotal = 0;
     for (const l of lists) {
       total += l.n;
       for (let i = 0; i < l.n; i++) posTotal += l.ends[i]! - l.starts[i]!;
     }
-    if (total === 0) continue;
+    if (total === 0) return;
     if (total > outDocs.length) {
       const cap = Math.max(total, outDocs.length * 2);
       outDocs = new Int32Array(cap);
@@ -243,5 +231,25 @@ function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWr
     outStarts[total] = posAt;
     const list: PostingList = { count: total, docs: outDocs, tfs: outTfs, positions: outPos, posStarts: outStarts };
     writer.addTerm(term, list);
+  };
+  while (heap.size > 0) {
+    const term = heap.peek()!.info.term;
+    lists.length = 0;
+    popped.length = 0;
+    while (heap.size > 0 && Buffer.compare(heap.peek()!.info.term, term) === 0) {
+      const c = heap.pop()!;
+      lists.push(decodeAll(inputs[c.input]!, c.input, c.data, remaps[c.input]!));
+      popped.push(c);
+    }
+    writeTerm(term, lists);
+    // only now: an input's next term may reuse the read window this term's bytes are in
+    for (const c of popped) {
+      const n = c.rest.next();
+      if (n.done) continue;
+      if (Buffer.compare(n.value.info.term, c.info.term) <= 0) throw new CorruptIndex(`${inputs[c.input]!.path}: terms out of order`);
+      c.info = n.value.info;
+      c.data = n.value;
+      heap.push(c);
+    }
   }
 }

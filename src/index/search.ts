@@ -67,6 +67,40 @@ function docRange(reader: IndexReader, f: Filter): [number, number] | undefined 
   return [lowerBound((d) => compareUtf8(d.doc, f.value) >= 0), lowerBound((d) => compareUtf8(d.doc, f.value) > 0)];
 }
 
+/**
+ * For each index, a flag per page that a later index also holds (same `doc` and `page`), or
+ * undefined when none does. Indexes whose document ranges do not overlap (the usual shards) cost
+ * two reads.
+ */
+function shadowedDocs(readers: IndexReader[]): (Uint8Array | undefined)[] {
+  const out: (Uint8Array | undefined)[] = readers.map(() => undefined);
+  if (readers.length < 2) return out;
+  const first = readers.map((r) => (r.stats.docCount > 0 ? r.doc(0).doc : undefined));
+  const last = readers.map((r) => (r.stats.docCount > 0 ? r.doc(r.stats.docCount - 1).doc : undefined));
+  for (let i = 0; i < readers.length - 1; i++) {
+    if (first[i] === undefined) continue;
+    const later: number[] = [];
+    for (let j = i + 1; j < readers.length; j++) {
+      if (first[j] !== undefined && compareUtf8(first[j]!, last[i]!) <= 0 && compareUtf8(first[i]!, last[j]!) <= 0) later.push(j);
+    }
+    if (later.length === 0) continue;
+    const names = new Set<string>();
+    const key = (d: StoredDoc) => `${d.page ?? ''}\0${d.doc}`;
+    for (const j of later) for (const d of readers[j]!.docs()) names.add(key(d));
+    const reader = readers[i]!;
+    const dead = new Uint8Array(reader.stats.docCount);
+    let any = false;
+    let id = 0;
+    for (const d of reader.docs()) {
+      if (names.has(key(d))) dead[id] = 1;
+      any ||= dead[id] === 1;
+      id++;
+    }
+    if (any) out[i] = dead;
+  }
+  return out;
+}
+
 function globRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
 }
@@ -94,14 +128,31 @@ function docFilter(reader: IndexReader, filters: Filter[]): ((id: number) => boo
 export class Searcher {
   readonly docCount: number;
   readonly avgdl: number;
+  /**
+   * Per index, the pages a later index also holds (undefined: none): the later one wins, as in
+   * `ream merge`, statistics included. Pages, not whole documents: shards may split a document's
+   * pages between them (merge, which replaces whole documents, also drops pages a re-indexed
+   * document no longer has).
+   */
+  readonly shadowed: (Uint8Array | undefined)[];
 
   constructor(readonly readers: IndexReader[]) {
+    this.shadowed = shadowedDocs(readers);
     let n = 0;
     let tokens = 0;
-    for (const r of readers) {
+    readers.forEach((r, i) => {
       n += r.stats.docCount;
       tokens += r.stats.totalTokens;
-    }
+      const dead = this.shadowed[i];
+      if (!dead) return;
+      const lengths = r.lengths();
+      for (let id = 0; id < dead.length; id++) {
+        if (dead[id]) {
+          n--;
+          tokens -= lengths[id]!;
+        }
+      }
+    });
     this.docCount = n;
     this.avgdl = n === 0 ? 0 : tokens / n;
   }
@@ -113,9 +164,19 @@ export class Searcher {
       not: q.not.map((p) => resolve(r, p)).filter((s): s is DocSource => s !== undefined),
     }));
     // global n per phrase, then idf
-    const idfs = phrases.map((_, k) => {
+    const idfs = phrases.map((p, k) => {
       let matching = 0;
-      for (const x of perIndex) matching += x.groups.flat()[k]?.count ?? 0;
+      perIndex.forEach((x, index) => {
+        const dead = this.shadowed[index];
+        const source = x.groups.flat()[k];
+        if (!source) return;
+        if (!dead) matching += source.count;
+        else {
+          // a fresh cursor: the one in perIndex must stay at its start for scoring
+          const counter = resolve(this.readers[index]!, p)!;
+          for (let d = counter.advance(0); d < Infinity; d = counter.advance(d + 1)) if (!dead[d]) matching++;
+        }
+      });
       return idf(this.docCount, matching);
     });
     const want = opts.groupByDoc ? Infinity : opts.k + opts.offset;
@@ -130,7 +191,10 @@ export class Searcher {
         else rest.push(f);
       }
       if (range[0] >= range[1]) return;
-      const scored = this.topK(x.groups, idfs, x.not, reader.lengths(), want, range, docFilter(reader, rest));
+      const dead = this.shadowed[index];
+      const check = docFilter(reader, rest);
+      const accept = dead ? (id: number) => !dead[id] && (check === undefined || check(id)) : check;
+      const scored = this.topK(x.groups, idfs, x.not, reader.lengths(), want, range, accept);
       for (const s of scored) hits.push({ index, id: s.id, score: s.score, doc: reader.doc(s.id) });
     });
     hits.sort((a, b) => b.score - a.score || compareDocKeys(a.doc, b.doc) || a.index - b.index);
@@ -180,8 +244,10 @@ export class Searcher {
       return min;
     };
     let d = leadNext(lo);
+    // the lead block already found worth scoring (its bound is checked once per block, as Lucene does)
+    let checkedUpTo = -1;
     while (d < hi) {
-      if (heap.size === k && single) {
+      if (heap.size === k && single && d > checkedUpTo) {
         const bm = single.s.blockMax(d);
         if (!bm) break;
         const last = Math.min(bm.lastDoc, hi - 1);
@@ -191,6 +257,7 @@ export class Searcher {
           d = leadNext(bm.lastDoc + 1);
           continue;
         }
+        checkedUpTo = bm.lastDoc;
       }
       // every other group must have a phrase at d
       let next = -1;

@@ -14,21 +14,29 @@ import { cleanPageText, joinRuns, usableCharRatio, type TextRun } from './text.j
 interface PdfjsModule {
   getDocument(params: Record<string, unknown>): { promise: Promise<PdfDocument>; destroy(): Promise<void> };
   VerbosityLevel: { ERRORS: number; WARNINGS: number };
+  AnnotationType: Record<string, number>;
+  AnnotationMode: { ENABLE: number };
+  OPS: Record<string, number>;
   PDFDateString: { toDateObject(s: string): Date | null };
 }
 interface PdfDocument {
   numPages: number;
   getPage(n: number): Promise<PdfPage>;
+  getAnnotationsByType(types: Set<number>, pageIndexesToSkip?: Set<number>): Promise<PdfAnnotation[] | null>;
   getMetadata(): Promise<{ info: Record<string, unknown> }>;
   destroy(): Promise<void>;
 }
 interface PdfPage {
   getTextContent(opts?: Record<string, unknown>): Promise<{ items: Array<TextRun | { type: string }>; styles: Record<string, unknown> }>;
-  getAnnotations(opts?: Record<string, unknown>): Promise<PdfAnnotation[]>;
+  getOperatorList(opts?: Record<string, unknown>): Promise<{ fnArray: number[]; argsArray: unknown[][] }>;
   cleanup(): void;
 }
 interface PdfAnnotation {
+  id?: string;
   subtype?: string;
+  hasAppearance?: boolean;
+  annotationType?: number;
+  pageIndex?: number;
   fieldType?: string;
   fieldName?: string;
   fieldValue?: unknown;
@@ -155,10 +163,11 @@ export async function extractDocument(job: ExtractJob, events: ReaderEvents): Pr
     let pageErrors = 0;
     let firstPageError = '';
     const last = Math.min(doc.numPages, job.lastPage ?? Infinity);
+    const annotations = job.annotations ? await annotationsByPage(doc, pdfjs, last) : undefined;
     for (let n = 1; n <= last; n++) {
       let result: PageResult;
       try {
-        result = await extractPage(await doc.getPage(n), n, job.annotations);
+        result = await extractPage(await doc.getPage(n), n, annotations?.get(n - 1), pdfjs);
       } catch (err) {
         pageErrors++;
         firstPageError ||= (err as Error).message;
@@ -184,12 +193,37 @@ export async function extractDocument(job: ExtractJob, events: ReaderEvents): Pr
   }
 }
 
-async function extractPage(page: PdfPage, n: number, annotations: boolean): Promise<PageResult> {
-  const content = await page.getTextContent({ disableNormalization: false });
+/**
+ * The annotations that can carry text, for pages 1..last, by page index: one request for the whole
+ * document. Links (often thousands: 56,295 in a 685-page manual) and popups are filtered out by
+ * pdf.js before it builds them; page.getAnnotations() would build every one, and would also run a
+ * second text extraction of any page with a highlight annotation. Costly enough to matter: it took as
+ * much CPU as the page text itself on link-heavy files.
+ */
+async function annotationsByPage(doc: PdfDocument, pdfjs: PdfjsModule, last: number): Promise<Map<number, PdfAnnotation[]>> {
+  const skipTypes = new Set(['LINK', 'POPUP']);
+  const types = new Set(Object.entries(pdfjs.AnnotationType).filter(([name]) => !skipTypes.has(name)).map(([, v]) => v));
+  const skipPages = new Set<number>();
+  for (let i = last; i < doc.numPages; i++) skipPages.add(i);
+  const byPage = new Map<number, PdfAnnotation[]>();
+  const all = await doc.getAnnotationsByType(types, skipPages).catch(() => null);
+  for (const a of all ?? []) {
+    if (a.pageIndex === undefined) continue;
+    const list = byPage.get(a.pageIndex) ?? [];
+    list.push(a);
+    byPage.set(a.pageIndex, list);
+  }
+  return byPage;
+}
+
+async function extractPage(page: PdfPage, n: number, annotations: readonly PdfAnnotation[] | undefined, pdfjs: PdfjsModule): Promise<PageResult> {
+  const content = await page.getTextContent();
   const runs = content.items.filter((i): i is TextRun => 'str' in i);
   let text = cleanPageText(joinRuns(runs));
   if (annotations) {
-    const extra = annotationText(await page.getAnnotations({ intent: 'display' }).catch(() => []));
+    const drawn = annotations.filter(drawnTextOnly);
+    const appearances = drawn.length > 0 ? await appearanceText(page, new Set(drawn.map((a) => a.id!)), pdfjs).catch(() => new Map<string, string>()) : undefined;
+    const extra = annotationText(annotations, appearances);
     if (extra) text = text ? `${text}\n\n${extra}` : extra;
   }
   page.cleanup();
@@ -203,11 +237,66 @@ async function extractPage(page: PdfPage, n: number, annotations: boolean): Prom
   return result;
 }
 
-/** Text of form fields (their values) and of annotations (their contents), one per line. */
-export function annotationText(annots: readonly PdfAnnotation[]): string {
+/**
+ * Signatures and stamps whose only text is drawn in their appearance stream ("Digitally signed by …",
+ * "APPROVED"): pdf.js has no text API for these (pdftotext prints them, as it draws them).
+ */
+function drawnTextOnly(a: PdfAnnotation): boolean {
+  if (!a.hasAppearance || !a.id || a.contentsObj?.str?.trim()) return false;
+  return (a.subtype === 'Widget' && a.fieldType === 'Sig') || a.subtype === 'Stamp';
+}
+
+/**
+ * The text drawn by the appearance streams of the annotations `ids`, read from the page's operator
+ * list (each shown glyph carries its Unicode value): a line per text object or line move, a space
+ * for a wide TJ gap. Costs a full operator-list pass of the page, so it is only done for pages with
+ * such annotations.
+ */
+async function appearanceText(page: PdfPage, ids: ReadonlySet<string>, pdfjs: PdfjsModule): Promise<Map<string, string>> {
+  const { OPS } = pdfjs;
+  const lineOps = new Set([OPS.beginText, OPS.setTextMatrix, OPS.moveText, OPS.setLeadingMoveText, OPS.nextLine, OPS.nextLineShowText, OPS.nextLineSetSpacingShowText]);
+  const showOps = new Set([OPS.showText, OPS.showSpacedText, OPS.nextLineShowText, OPS.nextLineSetSpacingShowText]);
+  const ops = await page.getOperatorList({ intent: 'display', annotationMode: pdfjs.AnnotationMode.ENABLE });
+  const texts = new Map<string, string>();
+  let current: string | undefined;
+  let text = '';
+  for (let i = 0; i < ops.fnArray.length; i++) {
+    const fn = ops.fnArray[i]!;
+    const args = ops.argsArray[i];
+    if (fn === OPS.beginAnnotation) {
+      const id = String(args?.[0]);
+      current = ids.has(id) ? id : undefined;
+      text = '';
+      continue;
+    }
+    if (current === undefined) continue;
+    if (fn === OPS.endAnnotation) {
+      texts.set(current, cleanPageText(text));
+      current = undefined;
+      continue;
+    }
+    if (lineOps.has(fn) && text && !text.endsWith('\n')) text += '\n';
+    if (showOps.has(fn)) {
+      for (const g of (args?.[0] as Array<number | { unicode?: string } | null>) ?? []) {
+        if (typeof g === 'number') {
+          if (g < -200 && !text.endsWith(' ')) text += ' ';
+        } else if (g?.unicode) text += g.unicode;
+      }
+    }
+  }
+  return texts;
+}
+
+/** Text of form fields (their values) and of annotations (their contents or drawn text), one per line. */
+export function annotationText(annots: readonly PdfAnnotation[], appearances?: ReadonlyMap<string, string>): string {
   const lines: string[] = [];
   for (const a of annots) {
     if (a.subtype === 'Link' || a.subtype === 'Popup') continue;
+    const drawn = a.id ? appearances?.get(a.id) : undefined;
+    if (drawn) {
+      lines.push(drawn);
+      continue;
+    }
     if (a.subtype === 'Widget') {
       if (a.checkBox || a.radioButton) {
         if (a.fieldValue && a.fieldValue !== 'Off' && a.fieldValue === (a.exportValue ?? a.buttonValue)) lines.push(`${a.fieldName ?? ''}: ${String(a.fieldValue)}`.trim());

@@ -23,26 +23,44 @@ export function joinRuns(runs: readonly TextRun[]): string {
   // Recent runs, to drop text drawn again on top of itself (fake bold: the same glyphs printed 2–4
   // times a fraction of a point apart), as pdftotext does.
   const recent: Array<{ str: string; x: number; y: number }> = [];
+  const glyphs: Glyph[] = [];
   let lastX: number | undefined;
+  let lastStartX: number | undefined;
   let lastY: number | undefined;
   let lastHeight = 0;
   for (const run of runs) {
     const x = run.transform[4]!;
     const y = run.transform[5]!;
-    const size = Math.abs(run.height) || Math.hypot(run.transform[2]!, run.transform[3]!) || lastHeight;
-    if (run.str.trim().length > 0) {
+    // The font size: the run's height, except in vertical writing, where pdf.js gives the run's advance
+    // as its height (a whole column) and the text matrix has the size.
+    const scale = Math.hypot(run.transform[2]!, run.transform[3]!);
+    const height = Math.abs(run.height);
+    const size = (height && scale ? Math.min(height, scale) : height || scale) || lastHeight;
+    let str = run.str;
+    if (str.trim().length > 0) {
       const near = size * 0.2;
-      if (recent.some((r) => r.str === run.str && Math.abs(r.x - x) < near && Math.abs(r.y - y) < near)) continue;
-      recent.push({ str: run.str, x, y });
+      if (recent.some((r) => r.str === str && Math.abs(r.x - x) < near && Math.abs(r.y - y) < near)) continue;
+      recent.push({ str, x, y });
       if (recent.length > 4) recent.shift();
+      if (run.transform[1] === 0 && run.transform[2] === 0) {
+        str = dropOverprintedPrefix(str, x, y, run.width, size, glyphs);
+        if (str.length === 0) continue;
+      }
     }
-    if (run.str.length > 0 && lastY !== undefined && out.length > 0 && !endsWithBreak(out)) {
+    if (str.length > 0 && lastY !== undefined && out.length > 0 && !endsWithBreak(out)) {
       const lineStep = Math.max(size, lastHeight) * 0.5;
       if (Math.abs(y - lastY) > lineStep) out += '\n';
-      else if (lastX !== undefined && x - lastX > size * 0.25 && !/^\s/.test(run.str)) out += ' ';
+      else if (lastX !== undefined && lastStartX !== undefined && !/^\s/.test(str)) {
+        const start = x + run.width * (1 - str.length / run.str.length);
+        // A run that lies left of the previous one (right-to-left text, or runs drawn out of order):
+        // the gap is between its end and the previous run's start.
+        const gap = start < lastStartX ? lastStartX - (x + run.width) : start - lastX;
+        if (gap > size * 0.25) out += ' ';
+      }
     }
-    out += run.str;
+    out += str;
     if (run.str.length > 0) {
+      lastStartX = x;
       lastX = x + run.width;
       lastY = y;
       lastHeight = size;
@@ -50,6 +68,30 @@ export function joinRuns(runs: readonly TextRun[]): string {
     if (run.hasEOL && !out.endsWith('\n')) out += '\n';
   }
   return out;
+}
+
+interface Glyph {
+  ch: string;
+  x: number;
+  y: number;
+}
+const GLYPH_MEMORY = 32;
+
+/**
+ * Fake bold drawn glyph by glyph (each glyph 2–3 times, a fraction of a point apart): pdf.js merges a
+ * copy with the next glyph into one run (`T`, `T`, `Te`, `e`, `es`…), which the whole-run check cannot
+ * catch. Drops the leading characters of `str` that repeat a recently drawn glyph at (nearly) the same
+ * place, and remembers this run's last glyphs; positions inside a run are estimated from its width.
+ */
+function dropOverprintedPrefix(str: string, x: number, y: number, width: number, size: number, glyphs: Glyph[]): string {
+  const chars = [...str];
+  const advance = width / chars.length;
+  const tight = size * 0.1;
+  let drop = 0;
+  while (drop < chars.length && chars[drop]!.trim() && glyphs.some((g) => g.ch === chars[drop] && Math.abs(g.x - (x + advance * drop)) < tight && Math.abs(g.y - y) < tight)) drop++;
+  for (let i = Math.max(0, chars.length - GLYPH_MEMORY); i < chars.length; i++) glyphs.push({ ch: chars[i]!, x: x + advance * i, y });
+  if (glyphs.length > GLYPH_MEMORY) glyphs.splice(0, glyphs.length - GLYPH_MEMORY);
+  return drop === 0 ? str : chars.slice(drop).join('');
 }
 
 function endsWithBreak(s: string): boolean {
@@ -123,12 +165,10 @@ export function cleanPageText(raw: string): string {
 
 /** Characters that are text (letters, digits, punctuation, symbols) rather than junk from a font without a usable encoding. */
 export function usableCharRatio(text: string): number {
-  let total = 0;
-  let junk = 0;
-  for (const ch of text) {
-    if (/\s/.test(ch)) continue;
-    total++;
-    if (/[\p{Cc}\p{Co}\p{Cn}\ufffd]/u.test(ch)) junk++;
-  }
-  return total === 0 ? 1 : (total - junk) / total;
+  // Counted with two global regexes rather than a test per character: this runs on every page.
+  const total = text.length - (text.match(/\s/g)?.length ?? 0) - (text.match(/[\ud800-\udbff]/g)?.length ?? 0);
+  if (total <= 0) return 1;
+  // Control characters other than whitespace, private use, unassigned, replacement character.
+  const junk = text.match(/[\x00-\x08\x0e-\x1f\x7f-\x9f\p{Co}\p{Cn}\ufffd]/gu)?.length ?? 0;
+  return (total - junk) / total;
 }

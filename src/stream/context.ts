@@ -1,5 +1,6 @@
 // What a command is handed when it runs: its output, its reporter and its counters. Every command
 // gets the same one, so errors, exit codes and metrics work alike everywhere.
+import type { StreamingForm } from './hadoop.js';
 import { NdjsonWriter } from './output.js';
 import { Reporter } from './report.js';
 
@@ -79,6 +80,8 @@ export interface RunContext {
   readonly report: Reporter;
   readonly stats: RunStats;
   readonly metrics: CommandMetrics;
+  /** Hadoop Streaming's `key<TAB>json` lines and counters (`--key`, `--hadoop-counters`); set by the dispatcher. */
+  streaming?: StreamingForm;
 }
 
 export function createContext(command: string, out = new NdjsonWriter(1)): RunContext {

@@ -5,6 +5,7 @@
 // writev, which tears lines; this module never does.) Writes are synchronous, so nothing is ever
 // queued: exiting after the last write loses nothing.
 import { fstatSync, writeSync } from 'node:fs';
+import { keyedLine } from './hadoop.js';
 import { OutputClosed } from './report.js';
 
 /** POSIX PIPE_BUF on Linux: writes of at most this many bytes to a pipe are atomic. */
@@ -31,6 +32,8 @@ export class NdjsonWriter implements WriterStats {
   /** Bytes per write(2): PIPE_BUF on pipes (atomic), larger on files and terminals. */
   readonly batchBytes: number;
   readonly isPipe: boolean;
+  /** `--key FIELD`: lines are written as `key<TAB>json` (Hadoop Streaming's form), keyed by this field. */
+  keyField: string | undefined;
   private batch: Buffer;
   private used = 0;
 
@@ -49,11 +52,16 @@ export class NdjsonWriter implements WriterStats {
 
   /** Writes one record as a JSON line. */
   write(record: unknown): void {
-    this.writeLine(JSON.stringify(record));
+    const json = JSON.stringify(record);
+    this.writeText(this.keyField === undefined ? json : keyedLine(record, json, this.keyField));
   }
 
   /** Writes one line that is already JSON (no newline). */
   writeLine(json: string): void {
+    this.writeText(this.keyField === undefined ? json : keyedLine(JSON.parse(json), json, this.keyField));
+  }
+
+  private writeText(json: string): void {
     if (this.closed) throw new OutputClosed();
     const bytes = Buffer.byteLength(json) + 1;
     if (bytes > this.batchBytes - this.used) this.flush();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORPUS, describeWithCorpus, haveCommand, parseLines, ream, sh, workdir } from '../helpers.js';
-import { brokenPdf, encryptedPdf, formPdf, manyLinksPdf, textPdf, writePdf } from '../fixtures/pdfs.js';
+import { brokenPdf, encryptedPdf, formPdf, nestedFormsPdf, textPdf, writePdf } from '../fixtures/pdfs.js';
 import { wordF1 } from '../pdf/word-f1.js';
 import { MAX_ATOMIC_RECORD_BYTES } from '../../src/stream/output.js';
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
   writePdf(f('form.pdf'), await formPdf({ fields: { name: 'Alan Turing' }, note: 'Check this' }));
   writePdf(f('trunc.pdf'), await brokenPdf('truncated'));
   writePdf(f('garbage.pdf'), await brokenPdf('garbage'));
-  writePdf(f('slow.pdf'), await manyLinksPdf(40_000));
+  writePdf(f('slow.pdf'), await nestedFormsPdf(8, 10));
   writeFileSync(f('pw.txt'), 'pw-123\n');
 });
 
@@ -138,20 +138,20 @@ describe('ream extract', () => {
 
 /** Pages per file compared with pdftotext and used for the xargs run (keeps the test under ~2 minutes). */
 const FIRST_PAGES = 3;
-/** Short enough that bad/broken-notrailer (32,768 link annotations) does not hold the run up for long. */
+/** Short enough that a bad file that makes pdf.js spin does not hold the run up for long. */
 const TIMEOUT = '20';
+/**
+ * bad/ files pdf.js reads in full, as mutool does (poppler cannot): no trailer, but every object is
+ * there. ream used to fail it only by timing out on its 32,768 link annotations, which it now skips.
+ */
+const READABLE_BAD = ['bad/broken-notrailer-bug1978317.pdf'];
 
 /** good/ files where pdftotext is not the right reference; docs/extract.md says why for each. */
 const EXPLAINED_LOW_F1 = [
-  'good/pp-signed-pdfstudio.pdf', // its only text is a signature's appearance stream
-  'good/js-enc-empty-userpw-word.pdf', // mostly stamp/signature appearance text
+  'good/js-enc-empty-userpw-pdfsharp.pdf', // three words of page text, and two comments pdftotext does not print (F1 0.50)
 ];
-/**
- * The issue's target is a mean of 0.96; measured 0.938 (docs/extract.md, "Quality"), so the gate
- * holds the line there until the remaining differences (appearance-stream text, overprinted glyphs,
- * text outside the crop box) are closed.
- */
-const MIN_MEAN_F1 = 0.93;
+/** The target; measured 0.961 (docs/extract.md, "Against pdftotext"). */
+const MIN_MEAN_F1 = 0.96;
 
 function pagesByDoc(records: Record<string, any>[]): Map<string, string[]> {
   const docs = new Map<string, string[]>();
@@ -178,7 +178,8 @@ describeWithCorpus('ream extract on the shared corpus', () => {
     const docs = pagesByDoc(parseLines(sequential.stdout));
     for (const g of good) expect(docs.has(g), g).toBe(true);
     const failed = sequential.stderr.split('\n').filter((l) => l && !/: repaired damaged PDF|pages could not be read/.test(l));
-    expect(failed.map((l) => l.split(': ')[1]).sort()).toEqual([...bad].sort());
+    expect(failed.map((l) => l.split(': ')[1]).sort()).toEqual(bad.filter((b) => !READABLE_BAD.includes(b)).sort());
+    for (const b of READABLE_BAD) expect(docs.get(b)?.join('') ?? '', b).toContain('Hello World');
     for (const line of failed) expect(line).toMatch(/^ream extract: bad\/[^:]+: (damaged PDF|not a PDF|empty file|encrypted|timed out)/);
   });
 

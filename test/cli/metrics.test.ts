@@ -109,6 +109,19 @@ describe('--metrics on every command', () => {
     expect(valueOf(parse(readFileSync(empty, 'utf8')), 'ream_last_success_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 60);
   });
 
+  it('ream filter true --metrics on an empty or bad input still writes a valid file', () => {
+    const empty = join(work.dir, 'filter-empty.prom');
+    expect(ream(['filter', 'true', '--metrics', empty], { input: '' }).status).toBe(0);
+    const bad = join(work.dir, 'filter-bad.prom');
+    const r = ream(['filter', 'true', '--metrics', bad], { input: 'not json\n{"a":1}\n' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('{"a":1}\n');
+    for (const file of [empty, bad]) expect(promtoolFindings(readFileSync(file, 'utf8')), file).toEqual({ status: 0, findings: '' });
+    const families = parse(readFileSync(bad, 'utf8'));
+    expect(valueOf(families, 'ream_records_in_total', { command: 'filter' })).toBe(1);
+    expect(valueOf(families, 'ream_failures_total', { command: 'filter', reason: 'bad_json' })).toBe(1);
+  });
+
   it('keeps the last success time when a later run fails', () => {
     const file = join(work.dir, 'keep.prom');
     ream(['metrics', '--metrics', file], { input: '{}\n' });

@@ -142,6 +142,31 @@ describe('merge', () => {
     );
   });
 
+  it('indexes searched together answer as their merge does when pages repeat (the last index wins)', () => {
+    const searchAll = (paths: string[], query: string) => {
+      const readers = paths.map((p) => IndexReader.open(p));
+      try {
+        return new Searcher(readers).search(parseQuery(query, analyzer), { k: 1000, offset: 0, groupByDoc: false }).map((h) => [h.doc.doc, h.doc.page, h.score]);
+      } finally {
+        for (const r of readers) r.close();
+      }
+    };
+    fc.assert(
+      fc.property(fc.array(pagesArb, { minLength: 2, maxLength: 3 }), word, word, (inputs, w1, w2) => {
+        const shards = inputs.map((pages) => build(pages));
+        // pages replace pages; and re-indexed documents with the same pages, as `ream merge` sees them
+        const byPage = merge(shards, 'page');
+        const rebuilt = [shards[0]!, build(inputs[0]!.map((p) => ({ ...p, tokens: [...p.tokens].reverse() })))];
+        const byDoc = merge(rebuilt, 'doc');
+        for (const q of [w1, `${w1} ${w2}`, `${w1} OR ${w2}`, `"${w1} ${w2}"`, `${w1.slice(0, 2)}*`, `${w1} -${w2}`]) {
+          expect(searchAll(shards, q)).toEqual(search(byPage, q));
+          expect(searchAll(rebuilt, q)).toEqual(search(byDoc, q));
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('refuses to merge indexes built with different analyzers', () => {
     const a = build([{ doc: 'a', page: 1, tokens: ['x'] }]);
     const path = join(dir, 'other.ream');

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { extractDocument, ExtractFailure } from '../../src/pdf/reader.js';
 import type { ExtractJob, PageResult } from '../../src/pdf/protocol.js';
-import { brokenPdf, cjkPdf, encryptedPdf, formPdf, textPdf, writePdf } from '../fixtures/pdfs.js';
+import { brokenPdf, cjkPdf, encryptedPdf, formPdf, stampPdf, textPdf, writePdf } from '../fixtures/pdfs.js';
 import { workdir } from '../helpers.js';
 
 const { dir, cleanup } = workdir('ream-reader-');
@@ -67,6 +67,12 @@ describe('extractDocument', () => {
     expect(without).not.toContain('Grace Hopper');
     const { info } = await extract(path, { info: true });
     expect(info!.forms).toBe('acroform');
+  });
+
+  it('adds the text a stamp draws in its appearance, which has no other text', async () => {
+    const path = writePdf(join(dir, 'stamp.pdf'), await stampPdf('APPROVED'));
+    expect((await extract(path)).pages[0]!.text).toBe('Purchase order 4711\n\nAPPROVED');
+    expect((await extract(path, { annotations: false })).pages[0]!.text).toBe('Purchase order 4711');
   });
 
   it('opens an encrypted PDF with the password and explains without it', async () => {

@@ -12,11 +12,29 @@ describe('joinRuns', () => {
   });
 });
 
+describe('joinRuns right to left', () => {
+  it('spaces a run placed left of the previous one by the gap to its start', () => {
+    // Hebrew, then a number drawn to its left with a gap (pdf.js gives runs in drawing order).
+    expect(joinRuns([run('סעיף', 100, 100, 20), run('15', 70, 100, 10), run('ב', 60, 100, 10)])).toBe('סעיף 15ב');
+  });
+});
+
 describe('joinRuns overprinting', () => {
   it('drops glyphs drawn again on top of themselves (fake bold)', () => {
     const bold = ['T', 'e', 's', 't'].flatMap((c, i) => [0, 0.3, 0.6].map((d) => run(c, i * 5 + d, 100, 5)));
     expect(joinRuns(bold)).toBe('Test');
     expect(joinRuns([run('a', 0, 100, 5), run('a', 5, 100, 5)])).toBe('aa');
+  });
+  it('drops glyph copies that pdf.js merged into the next run (T, T, Te, e, es, s, st)', () => {
+    const merged = [run('T', 0, 100, 5), run('T', 0.2, 100, 5), run('Te', 0.1, 100.3, 10), run('e', 5.1, 100, 5), run('es', 5.2, 100.3, 10), run('s', 10.1, 100, 5), run('st', 10, 100.3, 10)];
+    expect(joinRuns(merged)).toBe('Test');
+    expect(joinRuns([run('ll', 0, 100, 10), run('l', 10, 100, 5)])).toBe('lll');
+  });
+  it('keeps columns of vertical text, whose runs are as tall as the column', () => {
+    // pdf.js gives a vertical run its advance as height; the next column is one font size to the left.
+    const column = (str: string, x: number) => ({ str, transform: [10, 0, 0, 10, x, 500], width: 10, height: str.length * 10, hasEOL: true });
+    // The same verse in two columns is not text drawn twice on top of itself.
+    expect(joinRuns([column('吾生也有涯而知也无涯', 300), column('吾生也有涯而知也无涯', 288)])).toBe('吾生也有涯而知也无涯\n吾生也有涯而知也无涯\n');
   });
 });
 

@@ -25,7 +25,7 @@ export interface TermInfo {
 }
 
 interface TermBlockRef {
-  first: Buffer;
+  first: Uint8Array;
   offset: number;
   length: number;
   postingsStart: number;
@@ -84,7 +84,7 @@ export class IndexReader {
     guarded('term index', () => {
       const r = new ByteReader(ti);
       while (!r.done) {
-        const first = Buffer.from(r.bytes(r.varint()));
+        const first = r.bytes(r.varint()); // a view into the term index, no copy
         this.blocks.push({ first, offset: r.varint(), length: r.varint(), postingsStart: r.varint() });
       }
     });
@@ -118,13 +118,19 @@ export class IndexReader {
   /** Reads `length` bytes at `offset` (fewer only at the end of the file). */
   read(offset: number, length: number): Buffer {
     const buf = Buffer.allocUnsafe(length);
+    const got = this.readInto(buf, offset, length);
+    return got === length ? buf : buf.subarray(0, got);
+  }
+
+  /** Reads `length` bytes at `offset` into the start of buf; returns how many (fewer only at the end). */
+  private readInto(buf: Buffer, offset: number, length: number): number {
     let got = 0;
     while (got < length) {
       const n = readSync(this.fd, buf, got, length - got, offset + got);
       if (n === 0) break;
       got += n;
     }
-    return got === length ? buf : buf.subarray(0, got);
+    return got;
   }
 
   /** Runs fn, naming this file in any CorruptIndex it throws. */
@@ -318,23 +324,32 @@ export class IndexReader {
    * window (merge): a few big reads instead of two small ones per term.
    */
   *termsWithPostings(windowBytes = 4 << 20): Generator<{ info: TermInfo; docPart: Buffer; positions: Buffer }> {
-    let window: Buffer = Buffer.alloc(0);
+    // One window buffer, reused: a term's bytes are valid until the next term is asked for, so a
+    // merge holds one window per input and makes no garbage (external buffers are freed only when
+    // V8 gets round to a GC, which is what pushed merge RSS up).
+    let window = Buffer.allocUnsafe(0);
     let windowAt = 0;
-    const slice = (offset: number, length: number, crc: number, what: string): Buffer => {
-      if (offset < windowAt || offset + length > windowAt + window.length) {
-        window = this.read(offset, Math.max(length, Math.min(windowBytes, this.size - offset)));
-        windowAt = offset;
-      }
-      const bytes = window.subarray(offset - windowAt, offset - windowAt + length);
+    let windowLength = 0;
+    const check = (bytes: Buffer, length: number, crc: number, what: string): Buffer => {
       if (bytes.length !== length || crc32(bytes) !== crc) throw new CorruptIndex(`${this.path}: ${what} checksum mismatch`);
       return bytes;
     };
     for (const info of this.terms()) {
-      const docPart = slice(info.docsOffset, info.docsLength, info.docsCrc, 'postings');
-      const positions = slice(info.posOffset, info.posLength, info.posCrc, 'positions');
+      // a term's doc part and positions lie next to each other: one range
+      const start = Math.min(info.docsOffset, info.posOffset);
+      const end = Math.max(info.docsOffset + info.docsLength, info.posOffset + info.posLength);
+      if (start < windowAt || end > windowAt + windowLength) {
+        const want = Math.max(end - start, Math.min(windowBytes, this.size - start));
+        if (want > window.length) window = Buffer.allocUnsafe(Math.max(want, Math.min(windowBytes, this.size)));
+        windowLength = this.readInto(window, start, want);
+        windowAt = start;
+      }
+      const docPart = check(window.subarray(info.docsOffset - windowAt, Math.min(windowLength, info.docsOffset - windowAt + info.docsLength)), info.docsLength, info.docsCrc, 'postings');
+      const positions = check(window.subarray(info.posOffset - windowAt, Math.min(windowLength, info.posOffset - windowAt + info.posLength)), info.posLength, info.posCrc, 'positions');
       yield { info, docPart, positions };
     }
   }
+
 
   /** Every term in byte order (streams block by block). */
   *terms(): Generator<TermInfo> {
