@@ -4,6 +4,7 @@ import { Option } from 'commander';
 import type { CommandModule } from './command.js';
 import { byteSize, examples, positiveInt, positiveNumber } from './command.js';
 import { UsageError } from '../stream/report.js';
+import { addProgressOptions, startProgress } from '../stream/progress.js';
 import { fileSource, stdinSource } from '../stream/sources.js';
 import { linesOf } from '../pdf/paths.js';
 import { extractAll } from '../pdf/pool.js';
@@ -24,6 +25,7 @@ interface ExtractOptions {
   last?: number;
   password?: string;
   passwordFile?: string;
+  progress?: boolean;
 }
 
 /** Default time limit: generous for opening, then proportional to the page count. */
@@ -55,6 +57,7 @@ export const command: CommandModule<ExtractOptions> = {
           'ream extract --info report.pdf | jq .pages',
         ),
       );
+    addProgressOptions(cmd);
   },
 
   async run(ctx, args, opts) {
@@ -76,6 +79,10 @@ export const command: CommandModule<ExtractOptions> = {
         yield { id: nextId++, path, info: Boolean(opts.info), annotations: opts.annotations, meta: Boolean(opts.meta), password, lastPage: opts.last };
       }
     })();
+    const progress = startProgress('extract', opts.progress, {
+      counters: [{ name: 'files', total: opts.filesFrom === undefined ? args.length : undefined }, { name: 'pages' }],
+      rate: 'pages',
+    });
     const errors: ErrorRecord[] = [];
     const open = new Map<number, { pages: number; meta?: DocumentMeta }>();
     await extractAll(
@@ -86,18 +93,21 @@ export const command: CommandModule<ExtractOptions> = {
           const doc = open.get(job.id)!;
           for (const record of pageRecords(job.path, doc.pages, result, doc.meta)) ctx.out.write(record);
           ctx.metrics.count('pages_total');
+          progress.add('pages');
           if (result.chars === 0) ctx.metrics.count('empty_pages_total');
           if (result.suspect) ctx.metrics.count('suspect_pages_total');
         },
         info: (_job, record) => ctx.out.write(record),
         done: (job, seconds, warning) => {
           open.delete(job.id);
+          progress.add('files');
           ctx.metrics.count('documents_total');
           ctx.metrics.observe('extract_document_seconds', seconds);
           if (warning) ctx.report.warn(`${job.path}: ${warning}`);
         },
         failed: (job, reason, message, seconds) => {
           open.delete(job.id);
+          progress.add('files');
           ctx.metrics.observe('extract_document_seconds', seconds);
           ctx.report.fail(job.path, message, reason);
           if (opts.errors !== undefined) errors.push({ doc: job.path, reason, error: message });
@@ -110,6 +120,7 @@ export const command: CommandModule<ExtractOptions> = {
         recycleAfter: opts.recycle,
       },
     ).finally(() => {
+      progress.end();
       if (opts.errors !== undefined) writeRecordsAtomically(opts.errors, errors);
     });
   },

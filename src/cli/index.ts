@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { byteSize, examples, type CommandModule } from './command.js';
 import { readRecords, type JsonRecord } from '../stream/ndjson.js';
+import { addProgressOptions, regularInputBytes, startProgress } from '../stream/progress.js';
 import { UsageError } from '../stream/report.js';
 import { scanTokens } from '../index/token-scan.js';
 import type { TokenRanges } from '../index/inverter.js';
@@ -16,6 +17,7 @@ interface Opts {
   analyzer?: string;
   store?: string;
   memory: number;
+  progress?: boolean;
 }
 
 export const command: CommandModule<Opts> = {
@@ -34,6 +36,7 @@ export const command: CommandModule<Opts> = {
           'ream extract --keep-text *.pdf | ream tokenize --keep-text | ream index --store text,title -o docs.ream',
         ),
       );
+    addProgressOptions(cmd);
   },
 
   async run(ctx, args, opts) {
@@ -45,6 +48,7 @@ export const command: CommandModule<Opts> = {
     const pages = new PageAssembler({ analyzer, storedFields, storeText });
     let builder: IndexBuilder | undefined;
     const started = process.hrtime.bigint();
+    const progress = startProgress('index', opts.progress, { counters: [{ name: 'pages' }, { name: 'bytes', total: regularInputBytes(args), hidden: true }], rate: 'pages' });
     try {
       // The fast path: a tokenized record's tokens stay in its line (see token-scan.ts) instead of
       // becoming one string each; readRecords parses every other line as usual.
@@ -63,6 +67,8 @@ export const command: CommandModule<Opts> = {
           builder ??= new IndexBuilder(opts.output, { analyzer: pages.analyzer!, storedFields, storeText, memoryBytes: opts.memory });
           if (tokens) builder.addRanges(page, tokens);
           else builder.add(page);
+          progress.set('bytes', ctx.stats.bytesIn);
+          progress.add('pages');
         } catch (err) {
           if (!(err instanceof BadRecord)) throw err;
           ctx.report.fail(`${where.source}:${where.line}`, err.message, err.reason);
@@ -88,6 +94,8 @@ export const command: CommandModule<Opts> = {
     } catch (err) {
       builder?.abort();
       throw err;
+    } finally {
+      progress.end();
     }
   },
 };
