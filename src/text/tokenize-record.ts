@@ -21,8 +21,11 @@ export type Tokenized =
 export class ChunkPositions {
   private readonly pages = new Map<string, { nextChunk: number; tokens: number }>();
 
-  /** The tokenOffset for this chunk, or an error message when earlier chunks are missing. */
-  take(record: JsonRecord, chunk: number, chunks: number, tokens: number): number | string {
+  /**
+   * The tokenOffset for this chunk, or undefined when its earlier chunks went elsewhere (another
+   * `parallel --pipe` job): the index then places chunks in `chunk` order, which gives the same positions.
+   */
+  take(record: JsonRecord, chunk: number, chunks: number, tokens: number): number | undefined {
     const key = JSON.stringify([record.doc ?? record.path ?? record.file ?? null, record.page ?? null]);
     let page = this.pages.get(key);
     if (chunk === 0) {
@@ -31,7 +34,7 @@ export class ChunkPositions {
     }
     if (!page || page.nextChunk !== chunk) {
       this.pages.delete(key);
-      return `chunk ${chunk} of ${chunks} came without the chunks before it (token positions would be wrong); keep the chunks of a page together and in order`;
+      return undefined;
     }
     const offset = page.tokens;
     page.tokens += tokens;
@@ -67,8 +70,7 @@ export function tokenizeRecord(record: JsonRecord, analyzer: Analyzer, chunks: C
   const { chunk, chunks: total } = record;
   if (typeof chunk === 'number' && typeof total === 'number') {
     const tokenOffset = chunks.take(record, chunk, total, tokens.length);
-    if (typeof tokenOffset === 'string') return { ok: false, message: tokenOffset, reason: 'chunk_order' };
-    out.tokenOffset = tokenOffset;
+    if (tokenOffset !== undefined) out.tokenOffset = tokenOffset;
   }
   out.tokens = tokens;
   out.analyzer = analyzer.id;
