@@ -33,7 +33,7 @@ export const command: CommandModule<Opts> = {
         examples(
           'ream extract a.pdf b.pdf | ream tokenize | ream index -o docs.ream',
           'ls *.pdf | xargs -P2 -I{} sh -c \'ream extract {} | ream tokenize | ream index -o shards/$(basename {}).ream\'',
-          'ream extract --keep-text *.pdf | ream tokenize --keep-text | ream index --store text,title -o docs.ream',
+          'ream extract --meta *.pdf | ream tokenize --keep-text | ream index --store text,title -o docs.ream',
         ),
       );
     addProgressOptions(cmd);
