@@ -1,6 +1,6 @@
 // `ream index -o OUT`: tokenized (or text) page records in, one index file out (written atomically),
 // one NDJSON summary record on stdout.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { byteSize, examples, type CommandModule } from './command.js';
 import { readRecords, type JsonRecord } from '../stream/ndjson.js';
 import { addProgressOptions, regularInputBytes, startProgress } from '../stream/progress.js';
@@ -27,7 +27,7 @@ export const command: CommandModule<Opts> = {
       .requiredOption('-o, --output <file>', 'the index file to write (replaced atomically)')
       .option('--analyzer <name>', 'analyzer for text records and the one token records must come from (default: the first record\'s, else standard)')
       .option('--store <fields>', 'comma-separated record fields to keep in the document table; `text` keeps page text for snippets')
-      .option('--memory <size>', 'memory budget; past it sorted runs go to temp files next to the output', byteSize, byteSize('256M'))
+      .addOption(new Option('--memory <size>', 'memory budget; past it sorted runs go to temp files next to the output').argParser(byteSize).default(byteSize('256M'), '256M'))
       .addHelpText(
         'after',
         examples(
