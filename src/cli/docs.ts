@@ -15,7 +15,7 @@ export const command: CommandModule<Opts> = {
       .addHelpText(
         'after',
         examples(
-          'ream docs docs.ream | ream count doc',
+          'ream docs docs.ream | ream count --by doc',
           'ream docs docs.ream | ream filter \'length == 0\'',
         ),
       );
