@@ -60,7 +60,7 @@ export const command: CommandModule<MetricsOpts> = {
       .addHelpText(
         'after',
         examples(
-          "ream extract pdfs/*.pdf | ream metrics --tee --by kind --histogram chars --buckets 0,100,1000,10000 --metrics /var/lib/node_exporter/extract.prom > pages.ndjson",
+          "ream extract pdfs/*.pdf | ream metrics --tee --histogram chars --buckets 0,100,1000,10000 --metrics /var/lib/node_exporter/extract.prom > pages.ndjson",
           'ream metrics --by status --sum bytes < access.ndjson          # metrics text on stdout',
           "ls *.pdf | xargs -P4 -n8 ream extract --metrics m/ > pages.ndjson && ream metrics --sum m/ --metrics /var/lib/node_exporter/ream.prom",
           'long-job | ream metrics --tee --serve :9464 --push http://pushgateway:9091 --job nightly > out.ndjson',
