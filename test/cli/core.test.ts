@@ -147,6 +147,22 @@ writeSync(1, Buffer.concat(got));
     expect(r.status).toBe(0);
   });
 
+  it('a symlinked executable works (npm link, /usr/local/bin)', () => {
+    const r = sh(`ln -s "$(command -v ream-filter)" ${dir}/linked-filter && printf '{"n":1}\\n{"n":2}\\n' | ${dir}/linked-filter 'n == 1'`);
+    expect(r.stdout).toBe('{"n":1}\n');
+    expect(r.status).toBe(0);
+  });
+
+  it('drops NODE_EXTRA_CA_CERTS (70 ms per start) unless an https URL or REAM_KEEP_CA_CERTS asks for it', () => {
+    // Node warns on stderr when it reads a certificate file that does not exist: the warning shows it was read.
+    const env = { NODE_EXTRA_CA_CERTS: join(dir, 'no-such-bundle.pem') };
+    const dropped = ream(['filter', 'true'], { input: '{"n":1}\n', env });
+    expect(dropped.stderr).toBe('');
+    expect(dropped.stdout).toBe('{"n":1}\n');
+    expect(ream(['filter', 'true'], { input: '', env: { ...env, REAM_KEEP_CA_CERTS: '1' } }).stderr).toMatch(/extra certs/);
+    expect(ream(['filter', 'url != "https://example.org/"'], { input: '', env }).stderr).toMatch(/extra certs/);
+  });
+
   it('loses nothing queued at exit: every record of a large run reaches a pipe', () => {
     const gen = `node -e 'const fs=require("fs");let s="";for(let i=0;i<400000;i++){s+="{\\"n\\":"+i+",\\"pad\\":\\"xxxxxxxxxxxxxxxxxxxxxxxx\\"}\\n";if(s.length>65536){fs.writeSync(1,s);s=""}}fs.writeSync(1,s)'`;
     const r = sh(`${gen} | ream filter 'n % 2 == 0' | wc -l`, { timeoutMs: 60_000 });
