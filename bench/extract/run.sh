@@ -40,6 +40,8 @@ run ream_n64 "$ONE xargs -d '\n' -n64 ream extract < $LIST"
 run ream_n1 "$ONE xargs -d '\n' -n1 ream extract < $LIST"
 run ream_p2 "xargs -d '\n' -P2 -n8 ream extract < $LIST"
 run pdftotext_p2 "xargs -d '\n' -P2 -n1 sh -c 'pdftotext -q \"\$0\" -' < $LIST"
+run poppler_n64 "$ONE xargs -d '\n' -n64 ream extract --engine pdftotext < $LIST"
+run poppler_p2 "xargs -d '\n' -P2 -n8 ream extract --engine pdftotext < $LIST"
 
 row() { # name, command label
   read -r wall cpu rss <<<"${RESULT[$1]}"
@@ -59,6 +61,8 @@ TABLE=$(
   row ream_n1 'ream extract, xargs -n1 (process per file), 1 core' "$ptw" "$ptc"
   row ream_p2 'ream extract, xargs -P2 -n8, 2 cores' "$ptw" "$ptc"
   row pdftotext_p2 'pdftotext, xargs -P2, 2 cores' "$ptw" "$ptc"
+  row poppler_n64 'ream extract --engine pdftotext, xargs -n64, 1 core' "$ptw" "$ptc"
+  row poppler_p2 'ream extract --engine pdftotext, xargs -P2 -n8, 2 cores' "$ptw" "$ptc"
   echo
   read -r a _ <<<"${RESULT[ream_n64]}"; read -r b _ <<<"${RESULT[ream_p2]}"
   echo "ream -P2 speed-up over one process: $(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.2f", a / b}')x. Produced by \`bench/extract/run.sh\` (REPEAT=$REPEAT FILES='$FILES')."

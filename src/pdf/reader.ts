@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { DocumentMeta, ExtractJob, FailureReason, PageResult } from './protocol.js';
+import { describeReadError, looksLikePdf, sniff } from './file-kind.js';
 import { cleanPageText, joinRuns, usableCharRatio, type TextRun } from './text.js';
 
 // Loose shapes of the pdf.js objects used here (pdfjs-dist's own types pull in DOM types).
@@ -103,9 +104,7 @@ export async function extractDocument(job: ExtractJob, events: ReaderEvents): Pr
   try {
     data = await readFile(job.path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const what = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    throw new ExtractFailure('unreadable', what);
+    throw new ExtractFailure('unreadable', describeReadError(err));
   }
   if (data.length === 0) throw new ExtractFailure('not_pdf', 'empty file, not a PDF');
   const { pdfjs, dataDir } = await loadPdfjs();
@@ -364,17 +363,4 @@ function classify(err: unknown, job: ExtractJob, header: { isPdf: boolean; kind:
     return new ExtractFailure('damaged', `damaged PDF: ${e.message ?? 'invalid structure'}`);
   }
   return new ExtractFailure('damaged', `damaged PDF: ${e?.message ?? String(err)}`);
-}
-
-function looksLikePdf(data: Buffer): boolean {
-  return data.subarray(0, 1024).includes('%PDF-');
-}
-
-function sniff(data: Buffer): string {
-  if (data[0] === 0x1f && data[1] === 0x8b) return 'gzip data';
-  if (data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'PNG image';
-  if (data.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))) return 'JPEG image';
-  if (data.subarray(0, 4).toString('latin1') === 'PK\u0003\u0004') return 'zip archive';
-  const head = data.subarray(0, 512);
-  return head.every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 128) ? 'text' : 'unknown data';
 }

@@ -134,6 +134,55 @@ describe('ream extract', () => {
   });
 });
 
+describe.skipIf(!haveCommand('pdftotext'))('ream extract --engine pdftotext', () => {
+  const poppler = (args: string[], opts = {}) => ream(['extract', '--engine', 'pdftotext', ...args], opts);
+
+  it('gives the same page records as pdf.js on plain text pages, empty pages flagged', () => {
+    const r = poppler([f('a.pdf'), f('scan.pdf')]);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(parseLines(r.stdout)).toEqual(parseLines(ream(['extract', f('a.pdf'), f('scan.pdf')]).stdout));
+  });
+
+  it('reports each bad file on one line, extracts the rest, exits 1, and writes --errors', () => {
+    const r = poppler(['--errors', f('errors-p.ndjson'), f('trunc.pdf'), f('a.pdf'), f('garbage.pdf'), f('enc.pdf'), f('missing.pdf'), f('b b.pdf')]);
+    expect(r.status).toBe(1);
+    const lines = r.stderr.split('\n').filter(Boolean);
+    expect(lines.map((l) => l.slice(0, l.indexOf(': ', 'ream extract: '.length)))).toEqual(
+      ['trunc.pdf', 'garbage.pdf', 'enc.pdf', 'missing.pdf'].map((n) => `ream extract: ${f(n)}`),
+    );
+    expect(lines[0]).toMatch(/: damaged PDF: \S/);
+    expect(lines.slice(1)).toEqual([
+      `ream extract: ${f('garbage.pdf')}: not a PDF (unknown data)`,
+      `ream extract: ${f('enc.pdf')}: encrypted, needs a password (--engine pdfjs --password)`,
+      `ream extract: ${f('missing.pdf')}: no such file or directory`,
+    ]);
+    expect(parseLines(r.stdout).map((p) => p.text)).toEqual(['Alpha page one', 'Alpha page two', 'Beta only page']);
+    expect(parseLines(readFileSync(f('errors-p.ndjson'), 'utf8')).map((e) => e.reason)).toEqual(['damaged', 'not_pdf', 'encrypted', 'unreadable']);
+  });
+
+  it('chunks long pages like pdf.js, runs -j processes, stops quietly under head', () => {
+    const lines = poppler(['-j', '2', f('long.pdf'), f('a.pdf')]).stdout.split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(3);
+    for (const l of lines) expect(Buffer.byteLength(l)).toBeLessThanOrEqual(MAX_ATOMIC_RECORD_BYTES);
+    const text = parseLines(lines.join('\n')).filter((x) => x.doc === f('long.pdf')).map((x) => x.text).join('');
+    expect(text.replace(/\s+/g, ' ')).toContain('Sentence 100 of a long page');
+    const r = sh(`ream extract --engine pdftotext "$L" "$L" "$L" | head -1 | wc -l`, { env: { L: f('long.pdf') } });
+    expect([r.status, r.stdout.trim(), r.stderr]).toEqual([0, '1', '']);
+  });
+
+  it('-l stops early but still reports the document\'s page count', () => {
+    expect(parseLines(poppler(['-l', '1', f('a.pdf')]).stdout).map((p) => [p.page, p.pages])).toEqual([[1, 2]]);
+  });
+
+  it('refuses what pdftotext cannot do (and a password in argv) with status 2', () => {
+    for (const flag of [['--info'], ['--meta'], ['--password', 'pw-123']]) {
+      const r = poppler([...flag, f('a.pdf')]);
+      expect([r.status, r.stderr]).toEqual([2, `ream extract: ${flag[0]} needs --engine pdfjs\n`]);
+    }
+    expect(ream(['extract', '--engine', 'mutool', f('a.pdf')]).status).toBe(2);
+  });
+});
+
 // ---- shared corpus --------------------------------------------------------------------------------
 
 /** Pages per file compared with pdftotext and used for the xargs run (keeps the test under ~2 minutes). */
@@ -181,6 +230,27 @@ describeWithCorpus('ream extract on the shared corpus', () => {
     expect(failed.map((l) => l.split(': ')[1]).sort()).toEqual(bad.filter((b) => !READABLE_BAD.includes(b)).sort());
     for (const b of READABLE_BAD) expect(docs.get(b)?.join('') ?? '', b).toContain('Hello World');
     for (const line of failed) expect(line).toMatch(/^ream extract: bad\/[^:]+: (damaged PDF|not a PDF|empty file|encrypted|timed out)/);
+  });
+
+  it.skipIf(!haveCommand('pdftotext'))('--engine pdftotext: every good file, its page count, and one line per bad file', () => {
+    const r = sh(`cd "$C" && ls good/*.pdf bad/*.pdf | ream extract --engine pdftotext --files-from - -l ${FIRST_PAGES}`, { env: { C: CORPUS }, timeoutMs: 300_000 });
+    expect(r.status).toBe(1);
+    const records = parseLines(r.stdout);
+    const pages = readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8').split('\n').slice(1).filter((l) => l.startsWith('good/')).map((l) => l.split('\t'));
+    for (const [g, , count] of pages) {
+      const got = records.filter((x) => x.doc === g);
+      expect(got.length, g).toBeGreaterThan(0);
+      expect(got[0]!.pages, g).toBe(Number(count));
+    }
+    const failed = r.stderr.split('\n').filter((l) => l && !/: repaired by pdftotext/.test(l));
+    expect(failed.map((l) => l.split(': ')[1]).sort()).toEqual(bad.slice().sort());
+    for (const line of failed) expect(line).toMatch(/^ream extract: bad\/[^:]+: (damaged PDF: \S|not a PDF \(|empty file|encrypted)/);
+  }, 300_000);
+
+  it.skipIf(!haveCommand('pdftotext'))('--engine pdftotext: kills a document at its time limit and goes on', () => {
+    const r = sh(`cd "$C" && ream extract --engine pdftotext --timeout 2 good/r-refman.pdf good/ar-alkalami-sample.pdf | wc -l`, { env: { C: CORPUS } });
+    expect(r.stderr).toBe('ream extract: good/r-refman.pdf: timed out after 2.0 s; --timeout\n');
+    expect(Number(r.stdout.trim())).toBeGreaterThanOrEqual(1);
   });
 
   it('opens the user-password files with their passwords', () => {
