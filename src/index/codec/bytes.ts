@@ -75,6 +75,38 @@ export class ByteWriter {
   }
 }
 
+/** Byte ranges of other buffers, written one after the other (a term's parts, without copying them first). */
+export class ByteRanges {
+  bufs: Uint8Array[] = [];
+  starts: number[] = [];
+  ends: number[] = [];
+  count = 0;
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  /** Adds [start, end) of bytes, joined to the last range when it continues it. */
+  push(bytes: Uint8Array, start: number, end: number): void {
+    if (end === start) return;
+    const last = this.count - 1;
+    if (last >= 0 && this.bufs[last] === bytes && this.ends[last] === start) {
+      this.ends[last] = end;
+      return;
+    }
+    this.bufs[this.count] = bytes;
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.count++;
+  }
+
+  get byteLength(): number {
+    let n = 0;
+    for (let i = 0; i < this.count; i++) n += this.ends[i]! - this.starts[i]!;
+    return n;
+  }
+}
+
 /** A read cursor over bytes; reading past the end throws CorruptIndex-worthy RangeErrors. */
 export class ByteReader {
   pos: number;

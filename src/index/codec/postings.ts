@@ -2,7 +2,7 @@
 // and the block-max impact inputs max tf / min length), the doc blocks (doc id deltas with the tf
 // folded into the low bit when it is 1, as Lucene does), then the positions (per document, tf
 // position deltas) kept apart so term and AND queries never read them.
-import { ByteReader, ByteWriter } from './bytes.js';
+import { ByteRanges, ByteReader } from './bytes.js';
 import { CorruptIndex, POSTING_BLOCK } from './layout.js';
 
 /** A term's postings in memory, in doc id order; positions[posStarts[i]..posStarts[i+1]) for doc i. */
@@ -15,49 +15,106 @@ export interface PostingList {
   posStarts: ArrayLike<number>;
 }
 
-const skip = new ByteWriter(1024);
-const data = new ByteWriter(64 * 1024);
+/**
+ * Encodes one doc part (skip table + blocks) posting by posting, into buffers reused from term to
+ * term: begin(), add() per document in id order, finish(), then pieces() for the writer.
+ */
+export class DocPartEncoder {
+  // The skip table is written after a 5-byte gap that finish() fills, right-aligned, with the block count.
+  private skip = new Uint8Array(1024);
+  private skipLength = SKIP_GAP;
+  private skipStart = SKIP_GAP;
+  private data = new Uint8Array(64 * 1024);
+  private dataLength = 0;
+  private inBlock = 0;
+  private blocks = 0;
+  private prev = -1;
+  private blockPrevLast = -1;
+  private blockDataStart = 0;
+  private blockPosBytes = 0;
+  private blockMaxTf = 0;
+  private blockMinLen = Infinity;
 
-/** Encodes the doc part (skip table + blocks) of a posting list; `lengths[doc]` gives D. */
-export function encodeDocPart(list: PostingList, lengths: ArrayLike<number>): Uint8Array {
-  skip.reset();
-  data.reset();
-  const { count, docs, tfs, posStarts } = list;
-  const blocks = Math.ceil(count / POSTING_BLOCK);
-  skip.varint(blocks);
-  let prevLast = -1;
-  for (let b = 0; b < blocks; b++) {
-    const start = b * POSTING_BLOCK;
-    const end = Math.min(count, start + POSTING_BLOCK);
-    const dataStart = data.length;
-    let prev = prevLast;
-    let maxTf = 0;
-    let minLen = Infinity;
-    for (let i = start; i < end; i++) {
-      const d = docs[i]!;
-      const tf = tfs[i]!;
-      const delta = d - prev;
-      if (tf === 1) data.varint(delta * 2 + 1);
-      else {
-        data.varint(delta * 2);
-        data.varint(tf);
-      }
-      prev = d;
-      if (tf > maxTf) maxTf = tf;
-      const len = lengths[d]!;
-      if (len < minLen) minLen = len;
-    }
-    skip.varint(prev - prevLast);
-    skip.varint(data.length - dataStart);
-    skip.varint(posStarts[end]! - posStarts[start]!);
-    skip.varint(maxTf);
-    skip.varint(minLen);
-    prevLast = prev;
+  begin(): void {
+    this.skipLength = SKIP_GAP;
+    this.dataLength = 0;
+    this.inBlock = 0;
+    this.blocks = 0;
+    this.prev = -1;
+    this.blockPrevLast = -1;
+    this.blockDataStart = 0;
+    this.blockPosBytes = 0;
+    this.blockMaxTf = 0;
+    this.blockMinLen = Infinity;
   }
-  const out = new Uint8Array(skip.length + data.length);
-  out.set(skip.view(), 0);
-  out.set(data.view(), skip.length);
-  return out;
+
+  /** The next document: its id, tf, the byte length of its positions and its token count. */
+  add(doc: number, tf: number, posBytes: number, length: number): void {
+    if (this.dataLength + 20 > this.data.length) this.data = grown(this.data, this.dataLength + 20);
+    const delta = doc - this.prev;
+    if (tf === 1) this.dataLength = putVarint(this.data, this.dataLength, delta * 2 + 1);
+    else {
+      this.dataLength = putVarint(this.data, this.dataLength, delta * 2);
+      this.dataLength = putVarint(this.data, this.dataLength, tf);
+    }
+    this.prev = doc;
+    this.blockPosBytes += posBytes;
+    if (tf > this.blockMaxTf) this.blockMaxTf = tf;
+    if (length < this.blockMinLen) this.blockMinLen = length;
+    if (++this.inBlock === POSTING_BLOCK) this.endBlock();
+  }
+
+  private endBlock(): void {
+    if (this.skipLength + 50 > this.skip.length) this.skip = grown(this.skip, this.skipLength + 50);
+    const s = this.skip;
+    let at = this.skipLength;
+    at = putVarint(s, at, this.prev - this.blockPrevLast);
+    at = putVarint(s, at, this.dataLength - this.blockDataStart);
+    at = putVarint(s, at, this.blockPosBytes);
+    at = putVarint(s, at, this.blockMaxTf);
+    at = putVarint(s, at, this.blockMinLen);
+    this.skipLength = at;
+    this.blocks++;
+    this.inBlock = 0;
+    this.blockPrevLast = this.prev;
+    this.blockDataStart = this.dataLength;
+    this.blockPosBytes = 0;
+    this.blockMaxTf = 0;
+    this.blockMinLen = Infinity;
+  }
+
+  finish(): void {
+    if (this.inBlock > 0) this.endBlock();
+    let n = 1;
+    for (let v = this.blocks; v >= 0x80; v = Math.floor(v / 128)) n++;
+    if (n > SKIP_GAP) throw new RangeError('too many posting blocks');
+    this.skipStart = SKIP_GAP - n;
+    putVarint(this.skip, this.skipStart, this.blocks);
+  }
+
+  /** The encoded doc part, as two ranges (skip table, blocks). */
+  pieces(out: ByteRanges): void {
+    out.push(this.skip, this.skipStart, this.skipLength);
+    out.push(this.data, 0, this.dataLength);
+  }
+}
+
+const SKIP_GAP = 5;
+
+/** Writes v as a LEB128 varint at buf[at…]; returns the position after it (buf must have room). */
+export function putVarint(buf: Uint8Array, at: number, v: number): number {
+  while (v >= 0x80) {
+    buf[at++] = (v & 0x7f) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  buf[at++] = v;
+  return at;
+}
+
+function grown(buf: Uint8Array, need: number): Uint8Array<ArrayBuffer> {
+  const next = new Uint8Array(Math.max(need, buf.length * 2));
+  next.set(buf);
+  return next;
 }
 
 /** The skip table of a doc part, decoded. */
