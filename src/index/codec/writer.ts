@@ -104,7 +104,7 @@ class Sink {
           continue;
         }
       }
-      this.buf.set(bytes.subarray(start, end), this.used);
+      copyBytes(bytes, this.buf, this.used, start, end);
       this.used += end - start;
       this.offset += end - start;
     }
@@ -118,6 +118,9 @@ class Sink {
     this.crcDone = 0;
   }
 }
+
+// Buffer's copy takes any Uint8Array as its source and makes no subarray object per call.
+const copyBytes = (from: Uint8Array, to: Buffer, at: number, start: number, end: number): number => Buffer.prototype.copy.call(from, to, at, start, end);
 
 function writeAll(fd: number, bytes: Uint8Array): void {
   let off = 0;
