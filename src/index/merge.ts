@@ -166,11 +166,19 @@ class Gathered {
     let p = s.posAt;
     let seen = 0;
     while (at < docsEnd) {
-      let code = 0;
-      for (let scale = 1; ; scale *= 128) {
+      // doc delta·2 + (tf = 1): one or two bytes almost always; longer ones by the general loop
+      let code = w[at++]!;
+      if (code >= 0x80) {
         b = w[at++]!;
-        code += (b & 0x7f) * scale;
-        if (!(b >= 0x80)) break; // also stops at the end of the window (undefined)
+        if (b < 0x80) code = (code & 0x7f) | (b << 7);
+        else {
+          code = (code & 0x7f) + (b & 0x7f) * 128;
+          for (let scale = 16384; ; scale *= 128) {
+            b = w[at++]!;
+            code += (b & 0x7f) * scale;
+            if (!(b >= 0x80)) break; // also stops at the end of the window (undefined)
+          }
+        }
       }
       prev += (code - (code & 1)) / 2;
       let tf = 1;

@@ -52,11 +52,19 @@ export class DocPartEncoder {
   add(doc: number, tf: number, posBytes: number, length: number): void {
     if (this.dataLength + 20 > this.data.length) this.data = grown(this.data, this.dataLength + 20);
     const delta = doc - this.prev;
-    if (tf === 1) this.dataLength = putVarint(this.data, this.dataLength, delta * 2 + 1);
-    else {
-      this.dataLength = putVarint(this.data, this.dataLength, delta * 2);
-      this.dataLength = putVarint(this.data, this.dataLength, tf);
+    const code = tf === 1 ? delta * 2 + 1 : delta * 2;
+    const data = this.data;
+    let at = this.dataLength;
+    if (code < 0x80) data[at++] = code;
+    else if (code < 0x4000) {
+      data[at++] = (code & 0x7f) | 0x80;
+      data[at++] = code >>> 7;
+    } else at = putVarint(data, at, code);
+    if (tf !== 1) {
+      if (tf < 0x80) data[at++] = tf;
+      else at = putVarint(data, at, tf);
     }
+    this.dataLength = at;
     this.prev = doc;
     this.blockPosBytes += posBytes;
     if (tf > this.blockMaxTf) this.blockMaxTf = tf;
