@@ -175,18 +175,37 @@ export function decodeSkipTable(part: Uint8Array, reuse?: SkipTable): SkipTable 
 
 /** Decodes block b of a doc part into docs/tfs (returns the number of documents). */
 export function decodeBlock(part: Uint8Array, t: SkipTable, b: number, docs: Int32Array | Float64Array, tfs: Int32Array | Float64Array): number {
-  const r = new ByteReader(part, t.dataStart[b]!, t.dataStart[b + 1]!);
+  let at = t.dataStart[b]!;
+  const end = t.dataStart[b + 1]!;
   let prev = b === 0 ? -1 : t.lastDoc[b - 1]!;
   let n = 0;
-  while (r.pos < r.end) {
-    const v = r.varint();
-    prev += Math.floor(v / 2);
+  while (at < end) {
+    if (n === POSTING_BLOCK) throw new CorruptIndex('postings damaged');
+    // doc delta·2 + (tf = 1), then tf unless 1: one byte each almost always
+    let code = part[at++]!;
+    if (code >= 0x80) {
+      code &= 0x7f;
+      for (let scale = 128; ; scale *= 128) {
+        const byte = part[at++]!;
+        code += (byte & 0x7f) * scale;
+        if (!(byte >= 0x80)) break; // also stops past the end (undefined)
+      }
+    }
+    prev += (code - (code & 1)) / 2;
     docs[n] = prev;
-    tfs[n] = v & 1 ? 1 : r.varint();
+    if (code & 1) tfs[n] = 1;
+    else {
+      let tf = 0;
+      for (let scale = 1; ; scale *= 128) {
+        const byte = part[at++]!;
+        tf += (byte & 0x7f) * scale;
+        if (!(byte >= 0x80)) break;
+      }
+      tfs[n] = tf;
+    }
     n++;
-    if (n > POSTING_BLOCK) throw new CorruptIndex('postings damaged');
   }
-  if (prev !== t.lastDoc[b]) throw new CorruptIndex('postings damaged');
+  if (at !== end || prev !== t.lastDoc[b]) throw new CorruptIndex('postings damaged');
   return n;
 }
 
@@ -294,12 +313,26 @@ export class PostingsCursor {
   /** The current document's positions, into out (returns tf). */
   readPositions(out: Int32Array | number[]): number {
     const p = this.positions!;
-    const r = new ByteReader(p, this.positionsOffset());
+    let at = this.positionsOffset();
     let pos = 0;
-    for (let k = 0; k < this.tf; k++) {
-      pos += r.varint();
+    const tf = this.tf;
+    for (let k = 0; k < tf; k++) {
+      let delta = p[at++]!;
+      if (delta >= 0x80) {
+        delta &= 0x7f;
+        for (let scale = 128; ; scale *= 128) {
+          const byte = p[at++]!;
+          delta += (byte & 0x7f) * scale;
+          if (!(byte >= 0x80)) break; // also stops past the end (undefined)
+        }
+      }
+      pos += delta;
       out[k] = pos;
     }
-    return this.tf;
+    if (at > p.length || pos !== pos) throw new CorruptIndex('positions damaged');
+    // the next document's positions start here: no need to skip these again
+    this.posDoc = this.i + 1;
+    this.posAt = at;
+    return tf;
   }
 }
