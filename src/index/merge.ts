@@ -7,7 +7,7 @@ import { Heap } from './heap.js';
 import { compareDocKeys } from './keys.js';
 import { CorruptIndex } from './codec/layout.js';
 import { ByteRanges } from './codec/bytes.js';
-import { DocPartEncoder } from './codec/postings.js';
+import { DocPartEncoder, blocksStart } from './codec/postings.js';
 import type { IndexReader, TermStream } from './codec/reader.js';
 import { IndexWriter, type StoredDoc } from './codec/writer.js';
 import type { Stats } from './codec/layout.js';
@@ -220,7 +220,15 @@ function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWr
   const windowBytes = Math.max(256 << 10, Math.floor((32 << 20) / inputs.length));
   const streams = inputs.map((r) => r.termStream(windowBytes));
   const done = streams.map((s) => !s.next());
-  let active = streams.map((_, i) => i).filter((i) => !done[i]);
+  // Inputs that keep all their documents, with ids moved by a constant (shards of distinct
+  // documents, the runs of a build): their postings are copied in runs rather than re-encoded.
+  const shifts = remaps.map((remap) => {
+    for (let id = 1; id < remap.length; id++) if (remap[id] !== remap[0]! + id) return -1;
+    return remap.length === 0 ? 0 : remap[0]!;
+  });
+  const allShifted = shifts.every((s) => s >= 0);
+  // in that case, visiting inputs by shift puts each term's runs in id order
+  let active = streams.map((_, i) => i).filter((i) => !done[i]).sort((a, b) => shifts[a]! - shifts[b]!);
   const lengths = writer.lengths;
   const gathered = new Gathered();
   const encoder = new DocPartEncoder();
@@ -237,13 +245,13 @@ function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWr
       if (t < term) term = t;
     }
     group.length = 0;
-    gathered.clear();
-    for (const i of active) {
-      if (streams[i]!.term !== term) continue;
-      group.push(i);
-      gathered.add(streams[i]!, remaps[i]!, inputs[i]!.path);
+    for (const i of active) if (streams[i]!.term === term) group.push(i);
+    if (allShifted) writeShiftedTerm(term, group, streams, shifts, inputs, lengths, encoder, positions, writer);
+    else {
+      gathered.clear();
+      for (const i of group) gathered.add(streams[i]!, remaps[i]!, inputs[i]!.path);
+      if (gathered.n > 0) writeTerm(Buffer.from(term, 'latin1'), gathered, lengths, encoder, positions, order, heads, writer);
     }
-    if (gathered.n > 0) writeTerm(Buffer.from(term, 'latin1'), gathered, lengths, encoder, positions, order, heads, writer);
     // only now: an input's next term may reuse the window this term's bytes are in
     let exhausted = false;
     for (const i of group) {
@@ -253,6 +261,29 @@ function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWr
     }
     if (exhausted) active = active.filter((i) => !done[i]);
   }
+}
+
+/** Writes one merged term from inputs (in id order) that are each one run of shifted ids. */
+function writeShiftedTerm(term: string, group: number[], streams: TermStream[], shifts: number[], inputs: IndexReader[], lengths: Uint32Array, enc: DocPartEncoder, positions: ByteRanges, writer: IndexWriter): void {
+  enc.begin();
+  positions.clear();
+  let count = 0;
+  let cf = 0;
+  for (const i of group) {
+    const s = streams[i]!;
+    const docsEnd = s.docsAt + s.docsLength;
+    try {
+      const n = enc.addShifted(s.window, blocksStart(s.window, s.docsAt, docsEnd), docsEnd, s.window, s.posAt, s.posAt + s.posLength, shifts[i]!, inputs[i]!.stats.docCount, lengths);
+      if (n !== s.df) throw new CorruptIndex('postings damaged');
+      count += n;
+      cf += enc.runCf;
+    } catch (err) {
+      throw err instanceof CorruptIndex ? new CorruptIndex(`${inputs[i]!.path}: ${err.message}`) : err;
+    }
+    positions.push(s.window, s.posAt, s.posAt + s.posLength);
+  }
+  enc.finish();
+  writer.addEncodedTerm(Buffer.from(term, 'latin1'), count, cf, enc, positions);
 }
 
 /** Writes one merged term: segments in id order, concatenated when their ids do not interleave. */

@@ -50,6 +50,15 @@ export class DocPartEncoder {
 
   /** The next document: its id, tf, the byte length of its positions and its token count. */
   add(doc: number, tf: number, posBytes: number, length: number): void {
+    this.putDoc(doc, tf);
+    this.blockPosBytes += posBytes;
+    if (tf > this.blockMaxTf) this.blockMaxTf = tf;
+    if (length < this.blockMinLen) this.blockMinLen = length;
+    if (++this.inBlock === POSTING_BLOCK) this.endBlock();
+  }
+
+  /** Writes a document's delta from the previous one (with its tf) to the block data. */
+  private putDoc(doc: number, tf: number): void {
     if (this.dataLength + 20 > this.data.length) this.data = grown(this.data, this.dataLength + 20);
     const delta = doc - this.prev;
     const code = tf === 1 ? delta * 2 + 1 : delta * 2;
@@ -66,10 +75,6 @@ export class DocPartEncoder {
     }
     this.dataLength = at;
     this.prev = doc;
-    this.blockPosBytes += posBytes;
-    if (tf > this.blockMaxTf) this.blockMaxTf = tf;
-    if (length < this.blockMinLen) this.blockMinLen = length;
-    if (++this.inBlock === POSTING_BLOCK) this.endBlock();
   }
 
   private endBlock(): void {
@@ -91,6 +96,93 @@ export class DocPartEncoder {
     this.blockMinLen = Infinity;
   }
 
+  /**
+   * Adds every document of an encoded doc part with its ids moved by `shift` (merge: an input none
+   * of whose documents is dropped, placed as one run). Doc deltas inside the run do not change, so
+   * their bytes are copied a block at a time; only the first is encoded anew. `part[dataAt…dataEnd)`
+   * are the blocks, `positions[posAt…posEnd)` the positions; ids must stay below `docLimit`.
+   * Returns the number of documents; their tfs' sum is left in `runCf`.
+   */
+  addShifted(part: Uint8Array, dataAt: number, dataEnd: number, positions: Uint8Array, posAt: number, posEnd: number, shift: number, docLimit: number, lengths: ArrayLike<number>): number {
+    let at = dataAt;
+    let p = posAt;
+    let prevIn = -1;
+    let count = 0;
+    let cf = 0;
+    let copyFrom = -1;
+    let { inBlock, blockPosBytes, blockMaxTf, blockMinLen } = this;
+    while (at < dataEnd) {
+      let code = part[at++]!;
+      if (code >= 0x80) {
+        code &= 0x7f;
+        for (let scale = 128; ; scale *= 128) {
+          const byte = part[at++]!;
+          code += (byte & 0x7f) * scale;
+          if (!(byte >= 0x80)) break; // also stops past the end (undefined)
+        }
+      }
+      let tf = 1;
+      if ((code & 1) === 0) {
+        tf = 0;
+        for (let scale = 1; ; scale *= 128) {
+          const byte = part[at++]!;
+          tf += (byte & 0x7f) * scale;
+          if (!(byte >= 0x80)) break;
+        }
+      }
+      prevIn += (code - (code & 1)) / 2;
+      if (prevIn >= docLimit) throw new CorruptIndex('postings damaged');
+      const doc = prevIn + shift;
+      if (copyFrom < 0) {
+        // the run's first document: its delta is from the output's previous document
+        this.putDoc(doc, tf);
+        copyFrom = at;
+      }
+      this.prev = doc;
+      const start = p;
+      for (let k = tf; k > 0; p++) {
+        if (p >= posEnd) throw new CorruptIndex('positions damaged');
+        if (positions[p]! < 0x80) k--;
+      }
+      blockPosBytes += p - start;
+      if (tf > blockMaxTf) blockMaxTf = tf;
+      const length = lengths[doc]!;
+      if (length < blockMinLen) blockMinLen = length;
+      cf += tf;
+      count++;
+      if (++inBlock === POSTING_BLOCK) {
+        this.copyData(part, copyFrom, at);
+        copyFrom = at;
+        this.blockPosBytes = blockPosBytes;
+        this.blockMaxTf = blockMaxTf;
+        this.blockMinLen = blockMinLen;
+        this.inBlock = inBlock;
+        this.endBlock(); // resets the block's figures
+        inBlock = 0;
+        blockPosBytes = 0;
+        blockMaxTf = 0;
+        blockMinLen = Infinity;
+      }
+    }
+    if (at !== dataEnd || p !== posEnd) throw new CorruptIndex('postings damaged');
+    if (copyFrom >= 0) this.copyData(part, copyFrom, at);
+    this.blockPosBytes = blockPosBytes;
+    this.blockMaxTf = blockMaxTf;
+    this.blockMinLen = blockMinLen;
+    this.inBlock = inBlock;
+    this.runCf = cf;
+    return count;
+  }
+
+  /** The sum of tfs of the last addShifted() run. */
+  runCf = 0;
+
+  private copyData(part: Uint8Array, from: number, to: number): void {
+    if (this.dataLength + (to - from) > this.data.length) this.data = grown(this.data, this.dataLength + (to - from));
+    copyBytes(part, this.data, this.dataLength, from, to);
+    this.dataLength += to - from;
+  }
+
   finish(): void {
     if (this.inBlock > 0) this.endBlock();
     let n = 1;
@@ -109,6 +201,9 @@ export class DocPartEncoder {
 
 const SKIP_GAP = 5;
 
+// Buffer's copy takes any Uint8Array and makes no subarray object per call (merge copies millions of runs).
+export const copyBytes = (from: Uint8Array, to: Uint8Array, at: number, start: number, end: number): number => Buffer.prototype.copy.call(from, to, at, start, end);
+
 /** Writes v as a LEB128 varint at buf[at…]; returns the position after it (buf must have room). */
 export function putVarint(buf: Uint8Array, at: number, v: number): number {
   while (v >= 0x80) {
@@ -123,6 +218,33 @@ function grown(buf: Uint8Array, need: number): Uint8Array<ArrayBuffer> {
   const next = new Uint8Array(Math.max(need, buf.length * 2));
   next.set(buf);
   return next;
+}
+
+/** Where the blocks of the doc part at part[at…end) start (after its skip table). */
+export function blocksStart(part: Uint8Array, at: number, end: number): number {
+  let blocks = 0;
+  let byte = 0;
+  for (let scale = 1; ; scale *= 128) {
+    byte = part[at++]!;
+    blocks += (byte & 0x7f) * scale;
+    if (!(byte >= 0x80)) break;
+  }
+  if (blocks > end - at) throw new CorruptIndex('postings damaged');
+  let dataBytes = 0;
+  for (let k = 0; k < blocks && at < end; k++) {
+    // five varints per block; the second is the block's data bytes
+    for (let field = 0; field < 5; field++) {
+      let v = 0;
+      for (let scale = 1; ; scale *= 128) {
+        byte = part[at++]!;
+        v += (byte & 0x7f) * scale;
+        if (!(byte >= 0x80)) break; // also stops past the end (undefined)
+      }
+      if (field === 1) dataBytes += v;
+    }
+  }
+  if (at + dataBytes !== end) throw new CorruptIndex('postings damaged');
+  return at;
 }
 
 /** The skip table of a doc part, decoded. */

@@ -10,7 +10,7 @@ import {
   encodeFooter, encodeHeader, encodeTrailer,
   type Section, type SectionName, type Stats,
 } from './layout.js';
-import { DocPartEncoder, type PostingList } from './postings.js';
+import { DocPartEncoder, copyBytes, type PostingList } from './postings.js';
 
 export interface StoredDoc {
   doc: string;
@@ -118,9 +118,6 @@ class Sink {
     this.crcDone = 0;
   }
 }
-
-// Buffer's copy takes any Uint8Array as its source and makes no subarray object per call.
-const copyBytes = (from: Uint8Array, to: Buffer, at: number, start: number, end: number): number => Buffer.prototype.copy.call(from, to, at, start, end);
 
 function writeAll(fd: number, bytes: Uint8Array): void {
   let off = 0;
