@@ -359,6 +359,9 @@ export class IndexReader {
   }
 }
 
+// Buffer's own latin1 decoder, without toString()'s argument checks (merge decodes millions of terms)
+const latin1 = (buf: Buffer, start: number, end: number): string => (buf as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(start, end);
+
 /**
  * A cursor over the terms of one index in byte order, for merge: `term` (the term's bytes as a
  * latin1 string, which compares as the bytes do), `df`, `cf`, and where its doc part and positions
@@ -454,7 +457,7 @@ export class TermStream {
         const shared = r.varint();
         const suffixLength = r.varint();
         if (shared > prev.length || r.pos + suffixLength > bodyEnd) throw this.damaged('term dictionary damaged');
-        const term = prev.slice(0, shared) + w.toString('latin1', r.pos, r.pos + suffixLength);
+        const term = prev.slice(0, shared) + latin1(w, r.pos, r.pos + suffixLength);
         r.pos += suffixLength;
         if (i > 0 ? term <= prev : previousBlockLast !== undefined && term <= previousBlockLast) throw this.damaged('terms out of order');
         this.terms[i] = term;
