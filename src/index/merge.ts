@@ -4,7 +4,7 @@
 // single pages for the runs of one build). Terms are merged by bytes; each term's postings are
 // remapped to the new ids and its positions copied byte for byte.
 import { Heap } from './heap.js';
-import { compareDocKeys } from './keys.js';
+import { compareDocKeys, compareUtf8 } from './keys.js';
 import { CorruptIndex } from './codec/layout.js';
 import { ByteRanges } from './codec/bytes.js';
 import { DocPartEncoder, blocksStart } from './codec/postings.js';
@@ -44,6 +44,31 @@ export function mergeIndexes(inputs: IndexReader[], out: string, opts: MergeOpti
   }
 }
 
+/**
+ * When the inputs hold disjoint ranges of documents (the usual shards), their documents are simply
+ * appended input after input, in key order, without a k-way merge. False (nothing written) otherwise.
+ */
+function appendDisjoint(inputs: IndexReader[], writer: IndexWriter, remaps: Int32Array[], opts: MergeOptions): boolean {
+  const ranges = inputs
+    .map((r, input) => ({ input, first: r.stats.docCount > 0 ? r.doc(0) : undefined, last: r.stats.docCount > 0 ? r.doc(r.stats.docCount - 1) : undefined }))
+    .filter((x) => x.first !== undefined)
+    .sort((a, b) => compareDocKeys(a.first!, b.first!));
+  // with whole-document replacement, one document's pages in two inputs is a replacement, not disjoint
+  const before = (a: StoredDoc, b: StoredDoc) => (opts.replace === 'doc' ? compareUtf8(a.doc, b.doc) < 0 : compareDocKeys(a, b) < 0);
+  for (let j = 1; j < ranges.length; j++) if (!before(ranges[j - 1]!.last!, ranges[j]!.first!)) return false;
+  for (const { input } of ranges) {
+    const remap = remaps[input]!;
+    let previous: StoredDoc | undefined;
+    let id = 0;
+    for (const doc of inputs[input]!.docs()) {
+      if (previous && compareDocKeys(previous, doc) >= 0) throw new CorruptIndex(`${inputs[input]!.path}: documents out of order`);
+      remap[id++] = writer.addDoc(doc);
+      previous = doc;
+    }
+  }
+  return true;
+}
+
 interface DocCursor {
   input: number;
   id: number;
@@ -53,6 +78,7 @@ interface DocCursor {
 
 function mergeDocs(inputs: IndexReader[], writer: IndexWriter, opts: MergeOptions): { remaps: Int32Array[]; replaced: number } {
   const remaps = inputs.map((r) => new Int32Array(r.stats.docCount).fill(-1));
+  if (!opts.deleted && appendDisjoint(inputs, writer, remaps, opts)) return { remaps, replaced: 0 };
   const heap = new Heap<DocCursor>((a, b) => (compareDocKeys(a.doc, b.doc) || a.input - b.input) < 0);
   inputs.forEach((r, input) => {
     const rest = r.docs();
