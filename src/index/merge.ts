@@ -242,8 +242,9 @@ class Gathered {
 }
 
 function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWriter): void {
-  // read windows share 32 MB whatever the number of inputs (merge memory stays bounded)
-  const windowBytes = Math.max(256 << 10, Math.floor((32 << 20) / inputs.length));
+  // read windows share 16 MB whatever the number of inputs (merge memory stays bounded); a window
+  // grows only to hold one dictionary block with its postings
+  const windowBytes = Math.max(128 << 10, Math.floor((16 << 20) / inputs.length));
   const streams = inputs.map((r) => r.termStream(windowBytes));
   const done = streams.map((s) => !s.next());
   // Inputs that keep all their documents, with ids moved by a constant (shards of distinct

@@ -31,6 +31,9 @@ interface TermBlockRef {
   postingsStart: number;
 }
 
+// One read buffer for every verify(): a merge of many inputs must not hold one each until a GC.
+let verifyChunk: Buffer | undefined;
+
 /** Turns decoding errors (reads past a section's end) into CorruptIndex. */
 function guarded<T>(what: string, fn: () => T): T {
   try {
@@ -347,7 +350,7 @@ export class IndexReader {
 
   private checkFileCrc(): void {
     const covered = this.size - TRAILER_BYTES;
-    const chunk = Buffer.allocUnsafe(1 << 20);
+    const chunk = (verifyChunk ??= Buffer.allocUnsafe(1 << 20));
     let crc = 0;
     for (let off = 0; off < covered; ) {
       const n = readSync(this.fd, chunk, 0, Math.min(chunk.length, covered - off), off);
