@@ -6,7 +6,7 @@
 import { Heap } from './heap.js';
 import { compareDocKeys, compareUtf8 } from './keys.js';
 import { CorruptIndex } from './codec/layout.js';
-import { ByteRanges } from './codec/bytes.js';
+import { ByteRanges, readVarint, varintEnd } from './codec/bytes.js';
 import { DocPartEncoder, blocksStart } from './codec/postings.js';
 import type { IndexReader, TermStream } from './codec/reader.js';
 import { IndexWriter, type StoredDoc } from './codec/writer.js';
@@ -161,30 +161,13 @@ class Gathered {
     const docsEnd = s.docsAt + s.docsLength;
     const posEnd = s.posAt + s.posLength;
     const damaged = () => new CorruptIndex(`${path}: postings damaged`);
-    // skip table: only its size matters here (the blocks are decoded as one run of deltas)
+    // the blocks are decoded as one run of deltas: of the skip table only its size matters here
     let at = s.docsAt;
-    let b = 0;
-    let blocks = 0;
-    for (let scale = 1; ; scale *= 128) {
-      b = w[at++]!;
-      blocks += (b & 0x7f) * scale;
-      if (!(b >= 0x80)) break; // also stops at the end of the window (undefined)
+    try {
+      at = blocksStart(w, s.docsAt, docsEnd);
+    } catch (err) {
+      throw err instanceof CorruptIndex ? damaged() : err;
     }
-    if (blocks > s.df) throw damaged();
-    let dataBytes = 0;
-    for (let k = 0; k < blocks && at < docsEnd; k++) {
-      // five varints per block; the second is the block's data bytes
-      for (let field = 0; field < 5; field++) {
-        let v = 0;
-        for (let scale = 1; ; scale *= 128) {
-          b = w[at++]!;
-          v += (b & 0x7f) * scale;
-          if (!(b >= 0x80)) break; // also stops at the end of the window (undefined)
-        }
-        if (field === 1) dataBytes += v;
-      }
-    }
-    if (at + dataBytes !== docsEnd) throw damaged();
     const { docs, tfs, posStart, posEnd: ends } = this;
     const segment = this.n;
     let n = this.n;
@@ -192,29 +175,17 @@ class Gathered {
     let p = s.posAt;
     let seen = 0;
     while (at < docsEnd) {
-      // doc delta·2 + (tf = 1): one or two bytes almost always; longer ones by the general loop
-      let code = w[at++]!;
-      if (code >= 0x80) {
-        b = w[at++]!;
-        if (b < 0x80) code = (code & 0x7f) | (b << 7);
-        else {
-          code = (code & 0x7f) + (b & 0x7f) * 128;
-          for (let scale = 16384; ; scale *= 128) {
-            b = w[at++]!;
-            code += (b & 0x7f) * scale;
-            if (!(b >= 0x80)) break; // also stops at the end of the window (undefined)
-          }
-        }
+      let code = w[at]!;
+      if (code < 0x80) at++;
+      else {
+        code = readVarint(w, at);
+        at = varintEnd;
       }
       prev += (code - (code & 1)) / 2;
       let tf = 1;
       if ((code & 1) === 0) {
-        tf = 0;
-        for (let scale = 1; ; scale *= 128) {
-          b = w[at++]!;
-          tf += (b & 0x7f) * scale;
-          if (!(b >= 0x80)) break; // also stops at the end of the window (undefined)
-        }
+        tf = readVarint(w, at);
+        at = varintEnd;
       }
       const start = p;
       for (let k = tf; k > 0; p++) {

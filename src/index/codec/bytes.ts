@@ -107,6 +107,25 @@ export class ByteRanges {
   }
 }
 
+/** Where the varint read by the last readVarint() ended. */
+export let varintEnd = 0;
+
+/**
+ * Reads the varint at buf[at] and leaves the position after it in varintEnd: for hot loops that
+ * decode one-byte varints inline and call this for longer ones. Past the end of buf it stops
+ * (reading undefined) with a NaN or short value the caller's bounds checks catch.
+ */
+export function readVarint(buf: Uint8Array, at: number): number {
+  let value = 0;
+  for (let scale = 1; ; scale *= 128) {
+    const byte = buf[at++]!;
+    value += (byte & 0x7f) * scale;
+    if (!(byte >= 0x80)) break;
+  }
+  varintEnd = at;
+  return value;
+}
+
 /** A read cursor over bytes; reading past the end throws CorruptIndex-worthy RangeErrors. */
 export class ByteReader {
   pos: number;

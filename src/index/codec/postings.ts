@@ -2,7 +2,7 @@
 // and the block-max impact inputs max tf / min length), the doc blocks (doc id deltas with the tf
 // folded into the low bit when it is 1, as Lucene does), then the positions (per document, tf
 // position deltas) kept apart so term and AND queries never read them.
-import { ByteRanges, ByteReader } from './bytes.js';
+import { ByteRanges, ByteReader, readVarint, varintEnd } from './bytes.js';
 import { CorruptIndex, POSTING_BLOCK } from './layout.js';
 
 /** A term's postings in memory, in doc id order; positions[posStarts[i]..posStarts[i+1]) for doc i. */
@@ -112,23 +112,16 @@ export class DocPartEncoder {
     let copyFrom = -1;
     let { inBlock, blockPosBytes, blockMaxTf, blockMinLen } = this;
     while (at < dataEnd) {
-      let code = part[at++]!;
-      if (code >= 0x80) {
-        code &= 0x7f;
-        for (let scale = 128; ; scale *= 128) {
-          const byte = part[at++]!;
-          code += (byte & 0x7f) * scale;
-          if (!(byte >= 0x80)) break; // also stops past the end (undefined)
-        }
+      let code = part[at]!;
+      if (code < 0x80) at++;
+      else {
+        code = readVarint(part, at);
+        at = varintEnd;
       }
       let tf = 1;
       if ((code & 1) === 0) {
-        tf = 0;
-        for (let scale = 1; ; scale *= 128) {
-          const byte = part[at++]!;
-          tf += (byte & 0x7f) * scale;
-          if (!(byte >= 0x80)) break;
-        }
+        tf = readVarint(part, at);
+        at = varintEnd;
       }
       prevIn += (code - (code & 1)) / 2;
       if (prevIn >= docLimit) throw new CorruptIndex('postings damaged');
@@ -229,24 +222,15 @@ function grown(buf: Uint8Array, need: number): Uint8Array<ArrayBuffer> {
 
 /** Where the blocks of the doc part at part[at…end) start (after its skip table). */
 export function blocksStart(part: Uint8Array, at: number, end: number): number {
-  let blocks = 0;
-  let byte = 0;
-  for (let scale = 1; ; scale *= 128) {
-    byte = part[at++]!;
-    blocks += (byte & 0x7f) * scale;
-    if (!(byte >= 0x80)) break;
-  }
+  const blocks = readVarint(part, at);
+  at = varintEnd;
   if (blocks > end - at) throw new CorruptIndex('postings damaged');
   let dataBytes = 0;
   for (let k = 0; k < blocks && at < end; k++) {
     // five varints per block; the second is the block's data bytes
     for (let field = 0; field < 5; field++) {
-      let v = 0;
-      for (let scale = 1; ; scale *= 128) {
-        byte = part[at++]!;
-        v += (byte & 0x7f) * scale;
-        if (!(byte >= 0x80)) break; // also stops past the end (undefined)
-      }
+      const v = readVarint(part, at);
+      at = varintEnd;
       if (field === 1) dataBytes += v;
     }
   }
@@ -311,26 +295,18 @@ export function decodeBlock(part: Uint8Array, t: SkipTable, b: number, docs: Int
   while (at < end) {
     if (n === POSTING_BLOCK) throw new CorruptIndex('postings damaged');
     // doc delta·2 + (tf = 1), then tf unless 1: one byte each almost always
-    let code = part[at++]!;
-    if (code >= 0x80) {
-      code &= 0x7f;
-      for (let scale = 128; ; scale *= 128) {
-        const byte = part[at++]!;
-        code += (byte & 0x7f) * scale;
-        if (!(byte >= 0x80)) break; // also stops past the end (undefined)
-      }
+    let code = part[at]!;
+    if (code < 0x80) at++;
+    else {
+      code = readVarint(part, at);
+      at = varintEnd;
     }
     prev += (code - (code & 1)) / 2;
     docs[n] = prev;
     if (code & 1) tfs[n] = 1;
     else {
-      let tf = 0;
-      for (let scale = 1; ; scale *= 128) {
-        const byte = part[at++]!;
-        tf += (byte & 0x7f) * scale;
-        if (!(byte >= 0x80)) break;
-      }
-      tfs[n] = tf;
+      tfs[n] = readVarint(part, at);
+      at = varintEnd;
     }
     n++;
   }
@@ -446,14 +422,11 @@ export class PostingsCursor {
     let pos = 0;
     const tf = this.tf;
     for (let k = 0; k < tf; k++) {
-      let delta = p[at++]!;
-      if (delta >= 0x80) {
-        delta &= 0x7f;
-        for (let scale = 128; ; scale *= 128) {
-          const byte = p[at++]!;
-          delta += (byte & 0x7f) * scale;
-          if (!(byte >= 0x80)) break; // also stops past the end (undefined)
-        }
+      let delta = p[at]!;
+      if (delta < 0x80) at++;
+      else {
+        delta = readVarint(p, at);
+        at = varintEnd;
       }
       pos += delta;
       out[k] = pos;
