@@ -5,7 +5,7 @@
 // remapped to the new ids and its positions copied byte for byte.
 import { Heap } from './heap.js';
 import { compareDocKeys, compareUtf8 } from './keys.js';
-import { CorruptIndex } from './codec/layout.js';
+import { CorruptIndex, POSTING_BLOCK } from './codec/layout.js';
 import { ByteRanges, readVarint, varintEnd } from './codec/bytes.js';
 import { DocPartEncoder, blocksStart } from './codec/postings.js';
 import type { IndexReader, TermStream } from './codec/reader.js';
@@ -261,6 +261,8 @@ function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWr
   }
 }
 
+let blockPositions = new Float64Array(1024);
+
 /** Writes one merged term from inputs (in id order) that are each one run of shifted ids. */
 function writeShiftedTerm(term: string, group: number[], streams: TermStream[], shifts: number[], inputs: IndexReader[], lengths: Uint32Array, enc: DocPartEncoder, positions: ByteRanges, writer: IndexWriter): void {
   enc.begin();
@@ -271,7 +273,9 @@ function writeShiftedTerm(term: string, group: number[], streams: TermStream[], 
     const s = streams[i]!;
     const docsEnd = s.docsAt + s.docsLength;
     try {
-      const n = enc.addShifted(s.window, blocksStart(s.window, s.docsAt, docsEnd), docsEnd, s.window, s.posAt, s.posAt + s.posLength, shifts[i]!, inputs[i]!.stats.docCount, lengths);
+      if (blockPositions.length <= s.df / POSTING_BLOCK + 1) blockPositions = new Float64Array(2 * (s.df / POSTING_BLOCK + 1));
+      const dataAt = blocksStart(s.window, s.docsAt, docsEnd, blockPositions);
+      const n = enc.addShifted(s.window, dataAt, docsEnd, s.window, s.posAt, s.posAt + s.posLength, blockPositions, shifts[i]!, inputs[i]!.stats.docCount, lengths);
       if (n !== s.df) throw new CorruptIndex('postings damaged');
       count += n;
       cf += enc.runCf;

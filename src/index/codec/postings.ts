@@ -101,11 +101,15 @@ export class DocPartEncoder {
    * of whose documents is dropped, placed as one run). Doc deltas inside the run do not change, so
    * their bytes are copied a block at a time; only the first is encoded anew. `part[dataAt…dataEnd)`
    * are the blocks, `positions[posAt…posEnd)` the positions; ids must stay below `docLimit`.
+   * `blockPositions[b]` is where the input's block b starts in its positions (from its skip table,
+   * see blocksStart): positions are scanned only from there to where an output block ends.
    * Returns the number of documents; their tfs' sum is left in `runCf`.
    */
-  addShifted(part: Uint8Array, dataAt: number, dataEnd: number, positions: Uint8Array, posAt: number, posEnd: number, shift: number, docLimit: number, lengths: ArrayLike<number>): number {
+  addShifted(part: Uint8Array, dataAt: number, dataEnd: number, positions: Uint8Array, posAt: number, posEnd: number, blockPositions: ArrayLike<number>, shift: number, docLimit: number, lengths: ArrayLike<number>): number {
     let at = dataAt;
-    let p = posAt;
+    // positions bytes of this run already counted in output blocks, and tfs since the input block began
+    let counted = 0;
+    let tfsInInputBlock = 0;
     let prevIn = -1;
     let count = 0;
     let cf = 0;
@@ -132,18 +136,21 @@ export class DocPartEncoder {
         copyFrom = at;
       }
       this.prev = doc;
-      const start = p;
-      for (let k = tf; k > 0; p++) {
-        if (p >= posEnd) throw new CorruptIndex('positions damaged');
-        if (positions[p]! < 0x80) k--;
-      }
-      blockPosBytes += p - start;
+      tfsInInputBlock += tf;
       if (tf > blockMaxTf) blockMaxTf = tf;
       const length = lengths[doc]!;
       if (length < blockMinLen) blockMinLen = length;
       cf += tf;
+      const inputBlock = (count - (count % POSTING_BLOCK)) / POSTING_BLOCK;
       count++;
+      const inputBlockEnds = count % POSTING_BLOCK === 0;
       if (++inBlock === POSTING_BLOCK) {
+        // where this document's positions end: the input block's end, or found by a scan from its start
+        const after = inputBlockEnds
+          ? blockPositions[inputBlock + 1]!
+          : skipPastVarints(positions, posAt + blockPositions[inputBlock]!, posEnd, tfsInInputBlock) - posAt;
+        blockPosBytes += after - counted;
+        counted = after;
         this.copyData(part, copyFrom, at);
         copyFrom = at;
         this.blockPosBytes = blockPosBytes;
@@ -156,9 +163,13 @@ export class DocPartEncoder {
         blockMaxTf = 0;
         blockMinLen = Infinity;
       }
+      if (inputBlockEnds) tfsInInputBlock = 0;
     }
-    if (at !== dataEnd || p !== posEnd) throw new CorruptIndex('postings damaged');
+    if (at !== dataEnd || blockPositions[(count + POSTING_BLOCK - 1 - ((count + POSTING_BLOCK - 1) % POSTING_BLOCK)) / POSTING_BLOCK] !== posEnd - posAt) {
+      throw new CorruptIndex('postings damaged');
+    }
     if (copyFrom >= 0) this.copyData(part, copyFrom, at);
+    blockPosBytes += posEnd - posAt - counted;
     this.blockPosBytes = blockPosBytes;
     this.blockMaxTf = blockMaxTf;
     this.blockMinLen = blockMinLen;
@@ -220,20 +231,36 @@ function grown(buf: Uint8Array, need: number): Uint8Array<ArrayBuffer> {
   return next;
 }
 
-/** Where the blocks of the doc part at part[at…end) start (after its skip table). */
-export function blocksStart(part: Uint8Array, at: number, end: number): number {
+/** The position after `count` varints from buf[at] (which must end before `end`). */
+export function skipPastVarints(buf: Uint8Array, at: number, end: number, count: number): number {
+  for (; count > 0; at++) {
+    if (at >= end) throw new CorruptIndex('positions damaged');
+    if (buf[at]! < 0x80) count--;
+  }
+  return at;
+}
+
+/**
+ * Where the blocks of the doc part at part[at…end) start (after its skip table). With `positions`,
+ * also where each block's positions start (blocks + 1 entries, the last the positions' length).
+ */
+export function blocksStart(part: Uint8Array, at: number, end: number, positions?: Float64Array): number {
   const blocks = readVarint(part, at);
   at = varintEnd;
-  if (blocks > end - at) throw new CorruptIndex('postings damaged');
+  if (blocks > end - at || (positions && positions.length <= blocks)) throw new CorruptIndex('postings damaged');
   let dataBytes = 0;
+  let posBytes = 0;
   for (let k = 0; k < blocks && at < end; k++) {
-    // five varints per block; the second is the block's data bytes
+    if (positions) positions[k] = posBytes;
+    // five varints per block; the second is the block's data bytes, the third its positions bytes
     for (let field = 0; field < 5; field++) {
       const v = readVarint(part, at);
       at = varintEnd;
       if (field === 1) dataBytes += v;
+      else if (field === 2) posBytes += v;
     }
   }
+  if (positions) positions[blocks] = posBytes;
   if (at + dataBytes !== end) throw new CorruptIndex('postings damaged');
   return at;
 }
@@ -406,13 +433,7 @@ export class PostingsCursor {
   private skipVarints(from: number, firstDoc: number, endDoc: number): number {
     let count = 0;
     for (let k = firstDoc; k < endDoc; k++) count += this.tfsBuf[k]!;
-    const p = this.positions!;
-    let at = from;
-    while (count > 0) {
-      if (p[at++]! < 0x80) count--;
-      if (at > p.length) throw new CorruptIndex('positions damaged');
-    }
-    return at - from;
+    return skipPastVarints(this.positions!, from, this.positions!.length, count) - from;
   }
 
   /** The current document's positions, into out (returns tf). */
