@@ -1,5 +1,16 @@
 // Growable byte buffer and cursor with LEB128 varints: the primitives every index section is made of.
 
+// Buffer's native UTF-8 codec used on any Uint8Array in place: no Buffer object per string (the
+// document tables of a merge hold hundreds of thousands).
+const bufferProto = Buffer.prototype as unknown as {
+  utf8Write(this: Uint8Array, text: string, offset: number): number;
+  utf8Slice(this: Uint8Array, start: number, end: number): string;
+};
+const utf8 = {
+  write: (buf: Uint8Array, text: string, offset: number): number => bufferProto.utf8Write.call(buf, text, offset),
+  slice: (buf: Uint8Array, start: number, end: number): string => bufferProto.utf8Slice.call(buf, start, end),
+};
+
 /** An append-only byte buffer that doubles as it grows. */
 export class ByteWriter {
   buf: Uint8Array;
@@ -60,9 +71,10 @@ export class ByteWriter {
 
   /** Length-prefixed UTF-8 string. */
   string(text: string): void {
-    const data = Buffer.from(text, 'utf8');
-    this.varint(data.length);
-    this.bytes(data);
+    const n = Buffer.byteLength(text, 'utf8');
+    this.varint(n);
+    if (this.length + n > this.buf.length) this.grow(n);
+    this.length += utf8.write(this.buf, text, this.length);
   }
 
   /** The bytes written so far (a view; copy before writing more if it must survive). */
@@ -184,8 +196,9 @@ export class ByteReader {
 
   string(): string {
     const n = this.varint();
-    const data = this.bytes(n);
-    return Buffer.from(data.buffer, data.byteOffset, data.length).toString('utf8');
+    if (this.pos + n > this.end) throw new RangeError('read past the end');
+    this.pos += n;
+    return utf8.slice(this.buf, this.pos - n, this.pos);
   }
 
   get done(): boolean {

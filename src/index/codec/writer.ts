@@ -36,7 +36,7 @@ export interface WriterOptions {
  * write: merge writes millions of small pieces.
  */
 class Sink {
-  private buf = Buffer.allocUnsafe(1 << 20);
+  private buf = new Uint8Array(1 << 20); // not a Buffer: its many subarray() views are cheaper
   private used = 0;
   /** Bytes of buf before this are already in fileCrc and sectionCrc. */
   private crcDone = 0;
