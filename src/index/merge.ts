@@ -1,8 +1,10 @@
 // The reduce step: a streaming k-way merge of index files into one. Documents are merged by key
 // (doc, page), so the output does not depend on the order of inputs when documents are distinct;
 // when a document is in several inputs the one listed last wins (whole documents for `ream merge`,
-// single pages for the runs of one build). Terms are merged by bytes; each term's postings are
-// remapped to the new ids and its positions copied byte for byte.
+// single pages for the runs of one build). Terms are merged by bytes, each input read through one
+// window. An input that keeps all its documents with ids moved by a constant (distinct shards, the
+// runs of a build) contributes each term as one run whose doc-delta and position bytes are copied;
+// otherwise postings are decoded, remapped and re-encoded, positions still copied byte for byte.
 import { Heap } from './heap.js';
 import { compareDocKeys, compareUtf8 } from './keys.js';
 import { CorruptIndex, POSTING_BLOCK } from './codec/layout.js';
