@@ -17,10 +17,10 @@ T3() { for _ in 1 2 3; do T "$@"; done | sort -n | sed -n 2p; }
 # temp + rename: an interrupted run must not leave a short corpus behind
 [ -s "$DATA/pages.ndjson" ] || { bench/index/generate.mjs "$PAGES" > "$DATA/pages.tmp" && mv "$DATA/pages.tmp" "$DATA/pages.ndjson"; }
 # FTS5 gets the same tokens joined by single spaces, one page per line
-[ -s "$DATA/text.tsv" ] || node -e '
+[ -s "$DATA/text.tsv" ] || { node -e '
   const rl = require("readline").createInterface({ input: process.stdin });
   const out = []; rl.on("line", (l) => { out.push(JSON.parse(l).tokens.join(" ")); if (out.length > 5000) { process.stdout.write(out.join("\n") + "\n"); out.length = 0; } });
-  rl.on("close", () => out.length && process.stdout.write(out.join("\n") + "\n"));' < "$DATA/pages.ndjson" > "$DATA/text.tmp" && mv "$DATA/text.tmp" "$DATA/text.tsv"
+  rl.on("close", () => out.length && process.stdout.write(out.join("\n") + "\n"));' < "$DATA/pages.ndjson" > "$DATA/text.tmp" && mv "$DATA/text.tmp" "$DATA/text.tsv"; }
 TEXT_BYTES=$(stat -c %s "$DATA/text.tsv")
 
 echo "ream index ($PAGES pages, one process)" >&2
