@@ -31,6 +31,9 @@ interface TermBlockRef {
   postingsStart: number;
 }
 
+/** Bytes of checked postings and positions an open index keeps for the next queries. */
+const PART_CACHE_BYTES = 32 << 20;
+
 // One read buffer for every verify(): a merge of many inputs must not hold one each until a GC.
 let verifyChunk: Buffer | undefined;
 
@@ -261,12 +264,38 @@ export class IndexReader {
 
   /** A term's doc part (skip table + blocks), checksum checked. */
   docPart(info: TermInfo): Buffer {
-    return this.readChecked(info.docsOffset, info.docsLength, info.docsCrc, 'postings');
+    return this.cachedPart(info.docsOffset, info.docsLength, info.docsCrc, 'postings');
   }
 
   /** A term's positions part, checksum checked. */
   positionsPart(info: TermInfo): Buffer {
-    return this.readChecked(info.posOffset, info.posLength, info.posCrc, 'positions');
+    return this.cachedPart(info.posOffset, info.posLength, info.posCrc, 'positions');
+  }
+
+  // Parts already read and checked, most recently used last, up to PART_CACHE_BYTES: common words
+  // have megabytes of positions, read again by every query (and twice by a phrase like "the the")
+  // in a batch of queries or a long-running search.
+  private readonly partCache = new Map<number, Buffer>();
+  private partCacheBytes = 0;
+
+  private cachedPart(offset: number, length: number, crc: number, what: string): Buffer {
+    const hit = this.partCache.get(offset);
+    if (hit && hit.length === length) {
+      this.partCache.delete(offset);
+      this.partCache.set(offset, hit);
+      return hit;
+    }
+    const bytes = this.readChecked(offset, length, crc, what);
+    if (length <= PART_CACHE_BYTES / 4) {
+      this.partCache.set(offset, bytes);
+      this.partCacheBytes += length;
+      for (const [key, old] of this.partCache) {
+        if (this.partCacheBytes <= PART_CACHE_BYTES) break;
+        this.partCache.delete(key);
+        this.partCacheBytes -= old.length;
+      }
+    }
+    return bytes;
   }
 
   /** Stored documents of block b. */
