@@ -115,37 +115,45 @@ export class DocPartEncoder {
     let cf = 0;
     let copyFrom = -1;
     let { inBlock, blockPosBytes, blockMaxTf, blockMinLen } = this;
+    let doc = this.prev;
     while (at < dataEnd) {
       let code = part[at]!;
-      if (code < 0x80) at++;
-      else {
+      let delta: number;
+      if (code < 0x80) {
+        at++;
+        delta = code >> 1;
+      } else {
         code = readVarint(part, at);
         at = varintEnd;
+        delta = (code - (code & 1)) / 2;
       }
       let tf = 1;
       if ((code & 1) === 0) {
-        tf = readVarint(part, at);
-        at = varintEnd;
+        tf = part[at]!;
+        if (tf < 0x80) at++;
+        else {
+          tf = readVarint(part, at);
+          at = varintEnd;
+        }
       }
-      prevIn += (code - (code & 1)) / 2;
+      prevIn += delta;
       if (prevIn >= docLimit) throw new CorruptIndex('postings damaged');
-      const doc = prevIn + shift;
+      doc = prevIn + shift;
       if (copyFrom < 0) {
         // the run's first document: its delta is from the output's previous document
         this.putDoc(doc, tf);
         copyFrom = at;
       }
-      this.prev = doc;
       tfsInInputBlock += tf;
       if (tf > blockMaxTf) blockMaxTf = tf;
       const length = lengths[doc]!;
       if (length < blockMinLen) blockMinLen = length;
       cf += tf;
-      const inputBlock = (count - (count % POSTING_BLOCK)) / POSTING_BLOCK;
       count++;
       const inputBlockEnds = count % POSTING_BLOCK === 0;
       if (++inBlock === POSTING_BLOCK) {
         // where this document's positions end: the input block's end, or found by a scan from its start
+        const inputBlock = ((count - 1) - ((count - 1) % POSTING_BLOCK)) / POSTING_BLOCK;
         const after = inputBlockEnds
           ? blockPositions[inputBlock + 1]!
           : skipPastVarints(positions, posAt + blockPositions[inputBlock]!, posEnd, tfsInInputBlock) - posAt;
@@ -153,6 +161,7 @@ export class DocPartEncoder {
         counted = after;
         this.copyData(part, copyFrom, at);
         copyFrom = at;
+        this.prev = doc;
         this.blockPosBytes = blockPosBytes;
         this.blockMaxTf = blockMaxTf;
         this.blockMinLen = blockMinLen;
@@ -165,6 +174,7 @@ export class DocPartEncoder {
       }
       if (inputBlockEnds) tfsInInputBlock = 0;
     }
+    this.prev = doc;
     if (at !== dataEnd || blockPositions[(count + POSTING_BLOCK - 1 - ((count + POSTING_BLOCK - 1) % POSTING_BLOCK)) / POSTING_BLOCK] !== posEnd - posAt) {
       throw new CorruptIndex('postings damaged');
     }
