@@ -11,14 +11,16 @@ DATA=bench/data/index/$PAGES
 mkdir -p "$DATA"
 REAM="${REAM_BIN:-$PWD/bin/ream}"  # REAM_BIN: a snapshot of bin/ + dist/, so rebuilding does not disturb a run
 T() { /usr/bin/time -f '%e %U %S %M' -o "$DATA/time.txt" "$@" > /dev/null; cat "$DATA/time.txt"; }  # wall user sys maxrss_kb
+# the run with the median wall time of three (merges are short: one run is at the mercy of the load)
+T3() { for _ in 1 2 3; do T "$@"; done | sort -n | sed -n 2p; }
 
 # temp + rename: an interrupted run must not leave a short corpus behind
 [ -s "$DATA/pages.ndjson" ] || { bench/index/generate.mjs "$PAGES" > "$DATA/pages.tmp" && mv "$DATA/pages.tmp" "$DATA/pages.ndjson"; }
 # FTS5 gets the same tokens joined by single spaces, one page per line
-[ -s "$DATA/text.tsv" ] || node -e '
+[ -s "$DATA/text.tsv" ] || { node -e '
   const rl = require("readline").createInterface({ input: process.stdin });
   const out = []; rl.on("line", (l) => { out.push(JSON.parse(l).tokens.join(" ")); if (out.length > 5000) { process.stdout.write(out.join("\n") + "\n"); out.length = 0; } });
-  rl.on("close", () => out.length && process.stdout.write(out.join("\n") + "\n"));' < "$DATA/pages.ndjson" > "$DATA/text.tmp" && mv "$DATA/text.tmp" "$DATA/text.tsv"
+  rl.on("close", () => out.length && process.stdout.write(out.join("\n") + "\n"));' < "$DATA/pages.ndjson" > "$DATA/text.tmp" && mv "$DATA/text.tmp" "$DATA/text.tsv"; }
 TEXT_BYTES=$(stat -c %s "$DATA/text.tsv")
 
 echo "ream index ($PAGES pages, one process)" >&2
@@ -39,8 +41,9 @@ rm -rf "$DATA/shards2" && mkdir -p "$DATA/shards2"
 split -l $(( (PAGES / 2 + 99) / 100 * 100 )) -d "$DATA/pages.ndjson" "$DATA/shards2/part"
 S_START=$(date +%s.%N)
 ls "$DATA"/shards2/part* | xargs -P2 -I{} "$REAM" index -o {}.ream {} > /dev/null
-read -r M2_WALL M2_USER M2_SYS M2_RSS < <(T "$REAM" merge -o "$DATA/merged2.ream" "$DATA"/shards2/*.ream)
-S_WALL=$(printf %.1f "$(echo "$(date +%s.%N) - $S_START" | bc)")
+S_INDEX=$(echo "$(date +%s.%N) - $S_START" | bc)
+read -r M2_WALL M2_USER M2_SYS M2_RSS < <(T3 "$REAM" merge -o "$DATA/merged2.ream" "$DATA"/shards2/*.ream)
+S_WALL=$(printf %.1f "$(echo "$S_INDEX + $M2_WALL" | bc)")
 cmp -s "$DATA/merged2.ream" "$DATA/all.ream" && SAME2=yes || SAME2=no
 
 echo "16 shards merged" >&2
@@ -48,7 +51,7 @@ rm -rf "$DATA/shards16" && mkdir -p "$DATA/shards16"
 split -l $(( (PAGES / 16 + 99) / 100 * 100 )) -d "$DATA/pages.ndjson" "$DATA/shards16/part"
 ls "$DATA"/shards16/part* | xargs -P2 -I{} "$REAM" index -o {}.ream {} > /dev/null
 IN16=$(cat "$DATA"/shards16/*.ream | wc -c)
-read -r M16_WALL M16_USER M16_SYS M16_RSS < <(T "$REAM" merge -o "$DATA/merged16.ream" "$DATA"/shards16/*.ream)
+read -r M16_WALL M16_USER M16_SYS M16_RSS < <(T3 "$REAM" merge -o "$DATA/merged16.ream" "$DATA"/shards16/*.ream)
 cmp -s "$DATA/merged16.ream" "$DATA/all.ream" && SAME16=yes || SAME16=no
 
 echo "query latency" >&2
@@ -58,6 +61,7 @@ cp "$LAT_JS" bench/index/.latency.mjs && rm -f "$LAT_JS"
 LAT=$(node bench/index/.latency.mjs "$DATA/all.ream" "$DATA/fts.db" "$DATA/pages.ndjson" "$REAM")
 rm -f bench/index/.latency.mjs
 
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 ratio() { echo "scale=2; $1 / $2" | bc; }
 R_CPU=$(echo "$R_USER + $R_SYS" | bc); M16_CPU=$(echo "$M16_USER + $M16_SYS" | bc); F_CPU=$(echo "$F_USER + $F_SYS" | bc)
 R_PPS=$(echo "$PAGES / $R_CPU" | bc); F_PPS=$(echo "$PAGES / $F_CPU" | bc)
@@ -65,7 +69,8 @@ lat() { echo "$LAT" | jq -r "\"\(.${1}.${2}[0] | .*10|round/10) / \(.${1}.${2}[1
 TABLE=$(cat <<MD
 Corpus: \`bench/index/generate.mjs $PAGES\` — $PAGES pages of ~400 Zipfian words (200k-word vocabulary,
 exponent 1.07), $(echo "$TEXT_BYTES / 1048576" | bc) MiB of text as FTS5 sees it. Command: \`bench/index/run.sh $PAGES\`
-($(date -u +%Y-%m-%d), $(nproc) cores shared with other jobs, Node $(node --version), SQLite $(sqlite3 --version | cut -d' ' -f1)).
+($(date -u +%Y-%m-%d), $(nproc) cores shared with other jobs, load average $LOAD, Node $(node --version), SQLite $(sqlite3 --version | cut -d' ' -f1)).
+Merges: the median of three runs.
 
 | measure | ream | SQLite FTS5 | ratio |
 |---|---|---|---|

@@ -1,13 +1,16 @@
 // The reduce step: a streaming k-way merge of index files into one. Documents are merged by key
 // (doc, page), so the output does not depend on the order of inputs when documents are distinct;
 // when a document is in several inputs the one listed last wins (whole documents for `ream merge`,
-// single pages for the runs of one build). Terms are merged by bytes; each term's postings are
-// remapped to the new ids and its positions copied byte for byte.
+// single pages for the runs of one build). Terms are merged by bytes, each input read through one
+// window. An input that keeps all its documents with ids moved by a constant (distinct shards, the
+// runs of a build) contributes each term as one run whose doc-delta and position bytes are copied;
+// otherwise postings are decoded, remapped and re-encoded, positions still copied byte for byte.
 import { Heap } from './heap.js';
-import { compareDocKeys } from './keys.js';
+import { compareDocKeys, compareUtf8 } from './keys.js';
 import { CorruptIndex, POSTING_BLOCK } from './codec/layout.js';
-import { decodeBlock, decodeSkipTable, type PostingList, type SkipTable } from './codec/postings.js';
-import type { IndexReader, TermInfo } from './codec/reader.js';
+import { ByteRanges, readVarint, varintEnd } from './codec/bytes.js';
+import { DocPartEncoder, blocksStart } from './codec/postings.js';
+import type { IndexReader, TermStream } from './codec/reader.js';
 import { IndexWriter, type StoredDoc } from './codec/writer.js';
 import type { Stats } from './codec/layout.js';
 
@@ -43,6 +46,31 @@ export function mergeIndexes(inputs: IndexReader[], out: string, opts: MergeOpti
   }
 }
 
+/**
+ * When the inputs hold disjoint ranges of documents (the usual shards), their documents are simply
+ * appended input after input, in key order, without a k-way merge. False (nothing written) otherwise.
+ */
+function appendDisjoint(inputs: IndexReader[], writer: IndexWriter, remaps: Int32Array[], opts: MergeOptions): boolean {
+  const ranges = inputs
+    .map((r, input) => ({ input, first: r.stats.docCount > 0 ? r.doc(0) : undefined, last: r.stats.docCount > 0 ? r.doc(r.stats.docCount - 1) : undefined }))
+    .filter((x) => x.first !== undefined)
+    .sort((a, b) => compareDocKeys(a.first!, b.first!));
+  // with whole-document replacement, one document's pages in two inputs is a replacement, not disjoint
+  const before = (a: StoredDoc, b: StoredDoc) => (opts.replace === 'doc' ? compareUtf8(a.doc, b.doc) < 0 : compareDocKeys(a, b) < 0);
+  for (let j = 1; j < ranges.length; j++) if (!before(ranges[j - 1]!.last!, ranges[j]!.first!)) return false;
+  for (const { input } of ranges) {
+    const remap = remaps[input]!;
+    let previous: StoredDoc | undefined;
+    let id = 0;
+    for (const doc of inputs[input]!.docs()) {
+      if (previous && compareDocKeys(previous, doc) >= 0) throw new CorruptIndex(`${inputs[input]!.path}: documents out of order`);
+      remap[id++] = writer.addDoc(doc);
+      previous = doc;
+    }
+  }
+  return true;
+}
+
 interface DocCursor {
   input: number;
   id: number;
@@ -52,6 +80,7 @@ interface DocCursor {
 
 function mergeDocs(inputs: IndexReader[], writer: IndexWriter, opts: MergeOptions): { remaps: Int32Array[]; replaced: number } {
   const remaps = inputs.map((r) => new Int32Array(r.stats.docCount).fill(-1));
+  if (!opts.deleted && appendDisjoint(inputs, writer, remaps, opts)) return { remaps, replaced: 0 };
   const heap = new Heap<DocCursor>((a, b) => (compareDocKeys(a.doc, b.doc) || a.input - b.input) < 0);
   inputs.forEach((r, input) => {
     const rest = r.docs();
@@ -90,166 +119,219 @@ function mergeDocs(inputs: IndexReader[], writer: IndexWriter, opts: MergeOption
   return { remaps, replaced };
 }
 
-interface TermData {
-  info: TermInfo;
-  docPart: Buffer;
-  positions: Buffer;
-}
+/**
+ * One term's postings gathered from every input that has it: ids already remapped (dropped
+ * documents left out), with where each document's positions lie in its input's window. Inputs are
+ * segments [segStart[j], segStart[j + 1]) of the arrays. Reused from term to term.
+ */
+class Gathered {
+  docs = new Int32Array(1024);
+  tfs = new Int32Array(1024);
+  posStart = new Int32Array(1024);
+  posEnd = new Int32Array(1024);
+  n = 0;
+  segStart: number[] = [];
+  segWindow: Buffer[] = [];
+  /** Whether the segment's documents are all of its input's (so its positions are one byte range). */
+  segWhole: boolean[] = [];
+  segCount = 0;
 
-interface TermCursor {
-  input: number;
-  info: TermInfo;
-  data: TermData;
-  rest: Iterator<TermData>;
-}
-
-/** A decoded posting list of one input, ids already remapped (dropped documents removed). */
-interface Decoded {
-  n: number;
-  docs: Int32Array;
-  tfs: Int32Array;
-  /** Byte range [starts[i], ends[i]) of document i's positions. */
-  starts: Int32Array;
-  ends: Int32Array;
-  positions: Uint8Array;
-  at: number;
-}
-
-// Scratch space reused from term to term (one Decoded per input, since a term's lists coexist).
-const blockDocs = new Int32Array(POSTING_BLOCK);
-const blockTfs = new Int32Array(POSTING_BLOCK);
-let skipScratch: SkipTable | undefined;
-const decodedScratch: Decoded[] = [];
-
-function decodeAll(reader: IndexReader, input: number, { info, docPart: part, positions }: TermData, remap: Int32Array): Decoded {
-  const table = (skipScratch = decodeSkipTable(part, skipScratch));
-  let scratch = decodedScratch[input];
-  if (!scratch || scratch.docs.length < info.df) {
-    const cap = Math.max(info.df, 2 * (scratch?.docs.length ?? 16));
-    scratch = decodedScratch[input] = { n: 0, docs: new Int32Array(cap), tfs: new Int32Array(cap), starts: new Int32Array(cap), ends: new Int32Array(cap), positions, at: 0 };
+  reserve(extra: number): void {
+    const need = this.n + extra;
+    if (need <= this.docs.length) return;
+    const cap = Math.max(need, this.docs.length * 2);
+    const grow = (a: Int32Array) => {
+      const next = new Int32Array(cap);
+      next.set(a.subarray(0, this.n));
+      return next;
+    };
+    this.docs = grow(this.docs);
+    this.tfs = grow(this.tfs);
+    this.posStart = grow(this.posStart);
+    this.posEnd = grow(this.posEnd);
   }
-  const { docs, tfs, starts, ends } = scratch;
-  let n = 0;
-  let posAt = 0;
-  for (let b = 0; b < table.blocks; b++) {
-    const m = decodeBlock(part, table, b, blockDocs, blockTfs);
-    for (let i = 0; i < m; i++) {
-      const start = posAt;
-      for (let k = blockTfs[i]!; k > 0; ) {
-        if (posAt >= positions.length) throw new CorruptIndex(`${reader.path}: positions damaged`);
-        if (positions[posAt++]! < 0x80) k--;
+
+  clear(): void {
+    this.n = 0;
+    this.segCount = 0;
+  }
+
+  /** Decodes the current term of `s` (its doc part and positions), remapping ids through `remap`. */
+  add(s: TermStream, remap: Int32Array, path: string): void {
+    this.reserve(s.df);
+    const w = s.window;
+    const docsEnd = s.docsAt + s.docsLength;
+    const posEnd = s.posAt + s.posLength;
+    const damaged = () => new CorruptIndex(`${path}: postings damaged`);
+    // the blocks are decoded as one run of deltas: of the skip table only its size matters here
+    let at = s.docsAt;
+    try {
+      at = blocksStart(w, s.docsAt, docsEnd);
+    } catch (err) {
+      throw err instanceof CorruptIndex ? damaged() : err;
+    }
+    const { docs, tfs, posStart, posEnd: ends } = this;
+    const segment = this.n;
+    let n = this.n;
+    let prev = -1;
+    let p = s.posAt;
+    let seen = 0;
+    while (at < docsEnd) {
+      let code = w[at]!;
+      if (code < 0x80) at++;
+      else {
+        code = readVarint(w, at);
+        at = varintEnd;
       }
-      const id = blockDocs[i]!;
-      if (id >= remap.length) throw new CorruptIndex(`${reader.path}: postings damaged`);
-      const to = remap[id]!;
+      prev += (code - (code & 1)) / 2;
+      let tf = 1;
+      if ((code & 1) === 0) {
+        tf = readVarint(w, at);
+        at = varintEnd;
+      }
+      const start = p;
+      for (let k = tf; k > 0; p++) {
+        if (p >= posEnd) throw new CorruptIndex(`${path}: positions damaged`);
+        if (w[p]! < 0x80) k--;
+      }
+      if (prev >= remap.length || ++seen > s.df) throw damaged();
+      const to = remap[prev]!;
       if (to < 0) continue;
-      if (n >= info.df) throw new CorruptIndex(`${reader.path}: postings damaged`);
       docs[n] = to;
-      tfs[n] = blockTfs[i]!;
-      starts[n] = start;
-      ends[n] = posAt;
+      tfs[n] = tf;
+      posStart[n] = start;
+      ends[n] = p;
       n++;
     }
+    if (at !== docsEnd || p !== posEnd || seen !== s.df) throw damaged();
+    if (n === segment) return;
+    this.n = n;
+    this.segStart[this.segCount] = segment;
+    this.segWindow[this.segCount] = w;
+    this.segWhole[this.segCount] = n - segment === seen;
+    this.segCount++;
+    this.segStart[this.segCount] = n;
   }
-  scratch.n = n;
-  scratch.positions = positions;
-  scratch.at = 0;
-  return scratch;
 }
 
 function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWriter): void {
-  const heap = new Heap<TermCursor>((a, b) => (Buffer.compare(a.info.term, b.info.term) || a.input - b.input) < 0);
-  inputs.forEach((r, input) => {
-    // read windows share 32 MB whatever the number of inputs (merge memory stays bounded)
-    const rest = r.termsWithPostings(Math.max(256 << 10, Math.floor((32 << 20) / inputs.length)));
-    const first = rest.next();
-    if (!first.done) heap.push({ input, info: first.value.info, data: first.value, rest });
+  // read windows share 16 MB whatever the number of inputs (merge memory stays bounded); a window
+  // grows only to hold one dictionary block with its postings
+  const windowBytes = Math.max(128 << 10, Math.floor((16 << 20) / inputs.length));
+  const streams = inputs.map((r) => r.termStream(windowBytes));
+  const done = streams.map((s) => !s.next());
+  // Inputs that keep all their documents, with ids moved by a constant (shards of distinct
+  // documents, the runs of a build): their postings are copied in runs rather than re-encoded.
+  const shifts = remaps.map((remap) => {
+    for (let id = 1; id < remap.length; id++) if (remap[id] !== remap[0]! + id) return -1;
+    return remap.length === 0 ? 0 : remap[0]!;
   });
-  let outDocs = new Int32Array(1024);
-  let outTfs = new Int32Array(1024);
-  let outStarts = new Int32Array(1025);
-  let outPos = new Uint8Array(1 << 16);
-  const lists: Decoded[] = [];
-  const popped: TermCursor[] = [];
-  const writeTerm = (term: Uint8Array, lists: Decoded[]): void => {
-    let total = 0;
-    let posTotal = 0;
-    for (const l of lists) {
-      total += l.n;
-      for (let i = 0; i < l.n; i++) posTotal += l.ends[i]! - l.starts[i]!;
+  const allShifted = shifts.every((s) => s >= 0);
+  // in that case, visiting inputs by shift puts each term's runs in id order
+  let active = streams.map((_, i) => i).filter((i) => !done[i]).sort((a, b) => shifts[a]! - shifts[b]!);
+  const lengths = writer.lengths;
+  const gathered = new Gathered();
+  const encoder = new DocPartEncoder();
+  const positions = new ByteRanges();
+  const order: number[] = [];
+  const heads: number[] = [];
+  const group: number[] = [];
+  while (active.length > 0) {
+    // the smallest term among the inputs (a linear scan: fewer comparisons than a heap when, as
+    // usual, most terms are in most inputs)
+    let term = streams[active[0]!]!.term;
+    for (let j = 1; j < active.length; j++) {
+      const t = streams[active[j]!]!.term;
+      if (t < term) term = t;
     }
-    if (total === 0) return;
-    if (total > outDocs.length) {
-      const cap = Math.max(total, outDocs.length * 2);
-      outDocs = new Int32Array(cap);
-      outTfs = new Int32Array(cap);
-      outStarts = new Int32Array(cap + 1);
+    group.length = 0;
+    for (const i of active) if (streams[i]!.term === term) group.push(i);
+    if (allShifted) writeShiftedTerm(term, group, streams, shifts, inputs, lengths, encoder, positions, writer);
+    else {
+      gathered.clear();
+      for (const i of group) gathered.add(streams[i]!, remaps[i]!, inputs[i]!.path);
+      if (gathered.n > 0) writeTerm(Buffer.from(term, 'latin1'), gathered, lengths, encoder, positions, order, heads, writer);
     }
-    if (posTotal > outPos.length) outPos = new Uint8Array(Math.max(posTotal, outPos.length * 2));
-    // Inputs that hold disjoint ranges of documents (the usual shards) are concatenated in order;
-    // otherwise a k-way merge by new id (each input's remapped list is increasing).
-    const live = lists.filter((l) => l.n > 0).sort((a, b) => a.docs[0]! - b.docs[0]!);
-    let disjoint = true;
-    for (let i = 1; i < live.length && disjoint; i++) disjoint = live[i - 1]!.docs[live[i - 1]!.n - 1]! < live[i]!.docs[0]!;
-    let posAt = 0;
-    if (disjoint) {
-      let k = 0;
-      for (const l of live) {
-        outDocs.set(l.docs.subarray(0, l.n), k);
-        outTfs.set(l.tfs.subarray(0, l.n), k);
-        let contiguous = true;
-        for (let i = 0; i + 1 < l.n && contiguous; i++) contiguous = l.ends[i] === l.starts[i + 1];
-        if (contiguous) {
-          // no document dropped inside: one copy of the positions, starts shifted
-          const base = posAt - l.starts[0]!;
-          for (let i = 0; i < l.n; i++) outStarts[k + i] = l.starts[i]! + base;
-          outPos.set(l.positions.subarray(l.starts[0]!, l.ends[l.n - 1]!), posAt);
-          posAt += l.ends[l.n - 1]! - l.starts[0]!;
-        } else {
-          for (let i = 0; i < l.n; i++) {
-            outStarts[k + i] = posAt;
-            outPos.set(l.positions.subarray(l.starts[i]!, l.ends[i]!), posAt);
-            posAt += l.ends[i]! - l.starts[i]!;
-          }
-        }
-        k += l.n;
+    // only now: an input's next term may reuse the window this term's bytes are in
+    let exhausted = false;
+    for (const i of group) {
+      if (streams[i]!.next()) continue;
+      done[i] = true;
+      exhausted = true;
+    }
+    if (exhausted) active = active.filter((i) => !done[i]);
+  }
+}
+
+let blockPositions = new Float64Array(1024);
+
+/** Writes one merged term from inputs (in id order) that are each one run of shifted ids. */
+function writeShiftedTerm(term: string, group: number[], streams: TermStream[], shifts: number[], inputs: IndexReader[], lengths: Uint32Array, enc: DocPartEncoder, positions: ByteRanges, writer: IndexWriter): void {
+  enc.begin();
+  positions.clear();
+  let count = 0;
+  let cf = 0;
+  for (const i of group) {
+    const s = streams[i]!;
+    const docsEnd = s.docsAt + s.docsLength;
+    try {
+      if (blockPositions.length <= s.df / POSTING_BLOCK + 1) blockPositions = new Float64Array(2 * (s.df / POSTING_BLOCK + 1));
+      const dataAt = blocksStart(s.window, s.docsAt, docsEnd, blockPositions);
+      const n = enc.addShifted(s.window, dataAt, docsEnd, s.window, s.posAt, s.posAt + s.posLength, blockPositions, shifts[i]!, inputs[i]!.stats.docCount, lengths);
+      if (n !== s.df) throw new CorruptIndex('postings damaged');
+      count += n;
+      cf += enc.runCf;
+    } catch (err) {
+      throw err instanceof CorruptIndex ? new CorruptIndex(`${inputs[i]!.path}: ${err.message}`) : err;
+    }
+    positions.push(s.window, s.posAt, s.posAt + s.posLength);
+  }
+  enc.finish();
+  writer.addEncodedTerm(Buffer.from(term, 'latin1'), count, cf, enc, positions);
+}
+
+/** Writes one merged term: segments in id order, concatenated when their ids do not interleave. */
+function writeTerm(term: Uint8Array, g: Gathered, lengths: Uint32Array, enc: DocPartEncoder, positions: ByteRanges, order: number[], heads: number[], writer: IndexWriter): void {
+  const { docs, tfs, posStart, posEnd, segStart, segWindow, segCount } = g;
+  order.length = 0;
+  for (let j = 0; j < segCount; j++) order.push(j);
+  order.sort((a, b) => docs[segStart[a]!]! - docs[segStart[b]!]!);
+  let disjoint = true;
+  for (let j = 1; j < segCount && disjoint; j++) disjoint = docs[segStart[order[j - 1]! + 1]! - 1]! < docs[segStart[order[j]!]!]!;
+  enc.begin();
+  positions.clear();
+  let cf = 0;
+  if (disjoint) {
+    for (const j of order) {
+      const w = segWindow[j]!;
+      const whole = g.segWhole[j]!;
+      const first = segStart[j]!;
+      const end = segStart[j + 1]!;
+      for (let i = first; i < end; i++) {
+        const d = docs[i]!;
+        const tf = tfs[i]!;
+        enc.add(d, tf, posEnd[i]! - posStart[i]!, lengths[d]!);
+        if (!whole) positions.push(w, posStart[i]!, posEnd[i]!);
+        cf += tf;
       }
-    } else {
-      for (let k = 0; k < total; k++) {
-        let best: Decoded | undefined;
-        for (const l of live) if (l.at < l.n && (best === undefined || l.docs[l.at]! < best.docs[best.at]!)) best = l;
-        const i = best!.at++;
-        outDocs[k] = best!.docs[i]!;
-        outTfs[k] = best!.tfs[i]!;
-        outStarts[k] = posAt;
-        const s0 = best!.starts[i]!;
-        const e0 = best!.ends[i]!;
-        outPos.set(best!.positions.subarray(s0, e0), posAt);
-        posAt += e0 - s0;
+      if (whole) positions.push(w, posStart[first]!, posEnd[end - 1]!);
+    }
+  } else {
+    // inputs whose documents interleave: a k-way merge by new id
+    heads.length = 0;
+    for (let j = 0; j < segCount; j++) heads.push(segStart[j]!);
+    for (let k = 0; k < g.n; k++) {
+      let best = -1;
+      for (let j = 0; j < segCount; j++) {
+        if (heads[j]! < segStart[j + 1]! && (best < 0 || docs[heads[j]!]! < docs[heads[best]!]!)) best = j;
       }
-    }
-    outStarts[total] = posAt;
-    const list: PostingList = { count: total, docs: outDocs, tfs: outTfs, positions: outPos, posStarts: outStarts };
-    writer.addTerm(term, list);
-  };
-  while (heap.size > 0) {
-    const term = heap.peek()!.info.term;
-    lists.length = 0;
-    popped.length = 0;
-    while (heap.size > 0 && Buffer.compare(heap.peek()!.info.term, term) === 0) {
-      const c = heap.pop()!;
-      lists.push(decodeAll(inputs[c.input]!, c.input, c.data, remaps[c.input]!));
-      popped.push(c);
-    }
-    writeTerm(term, lists);
-    // only now: an input's next term may reuse the read window this term's bytes are in
-    for (const c of popped) {
-      const n = c.rest.next();
-      if (n.done) continue;
-      if (Buffer.compare(n.value.info.term, c.info.term) <= 0) throw new CorruptIndex(`${inputs[c.input]!.path}: terms out of order`);
-      c.info = n.value.info;
-      c.data = n.value;
-      heap.push(c);
+      const i = heads[best]!++;
+      const d = docs[i]!;
+      enc.add(d, tfs[i]!, posEnd[i]! - posStart[i]!, lengths[d]!);
+      positions.push(segWindow[best]!, posStart[i]!, posEnd[i]!);
+      cf += tfs[i]!;
     }
   }
+  enc.finish();
+  writer.addEncodedTerm(term, g.n, cf, enc, positions);
 }

@@ -11,7 +11,8 @@ import { Searcher } from '../../src/index/search.js';
 import { parseQuery } from '../../src/index/query.js';
 import { getAnalyzer } from '../../src/text/analyzer.js';
 import { workdir } from '../helpers.js';
-import { toInput, type TestPage } from './corpus.js';
+import { generatedPages, toInput, type TestPage } from './corpus.js';
+import { compareUtf8 } from '../../src/index/keys.js';
 
 const analyzer = getAnalyzer('standard');
 const { dir, cleanup } = workdir();
@@ -72,6 +73,23 @@ describe('merge', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('shards whose postings span many 128-document blocks, cut anywhere, merge to one build byte for byte', () => {
+    // common words give every term several posting blocks; shard sizes that are not multiples of 128
+    // put the output's block boundaries inside the inputs' blocks
+    const pages = generatedPages({ docs: 120, pagesPerDoc: 5, vocabulary: 300, seed: 7, minLen: 5, maxLen: 60 });
+    const docs = [...new Set(pages.map((p) => p.doc))].sort(compareUtf8);
+    const whole = bytes(build(pages));
+    for (const cuts of [[13, 57, 101], [1, 2, 119], [60]]) {
+      const edges = [0, ...cuts, docs.length];
+      const shards = edges.slice(1).map((end, i) => {
+        const names = new Set(docs.slice(edges[i], end));
+        return build(pages.filter((p) => names.has(p.doc)));
+      });
+      expect(bytes(merge(shards)).equals(whole)).toBe(true);
+      expect(bytes(merge([...shards].reverse())).equals(whole)).toBe(true);
+    }
   });
 
   it('is associative: (a+b)+c = a+(b+c) byte for byte', () => {

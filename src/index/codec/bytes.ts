@@ -1,5 +1,16 @@
 // Growable byte buffer and cursor with LEB128 varints: the primitives every index section is made of.
 
+// Buffer's native UTF-8 codec used on any Uint8Array in place: no Buffer object per string (the
+// document tables of a merge hold hundreds of thousands).
+const bufferProto = Buffer.prototype as unknown as {
+  utf8Write(this: Uint8Array, text: string, offset: number): number;
+  utf8Slice(this: Uint8Array, start: number, end: number): string;
+};
+const utf8 = {
+  write: (buf: Uint8Array, text: string, offset: number): number => bufferProto.utf8Write.call(buf, text, offset),
+  slice: (buf: Uint8Array, start: number, end: number): string => bufferProto.utf8Slice.call(buf, start, end),
+};
+
 /** An append-only byte buffer that doubles as it grows. */
 export class ByteWriter {
   buf: Uint8Array;
@@ -60,9 +71,10 @@ export class ByteWriter {
 
   /** Length-prefixed UTF-8 string. */
   string(text: string): void {
-    const data = Buffer.from(text, 'utf8');
-    this.varint(data.length);
-    this.bytes(data);
+    const n = Buffer.byteLength(text, 'utf8');
+    this.varint(n);
+    if (this.length + n > this.buf.length) this.grow(n);
+    this.length += utf8.write(this.buf, text, this.length);
   }
 
   /** The bytes written so far (a view; copy before writing more if it must survive). */
@@ -73,6 +85,57 @@ export class ByteWriter {
   reset(): void {
     this.length = 0;
   }
+}
+
+/** Byte ranges of other buffers, written one after the other (a term's parts, without copying them first). */
+export class ByteRanges {
+  bufs: Uint8Array[] = [];
+  starts: number[] = [];
+  ends: number[] = [];
+  count = 0;
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  /** Adds [start, end) of bytes, joined to the last range when it continues it. */
+  push(bytes: Uint8Array, start: number, end: number): void {
+    if (end === start) return;
+    const last = this.count - 1;
+    if (last >= 0 && this.bufs[last] === bytes && this.ends[last] === start) {
+      this.ends[last] = end;
+      return;
+    }
+    this.bufs[this.count] = bytes;
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.count++;
+  }
+
+  get byteLength(): number {
+    let n = 0;
+    for (let i = 0; i < this.count; i++) n += this.ends[i]! - this.starts[i]!;
+    return n;
+  }
+}
+
+/** Where the varint read by the last readVarint() ended. */
+export let varintEnd = 0;
+
+/**
+ * Reads the varint at buf[at] and leaves the position after it in varintEnd: for hot loops that
+ * decode one-byte varints inline and call this for longer ones. Past the end of buf it stops
+ * (reading undefined) with a NaN or short value the caller's bounds checks catch.
+ */
+export function readVarint(buf: Uint8Array, at: number): number {
+  let value = 0;
+  for (let scale = 1; ; scale *= 128) {
+    const byte = buf[at++]!;
+    value += (byte & 0x7f) * scale;
+    if (!(byte >= 0x80)) break;
+  }
+  varintEnd = at;
+  return value;
 }
 
 /** A read cursor over bytes; reading past the end throws CorruptIndex-worthy RangeErrors. */
@@ -133,8 +196,9 @@ export class ByteReader {
 
   string(): string {
     const n = this.varint();
-    const data = this.bytes(n);
-    return Buffer.from(data.buffer, data.byteOffset, data.length).toString('utf8');
+    if (this.pos + n > this.end) throw new RangeError('read past the end');
+    this.pos += n;
+    return utf8.slice(this.buf, this.pos - n, this.pos);
   }
 
   get done(): boolean {

@@ -2,7 +2,7 @@
 // and the block-max impact inputs max tf / min length), the doc blocks (doc id deltas with the tf
 // folded into the low bit when it is 1, as Lucene does), then the positions (per document, tf
 // position deltas) kept apart so term and AND queries never read them.
-import { ByteReader, ByteWriter } from './bytes.js';
+import { ByteRanges, ByteReader, readVarint, varintEnd } from './bytes.js';
 import { CorruptIndex, POSTING_BLOCK } from './layout.js';
 
 /** A term's postings in memory, in doc id order; positions[posStarts[i]..posStarts[i+1]) for doc i. */
@@ -15,49 +15,264 @@ export interface PostingList {
   posStarts: ArrayLike<number>;
 }
 
-const skip = new ByteWriter(1024);
-const data = new ByteWriter(64 * 1024);
+/**
+ * Encodes one doc part (skip table + blocks) posting by posting, into buffers reused from term to
+ * term: begin(), add() per document in id order, finish(), then pieces() for the writer.
+ */
+export class DocPartEncoder {
+  // The skip table is written after a 5-byte gap that finish() fills, right-aligned, with the block count.
+  private skip = new Uint8Array(1024);
+  private skipLength = SKIP_GAP;
+  private skipStart = SKIP_GAP;
+  private data = new Uint8Array(64 * 1024);
+  private dataLength = 0;
+  private inBlock = 0;
+  private blocks = 0;
+  private prev = -1;
+  private blockPrevLast = -1;
+  private blockDataStart = 0;
+  private blockPosBytes = 0;
+  private blockMaxTf = 0;
+  private blockMinLen = Infinity;
 
-/** Encodes the doc part (skip table + blocks) of a posting list; `lengths[doc]` gives D. */
-export function encodeDocPart(list: PostingList, lengths: ArrayLike<number>): Uint8Array {
-  skip.reset();
-  data.reset();
-  const { count, docs, tfs, posStarts } = list;
-  const blocks = Math.ceil(count / POSTING_BLOCK);
-  skip.varint(blocks);
-  let prevLast = -1;
-  for (let b = 0; b < blocks; b++) {
-    const start = b * POSTING_BLOCK;
-    const end = Math.min(count, start + POSTING_BLOCK);
-    const dataStart = data.length;
-    let prev = prevLast;
-    let maxTf = 0;
-    let minLen = Infinity;
-    for (let i = start; i < end; i++) {
-      const d = docs[i]!;
-      const tf = tfs[i]!;
-      const delta = d - prev;
-      if (tf === 1) data.varint(delta * 2 + 1);
-      else {
-        data.varint(delta * 2);
-        data.varint(tf);
-      }
-      prev = d;
-      if (tf > maxTf) maxTf = tf;
-      const len = lengths[d]!;
-      if (len < minLen) minLen = len;
-    }
-    skip.varint(prev - prevLast);
-    skip.varint(data.length - dataStart);
-    skip.varint(posStarts[end]! - posStarts[start]!);
-    skip.varint(maxTf);
-    skip.varint(minLen);
-    prevLast = prev;
+  begin(): void {
+    this.skipLength = SKIP_GAP;
+    this.dataLength = 0;
+    this.inBlock = 0;
+    this.blocks = 0;
+    this.prev = -1;
+    this.blockPrevLast = -1;
+    this.blockDataStart = 0;
+    this.blockPosBytes = 0;
+    this.blockMaxTf = 0;
+    this.blockMinLen = Infinity;
   }
-  const out = new Uint8Array(skip.length + data.length);
-  out.set(skip.view(), 0);
-  out.set(data.view(), skip.length);
-  return out;
+
+  /** The next document: its id, tf, the byte length of its positions and its token count. */
+  add(doc: number, tf: number, posBytes: number, length: number): void {
+    this.putDoc(doc, tf);
+    this.blockPosBytes += posBytes;
+    if (tf > this.blockMaxTf) this.blockMaxTf = tf;
+    if (length < this.blockMinLen) this.blockMinLen = length;
+    if (++this.inBlock === POSTING_BLOCK) this.endBlock();
+  }
+
+  /** Writes a document's delta from the previous one (with its tf) to the block data. */
+  private putDoc(doc: number, tf: number): void {
+    if (this.dataLength + 20 > this.data.length) this.data = grown(this.data, this.dataLength + 20);
+    const delta = doc - this.prev;
+    const code = tf === 1 ? delta * 2 + 1 : delta * 2;
+    const data = this.data;
+    let at = this.dataLength;
+    if (code < 0x80) data[at++] = code;
+    else if (code < 0x4000) {
+      data[at++] = (code & 0x7f) | 0x80;
+      data[at++] = code >>> 7;
+    } else at = putVarint(data, at, code);
+    if (tf !== 1) {
+      if (tf < 0x80) data[at++] = tf;
+      else at = putVarint(data, at, tf);
+    }
+    this.dataLength = at;
+    this.prev = doc;
+  }
+
+  private endBlock(): void {
+    if (this.skipLength + 50 > this.skip.length) this.skip = grown(this.skip, this.skipLength + 50);
+    const s = this.skip;
+    let at = this.skipLength;
+    at = putVarint(s, at, this.prev - this.blockPrevLast);
+    at = putVarint(s, at, this.dataLength - this.blockDataStart);
+    at = putVarint(s, at, this.blockPosBytes);
+    at = putVarint(s, at, this.blockMaxTf);
+    at = putVarint(s, at, this.blockMinLen);
+    this.skipLength = at;
+    this.blocks++;
+    this.inBlock = 0;
+    this.blockPrevLast = this.prev;
+    this.blockDataStart = this.dataLength;
+    this.blockPosBytes = 0;
+    this.blockMaxTf = 0;
+    this.blockMinLen = Infinity;
+  }
+
+  /**
+   * Adds every document of an encoded doc part with its ids moved by `shift` (merge: an input none
+   * of whose documents is dropped, placed as one run). Doc deltas inside the run do not change, so
+   * their bytes are copied a block at a time; only the first is encoded anew. `part[dataAt…dataEnd)`
+   * are the blocks, `positions[posAt…posEnd)` the positions; ids must stay below `docLimit`.
+   * `blockPositions[b]` is where the input's block b starts in its positions (from its skip table,
+   * see blocksStart): positions are scanned only from there to where an output block ends.
+   * Returns the number of documents; their tfs' sum is left in `runCf`.
+   */
+  addShifted(part: Uint8Array, dataAt: number, dataEnd: number, positions: Uint8Array, posAt: number, posEnd: number, blockPositions: ArrayLike<number>, shift: number, docLimit: number, lengths: ArrayLike<number>): number {
+    let at = dataAt;
+    // positions bytes of this run already counted in output blocks, and tfs since the input block began
+    let counted = 0;
+    let tfsInInputBlock = 0;
+    let prevIn = -1;
+    let count = 0;
+    let cf = 0;
+    let copyFrom = -1;
+    let { inBlock, blockPosBytes, blockMaxTf, blockMinLen } = this;
+    let doc = this.prev;
+    while (at < dataEnd) {
+      let code = part[at]!;
+      let delta: number;
+      if (code < 0x80) {
+        at++;
+        delta = code >> 1;
+      } else {
+        code = readVarint(part, at);
+        at = varintEnd;
+        delta = (code - (code & 1)) / 2;
+      }
+      let tf = 1;
+      if ((code & 1) === 0) {
+        tf = part[at]!;
+        if (tf < 0x80) at++;
+        else {
+          tf = readVarint(part, at);
+          at = varintEnd;
+        }
+      }
+      prevIn += delta;
+      if (prevIn >= docLimit) throw new CorruptIndex('postings damaged');
+      doc = prevIn + shift;
+      if (copyFrom < 0) {
+        // the run's first document: its delta is from the output's previous document
+        this.putDoc(doc, tf);
+        copyFrom = at;
+      }
+      tfsInInputBlock += tf;
+      if (tf > blockMaxTf) blockMaxTf = tf;
+      const length = lengths[doc]!;
+      if (length < blockMinLen) blockMinLen = length;
+      cf += tf;
+      count++;
+      const inputBlockEnds = count % POSTING_BLOCK === 0;
+      if (++inBlock === POSTING_BLOCK) {
+        // where this document's positions end: the input block's end, or found by a scan from its start
+        const inputBlock = ((count - 1) - ((count - 1) % POSTING_BLOCK)) / POSTING_BLOCK;
+        const after = inputBlockEnds
+          ? blockPositions[inputBlock + 1]!
+          : skipPastVarints(positions, posAt + blockPositions[inputBlock]!, posEnd, tfsInInputBlock) - posAt;
+        blockPosBytes += after - counted;
+        counted = after;
+        this.copyData(part, copyFrom, at);
+        copyFrom = at;
+        this.prev = doc;
+        this.blockPosBytes = blockPosBytes;
+        this.blockMaxTf = blockMaxTf;
+        this.blockMinLen = blockMinLen;
+        this.inBlock = inBlock;
+        this.endBlock(); // resets the block's figures
+        inBlock = 0;
+        blockPosBytes = 0;
+        blockMaxTf = 0;
+        blockMinLen = Infinity;
+      }
+      if (inputBlockEnds) tfsInInputBlock = 0;
+    }
+    this.prev = doc;
+    if (at !== dataEnd || blockPositions[(count + POSTING_BLOCK - 1 - ((count + POSTING_BLOCK - 1) % POSTING_BLOCK)) / POSTING_BLOCK] !== posEnd - posAt) {
+      throw new CorruptIndex('postings damaged');
+    }
+    if (copyFrom >= 0) this.copyData(part, copyFrom, at);
+    blockPosBytes += posEnd - posAt - counted;
+    this.blockPosBytes = blockPosBytes;
+    this.blockMaxTf = blockMaxTf;
+    this.blockMinLen = blockMinLen;
+    this.inBlock = inBlock;
+    this.runCf = cf;
+    return count;
+  }
+
+  /** The sum of tfs of the last addShifted() run. */
+  runCf = 0;
+
+  private copyData(part: Uint8Array, from: number, to: number): void {
+    if (this.dataLength + (to - from) > this.data.length) this.data = grown(this.data, this.dataLength + (to - from));
+    copyBytes(part, this.data, this.dataLength, from, to);
+    this.dataLength += to - from;
+  }
+
+  finish(): void {
+    if (this.inBlock > 0) this.endBlock();
+    let n = 1;
+    for (let v = this.blocks; v >= 0x80; v = Math.floor(v / 128)) n++;
+    if (n > SKIP_GAP) throw new RangeError('too many posting blocks');
+    this.skipStart = SKIP_GAP - n;
+    putVarint(this.skip, this.skipStart, this.blocks);
+  }
+
+  /** The encoded doc part, as two ranges (skip table, blocks). */
+  pieces(out: ByteRanges): void {
+    out.push(this.skip, this.skipStart, this.skipLength);
+    out.push(this.data, 0, this.dataLength);
+  }
+}
+
+const SKIP_GAP = 5;
+
+/**
+ * Copies from[start…end) to to[at…]. Buffer's copy takes any Uint8Array and makes no subarray object
+ * per call; short runs (most terms are rare) are cheaper still as a loop than as a native call.
+ */
+export function copyBytes(from: Uint8Array, to: Uint8Array, at: number, start: number, end: number): void {
+  if (end - start <= 32) {
+    for (let i = start; i < end; i++) to[at++] = from[i]!;
+  } else Buffer.prototype.copy.call(from, to, at, start, end);
+}
+
+/** Writes v as a LEB128 varint at buf[at…]; returns the position after it (buf must have room). */
+export function putVarint(buf: Uint8Array, at: number, v: number): number {
+  while (v >= 0x80) {
+    buf[at++] = (v & 0x7f) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  buf[at++] = v;
+  return at;
+}
+
+function grown(buf: Uint8Array, need: number): Uint8Array<ArrayBuffer> {
+  const next = new Uint8Array(Math.max(need, buf.length * 2));
+  next.set(buf);
+  return next;
+}
+
+/** The position after `count` varints from buf[at] (which must end before `end`). */
+export function skipPastVarints(buf: Uint8Array, at: number, end: number, count: number): number {
+  for (; count > 0; at++) {
+    if (at >= end) throw new CorruptIndex('positions damaged');
+    if (buf[at]! < 0x80) count--;
+  }
+  return at;
+}
+
+/**
+ * Where the blocks of the doc part at part[at…end) start (after its skip table). With `positions`,
+ * also where each block's positions start (blocks + 1 entries, the last the positions' length).
+ */
+export function blocksStart(part: Uint8Array, at: number, end: number, positions?: Float64Array): number {
+  const blocks = readVarint(part, at);
+  at = varintEnd;
+  if (blocks > end - at || (positions && positions.length <= blocks)) throw new CorruptIndex('postings damaged');
+  let dataBytes = 0;
+  let posBytes = 0;
+  for (let k = 0; k < blocks && at < end; k++) {
+    if (positions) positions[k] = posBytes;
+    // five varints per block; the second is the block's data bytes, the third its positions bytes
+    for (let field = 0; field < 5; field++) {
+      const v = readVarint(part, at);
+      at = varintEnd;
+      if (field === 1) dataBytes += v;
+      else if (field === 2) posBytes += v;
+    }
+  }
+  if (positions) positions[blocks] = posBytes;
+  if (at + dataBytes !== end) throw new CorruptIndex('postings damaged');
+  return at;
 }
 
 /** The skip table of a doc part, decoded. */
@@ -110,18 +325,29 @@ export function decodeSkipTable(part: Uint8Array, reuse?: SkipTable): SkipTable 
 
 /** Decodes block b of a doc part into docs/tfs (returns the number of documents). */
 export function decodeBlock(part: Uint8Array, t: SkipTable, b: number, docs: Int32Array | Float64Array, tfs: Int32Array | Float64Array): number {
-  const r = new ByteReader(part, t.dataStart[b]!, t.dataStart[b + 1]!);
+  let at = t.dataStart[b]!;
+  const end = t.dataStart[b + 1]!;
   let prev = b === 0 ? -1 : t.lastDoc[b - 1]!;
   let n = 0;
-  while (r.pos < r.end) {
-    const v = r.varint();
-    prev += Math.floor(v / 2);
+  while (at < end) {
+    if (n === POSTING_BLOCK) throw new CorruptIndex('postings damaged');
+    // doc delta·2 + (tf = 1), then tf unless 1: one byte each almost always
+    let code = part[at]!;
+    if (code < 0x80) at++;
+    else {
+      code = readVarint(part, at);
+      at = varintEnd;
+    }
+    prev += (code - (code & 1)) / 2;
     docs[n] = prev;
-    tfs[n] = v & 1 ? 1 : r.varint();
+    if (code & 1) tfs[n] = 1;
+    else {
+      tfs[n] = readVarint(part, at);
+      at = varintEnd;
+    }
     n++;
-    if (n > POSTING_BLOCK) throw new CorruptIndex('postings damaged');
   }
-  if (prev !== t.lastDoc[b]) throw new CorruptIndex('postings damaged');
+  if (at !== end || prev !== t.lastDoc[b]) throw new CorruptIndex('postings damaged');
   return n;
 }
 
@@ -217,24 +443,29 @@ export class PostingsCursor {
   private skipVarints(from: number, firstDoc: number, endDoc: number): number {
     let count = 0;
     for (let k = firstDoc; k < endDoc; k++) count += this.tfsBuf[k]!;
-    const p = this.positions!;
-    let at = from;
-    while (count > 0) {
-      if (p[at++]! < 0x80) count--;
-      if (at > p.length) throw new CorruptIndex('positions damaged');
-    }
-    return at - from;
+    return skipPastVarints(this.positions!, from, this.positions!.length, count) - from;
   }
 
   /** The current document's positions, into out (returns tf). */
   readPositions(out: Int32Array | number[]): number {
     const p = this.positions!;
-    const r = new ByteReader(p, this.positionsOffset());
+    let at = this.positionsOffset();
     let pos = 0;
-    for (let k = 0; k < this.tf; k++) {
-      pos += r.varint();
+    const tf = this.tf;
+    for (let k = 0; k < tf; k++) {
+      let delta = p[at]!;
+      if (delta < 0x80) at++;
+      else {
+        delta = readVarint(p, at);
+        at = varintEnd;
+      }
+      pos += delta;
       out[k] = pos;
     }
-    return this.tf;
+    if (at > p.length || pos !== pos) throw new CorruptIndex('positions damaged');
+    // the next document's positions start here: no need to skip these again
+    this.posDoc = this.i + 1;
+    this.posAt = at;
+    return tf;
   }
 }

@@ -31,6 +31,12 @@ interface TermBlockRef {
   postingsStart: number;
 }
 
+/** Bytes of checked postings and positions an open index keeps for the next queries. */
+const PART_CACHE_BYTES = 32 << 20;
+
+// One read buffer for every verify(): a merge of many inputs must not hold one each until a GC.
+let verifyChunk: Buffer | undefined;
+
 /** Turns decoding errors (reads past a section's end) into CorruptIndex. */
 function guarded<T>(what: string, fn: () => T): T {
   try {
@@ -258,12 +264,38 @@ export class IndexReader {
 
   /** A term's doc part (skip table + blocks), checksum checked. */
   docPart(info: TermInfo): Buffer {
-    return this.readChecked(info.docsOffset, info.docsLength, info.docsCrc, 'postings');
+    return this.cachedPart(info.docsOffset, info.docsLength, info.docsCrc, 'postings');
   }
 
   /** A term's positions part, checksum checked. */
   positionsPart(info: TermInfo): Buffer {
-    return this.readChecked(info.posOffset, info.posLength, info.posCrc, 'positions');
+    return this.cachedPart(info.posOffset, info.posLength, info.posCrc, 'positions');
+  }
+
+  // Parts already read and checked, most recently used last, up to PART_CACHE_BYTES: common words
+  // have megabytes of positions, read again by every query (and twice by a phrase like "the the")
+  // in a batch of queries or a long-running search.
+  private readonly partCache = new Map<number, Buffer>();
+  private partCacheBytes = 0;
+
+  private cachedPart(offset: number, length: number, crc: number, what: string): Buffer {
+    const hit = this.partCache.get(offset);
+    if (hit && hit.length === length) {
+      this.partCache.delete(offset);
+      this.partCache.set(offset, hit);
+      return hit;
+    }
+    const bytes = this.readChecked(offset, length, crc, what);
+    if (length <= PART_CACHE_BYTES / 4) {
+      this.partCache.set(offset, bytes);
+      this.partCacheBytes += length;
+      for (const [key, old] of this.partCache) {
+        if (this.partCacheBytes <= PART_CACHE_BYTES) break;
+        this.partCache.delete(key);
+        this.partCacheBytes -= old.length;
+      }
+    }
+    return bytes;
   }
 
   /** Stored documents of block b. */
@@ -320,36 +352,13 @@ export class IndexReader {
   }
 
   /**
-   * Every term with its doc part and positions, in byte order, read sequentially through a large
-   * window (merge): a few big reads instead of two small ones per term.
+   * Every term with its doc part and positions, in byte order, read sequentially through one reused
+   * window of about `windowBytes` (merge). Term CRCs are checked unless verify() has checked the
+   * whole file already.
    */
-  *termsWithPostings(windowBytes = 4 << 20): Generator<{ info: TermInfo; docPart: Buffer; positions: Buffer }> {
-    // One window buffer, reused: a term's bytes are valid until the next term is asked for, so a
-    // merge holds one window per input and makes no garbage (external buffers are freed only when
-    // V8 gets round to a GC, which is what pushed merge RSS up).
-    let window = Buffer.allocUnsafe(0);
-    let windowAt = 0;
-    let windowLength = 0;
-    const check = (bytes: Buffer, length: number, crc: number, what: string): Buffer => {
-      if (bytes.length !== length || crc32(bytes) !== crc) throw new CorruptIndex(`${this.path}: ${what} checksum mismatch`);
-      return bytes;
-    };
-    for (const info of this.terms()) {
-      // a term's doc part and positions lie next to each other: one range
-      const start = Math.min(info.docsOffset, info.posOffset);
-      const end = Math.max(info.docsOffset + info.docsLength, info.posOffset + info.posLength);
-      if (start < windowAt || end > windowAt + windowLength) {
-        const want = Math.max(end - start, Math.min(windowBytes, this.size - start));
-        if (want > window.length) window = Buffer.allocUnsafe(Math.max(want, Math.min(windowBytes, this.size)));
-        windowLength = this.readInto(window, start, want);
-        windowAt = start;
-      }
-      const docPart = check(window.subarray(info.docsOffset - windowAt, Math.min(windowLength, info.docsOffset - windowAt + info.docsLength)), info.docsLength, info.docsCrc, 'postings');
-      const positions = check(window.subarray(info.posOffset - windowAt, Math.min(windowLength, info.posOffset - windowAt + info.posLength)), info.posLength, info.posCrc, 'positions');
-      yield { info, docPart, positions };
-    }
+  termStream(windowBytes: number): TermStream {
+    return new TermStream(this, this.blocks, (buf, offset, length) => this.readInto(buf, offset, length), windowBytes, !this.verified);
   }
-
 
   /** Every term in byte order (streams block by block). */
   *terms(): Generator<TermInfo> {
@@ -363,11 +372,14 @@ export class IndexReader {
   /** Checks the CRC of every byte of the file against the trailer (what merge and --verify do). */
   verify(): void {
     this.named(() => this.checkFileCrc());
+    this.verified = true;
   }
+
+  private verified = false;
 
   private checkFileCrc(): void {
     const covered = this.size - TRAILER_BYTES;
-    const chunk = Buffer.allocUnsafe(1 << 20);
+    const chunk = (verifyChunk ??= Buffer.allocUnsafe(1 << 20));
     let crc = 0;
     for (let off = 0; off < covered; ) {
       const n = readSync(this.fd, chunk, 0, Math.min(chunk.length, covered - off), off);
@@ -376,5 +388,128 @@ export class IndexReader {
       off += n;
     }
     if ((crc >>> 0) !== this.fileCrc) throw new CorruptIndex('checksum mismatch');
+  }
+}
+
+// Buffer's own latin1 decoder, without toString()'s argument checks (merge decodes millions of terms)
+const latin1 = (buf: Buffer, start: number, end: number): string => (buf as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(start, end);
+
+/**
+ * A cursor over the terms of one index in byte order, for merge: `term` (the term's bytes as a
+ * latin1 string, which compares as the bytes do), `df`, `cf`, and where its doc part and positions
+ * lie in `window`. Each dictionary block is read together with the postings before it, so one read
+ * serves many terms; a term's bytes stay valid until next().
+ */
+export class TermStream {
+  term = '';
+  df = 0;
+  cf = 0;
+  window: Buffer = Buffer.allocUnsafe(0);
+  docsAt = 0;
+  docsLength = 0;
+  posAt = 0;
+  posLength = 0;
+  private windowAt = 0;
+  private windowLength = 0;
+  private block = -1;
+  private i = 0;
+  private n = 0;
+  private terms: string[] = [];
+  private dfs: number[] = [];
+  private cfs: number[] = [];
+  private docsLengths: number[] = [];
+  private posLengths: number[] = [];
+  private docsCrcs: number[] = [];
+  private posCrcs: number[] = [];
+  private termAt = 0;
+
+  constructor(
+    private readonly reader: IndexReader,
+    private readonly blocks: readonly TermBlockRef[],
+    private readonly readInto: (buf: Buffer, offset: number, length: number) => number,
+    private readonly windowBytes: number,
+    private readonly checkTerms: boolean,
+  ) {}
+
+  /** Moves to the next term; false after the last. */
+  next(): boolean {
+    while (this.i >= this.n) {
+      if (this.block + 1 >= this.blocks.length) return false;
+      this.loadBlock(++this.block);
+    }
+    const i = this.i++;
+    this.term = this.terms[i]!;
+    this.df = this.dfs[i]!;
+    this.cf = this.cfs[i]!;
+    this.docsLength = this.docsLengths[i]!;
+    this.posLength = this.posLengths[i]!;
+    this.docsAt = this.termAt;
+    this.posAt = this.termAt + this.docsLength;
+    this.termAt = this.posAt + this.posLength;
+    if (this.checkTerms) {
+      const w = this.window;
+      if (crc32(w.subarray(this.docsAt, this.posAt)) !== this.docsCrcs[i]) throw this.damaged('postings checksum mismatch');
+      if (crc32(w.subarray(this.posAt, this.termAt)) !== this.posCrcs[i]) throw this.damaged('positions checksum mismatch');
+    }
+    return true;
+  }
+
+  private damaged(what: string): CorruptIndex {
+    return new CorruptIndex(`${this.reader.path}: ${what}`);
+  }
+
+  /** Makes the window hold file bytes [start, end) (and more after them, up to the window size). */
+  private ensure(start: number, end: number): void {
+    if (start >= this.windowAt && end <= this.windowAt + this.windowLength) return;
+    const want = Math.max(end - start, Math.min(this.windowBytes, this.reader.size - start));
+    if (want > this.window.length) this.window = Buffer.allocUnsafe(Math.max(want, Math.min(this.windowBytes, this.reader.size)));
+    this.windowLength = this.readInto(this.window, start, want);
+    this.windowAt = start;
+    if (this.windowLength < end - start) throw this.damaged('truncated');
+  }
+
+  private loadBlock(b: number): void {
+    const ref = this.blocks[b]!;
+    const end = ref.offset + ref.length;
+    if (ref.postingsStart > ref.offset || ref.length < 5 || end > this.reader.size) throw this.damaged('term index damaged');
+    this.ensure(ref.postingsStart, end);
+    const w = this.window;
+    const at = ref.offset - this.windowAt;
+    const bodyEnd = at + ref.length - 4;
+    if (crc32(w.subarray(at, bodyEnd)) !== w.readUInt32LE(bodyEnd)) throw this.damaged('term dictionary checksum mismatch');
+    const r = new ByteReader(w, at, bodyEnd);
+    let postings = 0;
+    try {
+      const n = r.varint();
+      if (n > ref.length) throw this.damaged('term dictionary damaged');
+      // prefixes are shared within a block only; order is checked across blocks too
+      const previousBlockLast = b === 0 ? undefined : this.terms[this.n - 1]!;
+      let prev = '';
+      for (let i = 0; i < n; i++) {
+        const shared = r.varint();
+        const suffixLength = r.varint();
+        if (shared > prev.length || r.pos + suffixLength > bodyEnd) throw this.damaged('term dictionary damaged');
+        const term = prev.slice(0, shared) + latin1(w, r.pos, r.pos + suffixLength);
+        r.pos += suffixLength;
+        if (i > 0 ? term <= prev : previousBlockLast !== undefined && term <= previousBlockLast) throw this.damaged('terms out of order');
+        this.terms[i] = term;
+        const df = r.varint();
+        this.dfs[i] = df;
+        this.cfs[i] = df + r.varint();
+        this.docsLengths[i] = r.varint();
+        this.posLengths[i] = r.varint();
+        this.docsCrcs[i] = r.u32();
+        this.posCrcs[i] = r.u32();
+        postings += this.docsLengths[i]! + this.posLengths[i]!;
+        prev = term;
+      }
+      this.n = n;
+    } catch (err) {
+      if (err instanceof RangeError) throw this.damaged('term dictionary damaged');
+      throw err;
+    }
+    if (ref.postingsStart + postings !== ref.offset) throw this.damaged('term dictionary damaged');
+    this.i = 0;
+    this.termAt = ref.postingsStart - this.windowAt;
   }
 }

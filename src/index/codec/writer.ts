@@ -3,14 +3,14 @@
 // byte-for-byte determined by what is added, so merges are reproducible.
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ByteWriter } from './bytes.js';
+import { ByteRanges, ByteWriter } from './bytes.js';
 import { crc32 } from './crc.js';
 import {
   DOC_BLOCK, FLAG_STORE_TEXT, FORMAT_VERSION, TERM_BLOCK,
   encodeFooter, encodeHeader, encodeTrailer,
   type Section, type SectionName, type Stats,
 } from './layout.js';
-import { encodeDocPart, type PostingList } from './postings.js';
+import { DocPartEncoder, copyBytes, type PostingList } from './postings.js';
 
 export interface StoredDoc {
   doc: string;
@@ -30,33 +30,92 @@ export interface WriterOptions {
   storeText: boolean;
 }
 
-/** Buffered sequential writes that keep a running CRC for the file and for the current section. */
+/**
+ * Buffered sequential writes that keep a running CRC for the file and for the current section. The
+ * CRCs are taken over the buffer in large runs (when it is flushed or a section ends), not per
+ * write: merge writes millions of small pieces.
+ */
 class Sink {
-  private buf = Buffer.allocUnsafe(1 << 20);
+  private buf = new Uint8Array(1 << 20); // not a Buffer: its many subarray() views are cheaper
   private used = 0;
+  /** Bytes of buf before this are already in fileCrc and sectionCrc. */
+  private crcDone = 0;
+  private fileCrcValue = 0;
+  private sectionCrcValue = 0;
   offset = 0;
-  fileCrc = 0;
-  sectionCrc = 0;
   constructor(private readonly fd: number) {}
 
-  write(bytes: Uint8Array): void {
-    this.fileCrc = crc32(bytes, this.fileCrc);
-    this.sectionCrc = crc32(bytes, this.sectionCrc);
-    this.offset += bytes.length;
-    if (bytes.length > this.buf.length - this.used) {
+  private settle(): void {
+    if (this.crcDone === this.used) return;
+    const pending = this.buf.subarray(this.crcDone, this.used);
+    this.fileCrcValue = crc32(pending, this.fileCrcValue);
+    this.sectionCrcValue = crc32(pending, this.sectionCrcValue);
+    this.crcDone = this.used;
+  }
+
+  get fileCrc(): number {
+    this.settle();
+    return this.fileCrcValue;
+  }
+
+  get sectionCrc(): number {
+    this.settle();
+    return this.sectionCrcValue;
+  }
+
+  set sectionCrc(value: number) {
+    this.settle();
+    this.sectionCrcValue = value;
+  }
+
+  write(bytes: Uint8Array, start = 0, end = bytes.length): void {
+    const n = end - start;
+    if (n > this.buf.length - this.used) {
       this.flush();
-      if (bytes.length > this.buf.length) {
-        writeAll(this.fd, bytes);
+      if (n > this.buf.length) {
+        const whole = bytes.subarray(start, end);
+        this.fileCrcValue = crc32(whole, this.fileCrcValue);
+        this.sectionCrcValue = crc32(whole, this.sectionCrcValue);
+        this.offset += n;
+        writeAll(this.fd, whole);
         return;
       }
     }
-    this.buf.set(bytes, this.used);
-    this.used += bytes.length;
+    this.buf.set(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end), this.used);
+    this.used += n;
+    this.offset += n;
+  }
+
+  /** Writes the pieces one after the other and returns the CRC of what they hold together. */
+  writeRanges(ranges: ByteRanges): number {
+    let crc = 0;
+    let from = this.used;
+    for (let i = 0; i < ranges.count; i++) {
+      const bytes = ranges.bufs[i]!;
+      const start = ranges.starts[i]!;
+      const end = ranges.ends[i]!;
+      if (end - start > this.buf.length - this.used) {
+        crc = crc32(this.buf.subarray(from, this.used), crc);
+        this.flush();
+        from = 0;
+        if (end - start > this.buf.length) {
+          crc = crc32(bytes.subarray(start, end), crc);
+          this.write(bytes, start, end);
+          continue;
+        }
+      }
+      copyBytes(bytes, this.buf, this.used, start, end);
+      this.used += end - start;
+      this.offset += end - start;
+    }
+    return crc32(this.buf.subarray(from, this.used), crc);
   }
 
   flush(): void {
+    this.settle();
     if (this.used > 0) writeAll(this.fd, this.buf.subarray(0, this.used));
     this.used = 0;
+    this.crcDone = 0;
   }
 }
 
@@ -166,19 +225,46 @@ export class IndexWriter {
 
   /** Adds the next term (strictly increasing bytes) with its postings over the added documents. */
   addTerm(term: Uint8Array, list: PostingList): void {
+    if (list.count === 0) {
+      if (this.phase === 'docs') this.startTerms();
+      return;
+    }
+    const { count, docs, tfs, posStarts } = list;
+    const lengths = this.lengthsBuf;
+    const enc = this.encoder;
+    enc.begin();
+    let cf = 0;
+    for (let i = 0; i < count; i++) {
+      const d = docs[i]!;
+      enc.add(d, tfs[i]!, posStarts[i + 1]! - posStarts[i]!, lengths[d]!);
+      cf += tfs[i]!;
+    }
+    enc.finish();
+    this.positionRanges.clear();
+    this.positionRanges.push(list.positions, posStarts[0]!, posStarts[count]!);
+    this.addEncodedTerm(term, count, cf, enc, this.positionRanges);
+  }
+
+  private readonly encoder = new DocPartEncoder();
+  private readonly positionRanges = new ByteRanges();
+  private readonly docRanges = new ByteRanges();
+
+  /** Adds the next term from its encoded doc part (`enc` after finish()) and its positions' bytes. */
+  addEncodedTerm(term: Uint8Array, count: number, cf: number, enc: DocPartEncoder, positions: ByteRanges): void {
     if (this.phase === 'docs') this.startTerms();
-    if (list.count === 0) return;
-    const docPart = encodeDocPart(list, this.lengths);
-    const posPart = list.positions.subarray(list.posStarts[0]!, list.posStarts[list.count]!);
+    if (count === 0) return;
     if (this.termsInBlock === 0) {
       this.blockFirstTerm = term.slice();
       this.blockPostingsStart = this.sink.offset;
       this.prevTerm = new Uint8Array(0);
     }
-    this.sink.write(docPart);
-    this.sink.write(posPart);
-    let cf = 0;
-    for (let i = 0; i < list.count; i++) cf += list.tfs[i]!;
+    const docRanges = this.docRanges;
+    docRanges.clear();
+    enc.pieces(docRanges);
+    const docStart = this.sink.offset;
+    const docsCrc = this.sink.writeRanges(docRanges);
+    const posStart = this.sink.offset;
+    const posCrc = this.sink.writeRanges(positions);
     const prev = this.prevTerm;
     let shared = 0;
     const max = Math.min(prev.length, term.length);
@@ -187,15 +273,15 @@ export class IndexWriter {
     d.varint(shared);
     d.varint(term.length - shared);
     d.bytes(term, shared);
-    d.varint(list.count);
-    d.varint(cf - list.count);
-    d.varint(docPart.length);
-    d.varint(posPart.length);
-    d.u32(crc32(docPart));
-    d.u32(crc32(posPart));
+    d.varint(count);
+    d.varint(cf - count);
+    d.varint(posStart - docStart);
+    d.varint(this.sink.offset - posStart);
+    d.u32(docsCrc);
+    d.u32(posCrc);
     this.prevTerm = term.slice();
     this.termCount++;
-    this.postingCount += list.count;
+    this.postingCount += count;
     if (++this.termsInBlock === TERM_BLOCK) this.endTermBlock();
   }
 
