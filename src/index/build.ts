@@ -12,7 +12,7 @@ export interface BuildOptions {
   analyzer: string;
   storedFields: string[];
   storeText: boolean;
-  /** Memory budget in bytes for the whole process; the inverter gets a third (V8 needs the rest). */
+  /** Memory budget in bytes for the whole process; the inverter gets half (V8 and the input need the rest). */
   memoryBytes: number;
 }
 
@@ -30,17 +30,21 @@ export class IndexBuilder {
     readonly out: string,
     readonly options: BuildOptions,
   ) {
-    this.budget = options.memoryBytes / 3;
+    this.budget = options.memoryBytes / 2;
     this.inverter = new Inverter(this.budget);
   }
 
   add(page: PageInput): void {
+    let tokens = 0;
+    for (const part of page.parts) tokens += part.tokens.length;
+    if (this.inverter.wouldOverflow(tokens)) this.flushRun();
     this.inverter.add(page);
     if (this.inverter.memory > this.budget) this.flushRun();
   }
 
   /** Adds a page whose tokens are still inside its JSON line (the fast path of `ream index`). */
   addRanges(page: PageInput, tokens: TokenRanges): void {
+    if (this.inverter.wouldOverflow(tokens.count)) this.flushRun();
     this.inverter.addRanges(page, tokens, page.parts[0]?.start ?? 0);
     if (this.inverter.memory > this.budget) this.flushRun();
   }
