@@ -12,7 +12,7 @@ export interface BuildOptions {
   analyzer: string;
   storedFields: string[];
   storeText: boolean;
-  /** Memory budget in bytes for the whole process; the inverter gets half (V8 and the input need the rest). */
+  /** Memory budget in bytes for the whole process; the inverter gets 60% (V8 and the input need the rest). */
   memoryBytes: number;
 }
 
@@ -30,7 +30,7 @@ export class IndexBuilder {
     readonly out: string,
     readonly options: BuildOptions,
   ) {
-    this.budget = options.memoryBytes / 2;
+    this.budget = options.memoryBytes * 0.6;
     this.inverter = new Inverter(this.budget);
   }
 
@@ -66,6 +66,7 @@ export class IndexBuilder {
   }
 
   private flushRun(): void {
+    if (process.env.REAM_RUN_DEBUG) console.error("flush", JSON.stringify(process.memoryUsage()), this.inverter.docCount, this.inverter.memory, (this.inverter as any).poolUsed);
     const path = tempPathFor(`${this.out}.run${this.runs.length}`);
     this.runs.push(path);
     this.write(path);

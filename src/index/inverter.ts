@@ -54,8 +54,9 @@ const POS_LEVEL = 14;
 /** The last document whose entry is written (-1 before the first). */
 const PREV_DOC = 15;
 
-/** Slice sizes by level (multiples of 4: each slice ends in a 4-byte link to the next, kept aligned). */
-const SLICE_SIZES = [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
+/** Slice sizes by level (multiples of 4: each slice ends in a 4-byte link to the next, kept aligned);
+ * growing by half, not doubling, keeps the unused tail of a stream's last slice small. */
+const SLICE_SIZES = [8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024];
 const LAST_LEVEL = SLICE_SIZES.length - 1;
 const LINK_BYTES = 4;
 
@@ -152,11 +153,12 @@ export class Inverter {
     let v = pos - terms[at + LAST_POS]!;
     if (v < 0) v = 0;
     else terms[at + LAST_POS] = pos;
-    while (v >= 0x80) {
-      this.put(at + POS_END, (v & 0x7f) | 0x80);
-      v >>>= 7;
-    }
-    this.put(at + POS_END, v);
+    const end = terms[at + POS_END]!;
+    if (v < 0x80 && end !== terms[at + POS_LIMIT]) {
+      // the common case: one byte, room in the slice
+      this.pool[end] = v;
+      terms[at + POS_END] = end + 1;
+    } else this.putVarint(at + POS_END, v);
   }
 
   /** Writes the document entry of every term in document doc: varint(delta * 2 + 1) when tf is 1, else varint(delta * 2), varint(tf). */
