@@ -22,9 +22,21 @@ export interface TokenRanges {
   line: string;
   starts: Int32Array;
   ends: Int32Array;
+  /** termHash of each token's characters as they stand in the line. */
+  hashes: Int32Array;
   count: number;
   /** True when some token holds a backslash escape (those are decoded with JSON.parse). */
   escaped: boolean;
+}
+
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
+
+/** The hash terms are found by (FNV-1a over UTF-16 code units). */
+function termHash(text: string, from: number, to: number): number {
+  let h = FNV_OFFSET;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h;
 }
 
 /** Bytes counted per document besides its strings (StoredDoc object, arrays). */
@@ -116,7 +128,7 @@ export class Inverter {
       const tokens = part.tokens;
       for (let i = 0, n = tokens.length; i < n; i++) {
         const token = tokens[i]!;
-        this.occurs(this.termOf(token, 0, token.length), doc, part.start + i);
+        this.occurs(this.termOf(token, 0, token.length, termHash(token, 0, token.length)), doc, part.start + i);
       }
     }
     this.endDoc(doc);
@@ -125,14 +137,14 @@ export class Inverter {
   /** Adds a page whose tokens are still inside its JSON line (see scanTokens), placed from position `start`. */
   addRanges(page: PageInput, r: TokenRanges, start: number): void {
     const doc = this.startDoc(page, r.count);
-    const { line, starts, ends } = r;
+    const { line, starts, ends, hashes } = r;
     for (let i = 0; i < r.count; i++) {
       let t: number;
       const backslash = r.escaped ? line.indexOf('\\', starts[i]!) : -1;
       if (backslash >= 0 && backslash < ends[i]!) {
         const token = JSON.parse(line.slice(starts[i]! - 1, ends[i]! + 1)) as string;
-        t = this.termOf(token, 0, token.length);
-      } else t = this.termOf(line, starts[i]!, ends[i]!);
+        t = this.termOf(token, 0, token.length, termHash(token, 0, token.length));
+      } else t = this.termOf(line, starts[i]!, ends[i]!, hashes[i]!);
       this.occurs(t, doc, start + i);
     }
     this.endDoc(doc);
@@ -171,7 +183,11 @@ export class Inverter {
       const delta = doc - terms[at + PREV_DOC]!;
       terms[at + PREV_DOC] = doc;
       terms[at + DF]!++;
-      if (tf === 1) this.putVarint(at + DOC_END, delta * 2 + 1);
+      const end = terms[at + DOC_END]!;
+      if (tf === 1 && delta < 0x40 && end !== terms[at + DOC_LIMIT]) {
+        this.pool[end] = delta * 2 + 1;
+        terms[at + DOC_END] = end + 1;
+      } else if (tf === 1) this.putVarint(at + DOC_END, delta * 2 + 1);
       else {
         this.putVarint(at + DOC_END, delta * 2);
         this.putVarint(at + DOC_END, tf);
@@ -221,10 +237,8 @@ export class Inverter {
     return start;
   }
 
-  /** The id of the term text.slice(from, to), created when new. */
-  private termOf(text: string, from: number, to: number): number {
-    let h = 0x811c9dc5 | 0;
-    for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  /** The id of the term text.slice(from, to) (whose termHash is h), created when new. */
+  private termOf(text: string, from: number, to: number, h: number): number {
     const slots = this.slots;
     const mask = (slots.length >> 1) - 1;
     const len = to - from;
