@@ -61,12 +61,11 @@ export class IndexBuilder {
       writer.abort();
       throw err;
     } finally {
-      this.inverter = new Inverter(this.budget);
+      this.inverter.reset();
     }
   }
 
   private flushRun(): void {
-    if (process.env.REAM_RUN_DEBUG) console.error("flush", JSON.stringify(process.memoryUsage()), this.inverter.docCount, this.inverter.memory, (this.inverter as any).poolUsed);
     const path = tempPathFor(`${this.out}.run${this.runs.length}`);
     this.runs.push(path);
     this.write(path);
@@ -77,6 +76,8 @@ export class IndexBuilder {
     if (this.runs.length === 0) return { ...this.write(this.out), runs: 1 };
     try {
       if (this.inverter.docCount > 0) this.flushRun();
+      // the merge needs memory of its own: let the pool go first
+      this.inverter = new Inverter(0);
       const readers = this.runs.map((p) => IndexReader.open(p));
       try {
         return { ...mergeIndexes(readers, this.out, { replace: 'page' }), runs: this.runs.length };

@@ -88,13 +88,29 @@ export class Inverter {
   /** Terms seen in the current document, to write their document entries when it ends. */
   private docTerms = new Int32Array(1024);
   private docTermCount = 0;
-  readonly docs: StoredDoc[] = [];
+  docs: StoredDoc[] = [];
   private otherBytes = 0;
 
   /** `budgetBytes`: the memory this run may hold; the pool is reserved for it up front (untouched pages cost nothing). */
   constructor(private readonly budgetBytes = 1 << 20) {
     this.pool = new Uint8Array(Math.max(1 << 16, Math.floor(budgetBytes * 0.9)) & ~3);
     this.pool32 = new Int32Array(this.pool.buffer);
+  }
+
+  /**
+   * Empties the inverter for the next run, keeping its pool: the pages of memory the last run
+   * touched are reused instead of a fresh pool adding to them until the old one is collected.
+   */
+  reset(): void {
+    this.slots = new Int32Array(2 << 16);
+    this.terms = new Int32Array(STRIDE << 15);
+    this.chars = new Uint16Array(1 << 18);
+    this.charsUsed = 0;
+    this.termCount = 0;
+    this.poolUsed = 0;
+    this.docs = [];
+    this.otherBytes = 0;
+    this.docTermCount = 0;
   }
 
   get docCount(): number {
@@ -382,8 +398,6 @@ export class Inverter {
       const list = { count, docs, tfs, positions, posStarts };
       yield { term: keys[t]!, list: remap ? remapList(list, remap) : list };
     }
-    this.pool = new Uint8Array(0);
-    this.pool32 = new Int32Array(0);
   }
 
   /** Sorts this.docs by key; returns old id → new id (-1 dropped), or undefined when already sorted. */
