@@ -44,27 +44,29 @@ const DOC_OVERHEAD_BYTES = 120;
 
 // Per-term state: STRIDE ints per term in one array, so a token touches one cache line.
 const STRIDE = 16;
-const HASH = 0;
-const KEY_START = 1;
-const KEY_LEN = 2;
+// Fields read for every token come first (keeping them in one cache line), then those read per
+// document entry, then those read only when draining or rehashing.
+const KEY_START = 0;
+const KEY_LEN = 1;
 /** Run-local id of the last document the term occurred in (-1 before the first). */
-const LAST_DOC = 3;
+const LAST_DOC = 2;
 /** Occurrences in the current document. */
-const TF = 4;
-const LAST_POS = 5;
+const TF = 3;
+const LAST_POS = 4;
+// Each stream: write offset, offset of the current slice's link, slice level (in this order), first slice.
+const POS_END = 5;
+const POS_LIMIT = 6;
+const POS_LEVEL = 7;
 /** Documents holding the term in this run. */
-const DF = 6;
-// The two streams: first slice, write offset, offset of the current slice's link, slice level.
-const DOC_HEAD = 7;
-const DOC_END = 8;
-const DOC_LIMIT = 9;
-const DOC_LEVEL = 10;
-const POS_HEAD = 11;
-const POS_END = 12;
-const POS_LIMIT = 13;
-const POS_LEVEL = 14;
+const DF = 8;
 /** The last document whose entry is written (-1 before the first). */
-const PREV_DOC = 15;
+const PREV_DOC = 9;
+const DOC_END = 10;
+const DOC_LIMIT = 11;
+const DOC_LEVEL = 12;
+const DOC_HEAD = 13;
+const POS_HEAD = 14;
+const HASH = 15;
 
 /** Slice sizes by level (multiples of 4: each slice ends in a 4-byte link to the next, kept aligned);
  * growing by half, not doubling, keeps the unused tail of a stream's last slice small. */
@@ -358,7 +360,6 @@ export class Inverter {
     this.chars = new Uint16Array(0);
     const terms = this.terms;
     const docStream = new SliceReader(this.pool, this.pool32);
-    const posStream = new SliceReader(this.pool, this.pool32);
     let docs = new Int32Array(1024);
     let tfs = new Int32Array(1024);
     let posStarts = new Int32Array(1025);
@@ -373,27 +374,36 @@ export class Inverter {
         posStarts = new Int32Array(count * 2 + 1);
       }
       docStream.start(terms[at + DOC_HEAD]!);
-      posStream.start(terms[at + POS_HEAD]!);
-      let doc = -1;
+      // positions are copied slice by slice as they are: the stream already holds the index's
+      // per-document deltas; then each document's start is found by counting its tf varints
       let bytes = 0;
+      for (let from = terms[at + POS_HEAD]!, level = 0, end = terms[at + POS_END]!; ; ) {
+        const limit = from + SLICE_SIZES[level]! - LINK_BYTES;
+        const last = end >= from && end <= limit;
+        const stop = last ? end : limit;
+        if (bytes + stop - from > positions.length) {
+          const next = new Uint8Array(Math.max(positions.length * 2, bytes + stop - from));
+          next.set(positions.subarray(0, bytes));
+          positions = next;
+        }
+        positions.set(this.pool.subarray(from, stop), bytes);
+        bytes += stop - from;
+        if (last) break;
+        from = this.pool32[limit >> 2]!;
+        if (level < LAST_LEVEL) level++;
+      }
+      let doc = -1;
+      let p = 0;
       for (let i = 0; i < count; i++) {
         const v = docStream.varint();
         doc += v >>> 1;
         docs[i] = doc;
-        tfs[i] = v & 1 ? 1 : docStream.varint();
-        posStarts[i] = bytes;
-        if (bytes + 5 * tfs[i]! > positions.length) {
-          const next = new Uint8Array(Math.max(positions.length * 2, bytes + 5 * tfs[i]!));
-          next.set(positions.subarray(0, bytes));
-          positions = next;
-        }
-        // positions are copied as they are: the stream already holds the index's per-document deltas
-        for (let n = tfs[i]!; n > 0; n--) {
-          let b: number;
-          do positions[bytes++] = b = posStream.byte();
-          while (b & 0x80);
-        }
+        const tf = v & 1 ? 1 : docStream.varint();
+        tfs[i] = tf;
+        posStarts[i] = p;
+        for (let n = tf; n > 0; n--) while (positions[p++]! & 0x80);
       }
+      if (p !== bytes) throw new Error(`positions of term ${keys[t]} out of step`);
       posStarts[count] = bytes;
       const list = { count, docs, tfs, positions, posStarts };
       yield { term: keys[t]!, list: remap ? remapList(list, remap) : list };
