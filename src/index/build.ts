@@ -2,17 +2,27 @@
 // the inverter is written out as a run (an ordinary index file next to the output) and emptied; at
 // the end the runs are merged into the output. A build that fits in memory writes the output directly.
 import { unlinkSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Inverter, type PageInput, type TokenRanges } from './inverter.js';
 import { mergeIndexes } from './merge.js';
 import { IndexReader } from './codec/reader.js';
 import { IndexWriter, tempPathFor } from './codec/writer.js';
 import type { Stats } from './codec/layout.js';
 
+/** A full garbage collection, through the flag Node does not expose by default. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  gc();
+}
+
 export interface BuildOptions {
   analyzer: string;
   storedFields: string[];
   storeText: boolean;
-  /** Memory budget in bytes for the whole process; the inverter gets 60% (V8 and the input need the rest). */
+  /** Memory budget in bytes for the whole process; the inverter gets half (V8 and the input need the rest). */
   memoryBytes: number;
 }
 
@@ -30,7 +40,7 @@ export class IndexBuilder {
     readonly out: string,
     readonly options: BuildOptions,
   ) {
-    this.budget = options.memoryBytes * 0.6;
+    this.budget = options.memoryBytes * 0.45;
     this.inverter = new Inverter(this.budget);
   }
 
@@ -76,8 +86,10 @@ export class IndexBuilder {
     if (this.runs.length === 0) return { ...this.write(this.out), runs: 1 };
     try {
       if (this.inverter.docCount > 0) this.flushRun();
-      // the merge needs memory of its own: let the pool go first
+      // the merge needs memory of its own: let the pool go first, and now, not at V8's next full
+      // collection (the pool's touched pages would otherwise add to the merge's)
       this.inverter = new Inverter(0);
+      collectGarbage();
       const readers = this.runs.map((p) => IndexReader.open(p));
       try {
         return { ...mergeIndexes(readers, this.out, { replace: 'page' }), runs: this.runs.length };
