@@ -1,8 +1,9 @@
 // The in-memory half of building: pages in, per-term postings out, in a run of bounded size.
-// The hot path appends one term id per token to a flat log (no per-term buffers, no allocation);
-// a run is turned into postings by a counting sort of the log by term id, which leaves every
-// term's tokens in document and position order (Lucene's and FTS5's in-memory hashes trade
-// that sort for growing per-term byte slices; a flat log is simpler and faster in JavaScript).
+// Postings are built as they arrive, as Lucene's and FTS5's in-memory hashes do: every term owns
+// two byte streams in one pool, its documents (doc delta and tf, varints) and its positions (the
+// index's own per-document position deltas), each a chain of slices that grow as the term recurs.
+// The hot path allocates nothing and touches one cache line of term state per token; a run costs
+// about as many bytes as the postings it will write, so runs hold 3-4x more pages than a token log.
 import { compareDocKeys, compareUtf8 } from './keys.js';
 import type { PostingList } from './codec/postings.js';
 import type { StoredDoc } from './codec/writer.js';
@@ -16,146 +17,258 @@ export interface PageInput {
   parts: { tokens: readonly string[]; start: number }[];
 }
 
-/** Bytes counted per document besides its strings (StoredDoc object, arrays). */
-const DOC_OVERHEAD_BYTES = 120;
-/** Bytes per term besides its characters: hash slot, hash, key start/length, count. */
-const TERM_BYTES = 4 * 6;
-/** Bytes per token: its term id in the log, plus the same again for the sort at drain time. */
-const TOKEN_BYTES = 8;
-
 /** Token boundaries inside a JSON line: token k is line.slice(starts[k], ends[k]) (escaped when flagged). */
 export interface TokenRanges {
   line: string;
   starts: Int32Array;
   ends: Int32Array;
+  /** termHash of each token's characters as they stand in the line. */
+  hashes: Int32Array;
   count: number;
   /** True when some token holds a backslash escape (those are decoded with JSON.parse). */
   escaped: boolean;
 }
 
-function growInts(a: Int32Array<ArrayBuffer>, min: number): Int32Array<ArrayBuffer> {
-  const next = new Int32Array(Math.max(min, Math.ceil(a.length * 1.5)));
-  next.set(a);
-  return next;
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
+
+/** The hash terms are found by (FNV-1a over UTF-16 code units). */
+function termHash(text: string, from: number, to: number): number {
+  let h = FNV_OFFSET;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h;
 }
 
+/** Bytes counted per document besides its strings (StoredDoc object, arrays). */
+const DOC_OVERHEAD_BYTES = 120;
+
+// Per-term state: STRIDE ints per term in one array, so a token touches one cache line.
+const STRIDE = 16;
+// Fields read for every token come first (keeping them in one cache line), then those read per
+// document entry, then those read only when draining or rehashing.
+const KEY_START = 0;
+const KEY_LEN = 1;
+/** Run-local id of the last document the term occurred in (-1 before the first). */
+const LAST_DOC = 2;
+/** Occurrences in the current document. */
+const TF = 3;
+const LAST_POS = 4;
+// Each stream: write offset, offset of the current slice's link, slice level (in this order), first slice.
+const POS_END = 5;
+const POS_LIMIT = 6;
+const POS_LEVEL = 7;
+/** Documents holding the term in this run. */
+const DF = 8;
+/** The last document whose entry is written (-1 before the first). */
+const PREV_DOC = 9;
+const DOC_END = 10;
+const DOC_LIMIT = 11;
+const DOC_LEVEL = 12;
+const DOC_HEAD = 13;
+const POS_HEAD = 14;
+const HASH = 15;
+
+/** Slice sizes by level (multiples of 4: each slice ends in a 4-byte link to the next, kept aligned);
+ * growing by half, not doubling, keeps the unused tail of a stream's last slice small. */
+const SLICE_SIZES = [8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024];
+const LAST_LEVEL = SLICE_SIZES.length - 1;
+const LINK_BYTES = 4;
+
 export class Inverter {
-  // Terms live in flat arrays indexed by term id; their characters (UTF-16 code units) in one pool,
-  // so the open-addressing hash table compares tokens still inside the JSON line without making a
+  // Terms: the open-addressing table holds (hash, id + 1) pairs; term characters (UTF-16 code
+  // units) live in one pool, so tokens are compared still inside their JSON line without making a
   // string, and no term keeps its line alive (a sliced string would retain the whole line).
-  private slots = new Int32Array(1 << 16);
-  private hashes = new Int32Array(1 << 15);
-  private keyStart = new Int32Array(1 << 15);
-  private keyLen = new Int32Array(1 << 15);
-  private cf = new Int32Array(1 << 15);
+  private slots = new Int32Array(2 << 16);
+  private terms = new Int32Array(STRIDE << 15);
   private chars = new Uint16Array(1 << 18);
   private charsUsed = 0;
   private termCount = 0;
-  // The token log: term id per token; per document, where its tokens start and its first position.
-  private log: Int32Array<ArrayBuffer>;
-  private tokens = 0;
-  private docStart = new Int32Array(1 << 10);
-  private docFirstPos = new Int32Array(1 << 10);
-  /** Position per token, kept only once a page's parts are not contiguous. */
-  private explicitPos: Int32Array<ArrayBuffer> | undefined;
-  readonly docs: StoredDoc[] = [];
-  /** Approximate bytes held. */
-  memory = 0;
+  // The postings pool: byte streams in slices; a 32-bit view writes the (aligned) links.
+  private pool: Uint8Array<ArrayBuffer>;
+  private pool32: Int32Array<ArrayBuffer>;
+  private poolUsed = 0;
+  /** Terms seen in the current document, to write their document entries when it ends. */
+  private docTerms = new Int32Array(1024);
+  private docTermCount = 0;
+  docs: StoredDoc[] = [];
+  private otherBytes = 0;
 
-  /** `budgetBytes`: the memory the caller lets this run hold; the token log is sized for it up front (untouched pages cost nothing), so it never grows by copying. */
-  constructor(budgetBytes = 1 << 20) {
-    this.log = new Int32Array(Math.max(1 << 12, Math.floor(budgetBytes / TOKEN_BYTES)));
+  /** `budgetBytes`: the memory this run may hold; the pool is reserved for it up front (untouched pages cost nothing). */
+  constructor(private readonly budgetBytes = 1 << 20) {
+    this.pool = new Uint8Array(Math.max(1 << 16, Math.floor(budgetBytes * 0.9)) & ~3);
+    this.pool32 = new Int32Array(this.pool.buffer);
+  }
+
+  /**
+   * Empties the inverter for the next run, keeping its pool: the pages of memory the last run
+   * touched are reused instead of a fresh pool adding to them until the old one is collected.
+   */
+  reset(): void {
+    this.slots = new Int32Array(2 << 16);
+    this.terms = new Int32Array(STRIDE << 15);
+    this.chars = new Uint16Array(1 << 18);
+    this.charsUsed = 0;
+    this.termCount = 0;
+    this.poolUsed = 0;
+    this.docs = [];
+    this.otherBytes = 0;
+    this.docTermCount = 0;
   }
 
   get docCount(): number {
     return this.docs.length;
   }
 
-  private startDoc(page: PageInput, length: number, firstPos: number): number {
+  /** Approximate bytes held. */
+  get memory(): number {
+    return this.poolUsed + this.otherBytes + 4 * (this.slots.length + STRIDE * this.termCount) + 2 * this.charsUsed;
+  }
+
+  /** True when a page of `tokens` tokens might not fit in the pool: the caller should flush the run first. */
+  wouldOverflow(tokens: number): boolean {
+    return this.docs.length > 0 && this.poolUsed + 16 * tokens + 4096 > this.pool.length;
+  }
+
+  private startDoc(page: PageInput, length: number): number {
     const id = this.docs.length;
     this.docs.push({ doc: page.doc, page: page.page, length, fields: page.fields, text: page.text });
-    this.memory += DOC_OVERHEAD_BYTES + 2 * (page.doc.length + page.fields.length + (page.text?.length ?? 0)) + TOKEN_BYTES * length;
-    if (id + 1 >= this.docStart.length) {
-      this.docStart = growInts(this.docStart, id + 2);
-      this.docFirstPos = growInts(this.docFirstPos, id + 2);
-    }
-    this.docStart[id] = this.tokens;
-    this.docFirstPos[id] = firstPos;
-    this.docStart[id + 1] = this.tokens + length;
-    if (this.tokens + length > this.log.length) {
-      this.log = growInts(this.log, this.tokens + length);
-      if (this.explicitPos) this.explicitPos = growInts(this.explicitPos, this.log.length);
-    }
+    this.otherBytes += DOC_OVERHEAD_BYTES + 2 * (page.doc.length + page.fields.length + (page.text?.length ?? 0));
+    this.docTermCount = 0;
+    if (this.docTerms.length < length) this.docTerms = new Int32Array(Math.max(length, this.docTerms.length * 2));
     return id;
   }
 
   add(page: PageInput): void {
     let length = 0;
-    let contiguous = true;
-    for (const part of page.parts) {
-      if (part.start !== (page.parts[0]?.start ?? 0) + length) contiguous = false;
-      length += part.tokens.length;
-    }
-    this.startDoc(page, length, page.parts[0]?.start ?? 0);
-    if (!contiguous) this.usePositions();
-    const log = this.log;
+    for (const part of page.parts) length += part.tokens.length;
+    const doc = this.startDoc(page, length);
     for (const part of page.parts) {
       const tokens = part.tokens;
       for (let i = 0, n = tokens.length; i < n; i++) {
         const token = tokens[i]!;
-        if (this.explicitPos) this.explicitPos[this.tokens] = part.start + i;
-        const t = this.termOf(token, 0, token.length);
-        this.cf[t]!++;
-        log[this.tokens++] = t;
+        this.occurs(this.termOf(token, 0, token.length, termHash(token, 0, token.length)), doc, part.start + i);
       }
     }
+    this.endDoc(doc);
   }
 
-  /** Adds a page whose tokens are still inside its JSON line (see scanTokens). */
+  /** Adds a page whose tokens are still inside its JSON line (see scanTokens), placed from position `start`. */
   addRanges(page: PageInput, r: TokenRanges, start: number): void {
-    this.startDoc(page, r.count, start);
-    const { line, starts, ends } = r;
-    const log = this.log;
-    const explicit = this.explicitPos;
+    const doc = this.startDoc(page, r.count);
+    const { line, starts, ends, hashes } = r;
     for (let i = 0; i < r.count; i++) {
       let t: number;
       const backslash = r.escaped ? line.indexOf('\\', starts[i]!) : -1;
       if (backslash >= 0 && backslash < ends[i]!) {
         const token = JSON.parse(line.slice(starts[i]! - 1, ends[i]! + 1)) as string;
-        t = this.termOf(token, 0, token.length);
-      } else t = this.termOf(line, starts[i]!, ends[i]!);
-      this.cf[t]!++;
-      if (explicit) explicit[this.tokens] = start + i;
-      log[this.tokens++] = t;
+        t = this.termOf(token, 0, token.length, termHash(token, 0, token.length));
+      } else t = this.termOf(line, starts[i]!, ends[i]!, hashes[i]!);
+      this.occurs(t, doc, start + i);
     }
+    this.endDoc(doc);
   }
 
-  /** From now on, positions are kept per token (filled in for the tokens so far). */
-  private usePositions(): void {
-    if (this.explicitPos) return;
-    const pos = new Int32Array(this.log.length);
-    for (let d = 0; d < this.docs.length - 1; d++) {
-      for (let k = this.docStart[d]!, p = this.docFirstPos[d]!; k < this.docStart[d + 1]!; k++) pos[k] = p++;
+  /** Term t at position pos of document doc: appends the position delta to its positions stream. */
+  private occurs(t: number, doc: number, pos: number): void {
+    const terms = this.terms;
+    const at = t * STRIDE;
+    if (terms[at + LAST_DOC] !== doc) {
+      terms[at + LAST_DOC] = doc;
+      terms[at + TF] = 0;
+      terms[at + LAST_POS] = 0;
+      this.docTerms[this.docTermCount++] = t;
     }
-    this.explicitPos = pos;
-    this.memory += 4 * this.log.length;
+    terms[at + TF]!++;
+    // positions never go backwards (chunks placed out of order would): such a delta is written as 0
+    let v = pos - terms[at + LAST_POS]!;
+    if (v < 0) v = 0;
+    else terms[at + LAST_POS] = pos;
+    const end = terms[at + POS_END]!;
+    if (v < 0x80 && end !== terms[at + POS_LIMIT]) {
+      // the common case: one byte, room in the slice
+      this.pool[end] = v;
+      terms[at + POS_END] = end + 1;
+    } else this.putVarint(at + POS_END, v);
   }
 
-  /** The id of the term text.slice(from, to), created when new. */
-  private termOf(text: string, from: number, to: number): number {
-    let h = 0x811c9dc5 | 0;
-    for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  /** Writes the document entry of every term in document doc: varint(delta * 2 + 1) when tf is 1, else varint(delta * 2), varint(tf). */
+  private endDoc(doc: number): void {
+    const terms = this.terms;
+    const list = this.docTerms;
+    for (let k = 0, n = this.docTermCount; k < n; k++) {
+      const at = list[k]! * STRIDE;
+      const tf = terms[at + TF]!;
+      const delta = doc - terms[at + PREV_DOC]!;
+      terms[at + PREV_DOC] = doc;
+      terms[at + DF]!++;
+      const end = terms[at + DOC_END]!;
+      if (tf === 1 && delta < 0x40 && end !== terms[at + DOC_LIMIT]) {
+        this.pool[end] = delta * 2 + 1;
+        terms[at + DOC_END] = end + 1;
+      } else if (tf === 1) this.putVarint(at + DOC_END, delta * 2 + 1);
+      else {
+        this.putVarint(at + DOC_END, delta * 2);
+        this.putVarint(at + DOC_END, tf);
+      }
+    }
+    this.docTermCount = 0;
+  }
+
+  private putVarint(endField: number, v: number): void {
+    while (v >= 0x80) {
+      this.put(endField, (v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    this.put(endField, v);
+  }
+
+  /** Appends byte b to the stream whose write offset is terms[endField] (limit and level follow it). */
+  private put(endField: number, b: number): void {
+    const terms = this.terms;
+    let end = terms[endField]!;
+    if (end === terms[endField + 1]) end = this.nextSlice(endField);
+    this.pool[end] = b;
+    terms[endField] = end + 1;
+  }
+
+  /** Chains a new slice to the stream at terms[endField] and returns its first byte's offset. */
+  private nextSlice(endField: number): number {
+    const terms = this.terms;
+    const level = Math.min(terms[endField + 2]! + 1, LAST_LEVEL);
+    const start = this.allocate(SLICE_SIZES[level]!);
+    this.pool32[terms[endField + 1]! >> 2] = start;
+    terms[endField + 1] = start + SLICE_SIZES[level]! - LINK_BYTES;
+    terms[endField + 2] = level;
+    return start;
+  }
+
+  private allocate(size: number): number {
+    if (this.poolUsed + size > this.pool.length) {
+      // only a page far larger than wouldOverflow() expects gets here: grow by copying
+      const next = new Uint8Array(Math.ceil((this.pool.length * 1.5) / 4) * 4);
+      next.set(this.pool);
+      this.pool = next;
+      this.pool32 = new Int32Array(next.buffer);
+    }
+    const start = this.poolUsed;
+    this.poolUsed += size;
+    return start;
+  }
+
+  /** The id of the term text.slice(from, to) (whose termHash is h), created when new. */
+  private termOf(text: string, from: number, to: number, h: number): number {
     const slots = this.slots;
-    const mask = slots.length - 1;
+    const mask = (slots.length >> 1) - 1;
     const len = to - from;
-    const hashes = this.hashes;
+    const terms = this.terms;
     const chars = this.chars;
     for (let at = h & mask; ; at = (at + 1) & mask) {
-      const slot = slots[at]!;
-      if (slot === 0) break;
-      const t = slot - 1;
-      if (hashes[t] !== h || this.keyLen[t] !== len) continue;
-      const k = this.keyStart[t]!;
+      const id = slots[2 * at + 1]!;
+      if (id === 0) break;
+      if (slots[2 * at] !== h) continue;
+      const base = (id - 1) * STRIDE;
+      if (terms[base + KEY_LEN] !== len) continue;
+      const k = terms[base + KEY_START]!;
       let same = true;
       for (let i = 0; i < len; i++) {
         if (chars[k + i] !== text.charCodeAt(from + i)) {
@@ -163,19 +276,17 @@ export class Inverter {
           break;
         }
       }
-      if (same) return t;
+      if (same) return id - 1;
     }
     return this.newTerm(text, from, to, h);
   }
 
   private newTerm(text: string, from: number, to: number, h: number): number {
     const id = this.termCount++;
-    if (id === this.hashes.length) {
-      const n = id * 2;
-      this.hashes = growInts(this.hashes, n);
-      this.keyStart = growInts(this.keyStart, n);
-      this.keyLen = growInts(this.keyLen, n);
-      this.cf = growInts(this.cf, n);
+    if ((id + 1) * STRIDE > this.terms.length) {
+      const next = new Int32Array(this.terms.length * 2);
+      next.set(this.terms);
+      this.terms = next;
     }
     const len = to - from;
     if (this.charsUsed + len > this.chars.length) {
@@ -184,33 +295,45 @@ export class Inverter {
       this.chars = next;
     }
     for (let i = 0; i < len; i++) this.chars[this.charsUsed + i] = text.charCodeAt(from + i);
-    this.hashes[id] = h;
-    this.keyStart[id] = this.charsUsed;
-    this.keyLen[id] = len;
-    this.cf[id] = 0;
+    const t = this.terms;
+    const at = id * STRIDE;
+    t[at + HASH] = h;
+    t[at + KEY_START] = this.charsUsed;
+    t[at + KEY_LEN] = len;
+    t[at + LAST_DOC] = -1;
+    t[at + DF] = 0;
+    t[at + PREV_DOC] = -1;
+    const first = SLICE_SIZES[0]!;
+    const docSlice = this.allocate(first);
+    t[at + DOC_HEAD] = t[at + DOC_END] = docSlice;
+    t[at + DOC_LIMIT] = docSlice + first - LINK_BYTES;
+    t[at + DOC_LEVEL] = 0;
+    const posSlice = this.allocate(first);
+    t[at + POS_HEAD] = t[at + POS_END] = posSlice;
+    t[at + POS_LIMIT] = posSlice + first - LINK_BYTES;
+    t[at + POS_LEVEL] = 0;
     this.charsUsed += len;
     this.insertSlot(h, id + 1);
-    this.memory += TERM_BYTES + 2 * len;
-    if (this.termCount * 2 > this.slots.length) this.rehash();
+    if (this.termCount * 2 > this.slots.length >> 1) this.rehash();
     return id;
   }
 
   private insertSlot(h: number, value: number): void {
-    const mask = this.slots.length - 1;
+    const mask = (this.slots.length >> 1) - 1;
     let at = h & mask;
-    while (this.slots[at] !== 0) at = (at + 1) & mask;
-    this.slots[at] = value;
+    while (this.slots[2 * at + 1] !== 0) at = (at + 1) & mask;
+    this.slots[2 * at] = h;
+    this.slots[2 * at + 1] = value;
   }
 
   private rehash(): void {
-    this.memory += this.slots.length * 4;
     this.slots = new Int32Array(this.slots.length * 2);
-    for (let i = 0; i < this.termCount; i++) this.insertSlot(this.hashes[i]!, i + 1);
+    for (let i = 0; i < this.termCount; i++) this.insertSlot(this.terms[i * STRIDE + HASH]!, i + 1);
   }
 
   private key(t: number): string {
-    const k = this.keyStart[t]!;
-    return String.fromCharCode.apply(null, this.chars.subarray(k, k + this.keyLen[t]!) as unknown as number[]);
+    const k = this.terms[t * STRIDE + KEY_START]!;
+    return String.fromCharCode.apply(null, this.chars.subarray(k, k + this.terms[t * STRIDE + KEY_LEN]!) as unknown as number[]);
   }
 
   /**
@@ -233,78 +356,55 @@ export class Inverter {
     const ids = Array.from({ length: termCount }, (_, i) => i);
     if (surrogates) ids.sort((a, b) => compareUtf8(keys[a]!, keys[b]!));
     else ids.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
-    this.slots = new Int32Array(1);
+    this.slots = new Int32Array(0);
     this.chars = new Uint16Array(0);
-    // counting sort of the token log by term id: sorted[first[t] ..] = term t's token indexes, ascending
-    const first = new Int32Array(termCount + 1);
-    for (let t = 0, at = 0; t < termCount; t++) {
-      first[t] = at;
-      at += this.cf[t]!;
-    }
-    first[termCount] = this.tokens;
-    const fill = first.slice(0, termCount);
-    const sorted = new Int32Array(this.tokens);
-    const log = this.log;
-    for (let k = 0, n = this.tokens; k < n; k++) sorted[fill[log[k]!]!++] = k;
-    this.log = new Int32Array(0);
-    const docStart = this.docStart;
-    const docFirstPos = this.docFirstPos;
-    const explicit = this.explicitPos;
-    const docCount = this.docs.length;
+    const terms = this.terms;
+    const docStream = new SliceReader(this.pool, this.pool32);
     let docs = new Int32Array(1024);
     let tfs = new Int32Array(1024);
     let posStarts = new Int32Array(1025);
-    let positions = new Uint8Array(4096);
+    let positions = new Uint8Array(1 << 16);
     for (let k = 0; k < termCount; k++) {
       const t = ids[k]!;
-      const from = first[t]!;
-      const to = first[t + 1]!;
-      if (to - from + 1 > posStarts.length) {
-        docs = new Int32Array((to - from) * 2);
-        tfs = new Int32Array((to - from) * 2);
-        posStarts = new Int32Array((to - from) * 2 + 1);
+      const at = t * STRIDE;
+      const count = terms[at + DF]!;
+      if (count + 1 > posStarts.length) {
+        docs = new Int32Array(count * 2);
+        tfs = new Int32Array(count * 2);
+        posStarts = new Int32Array(count * 2 + 1);
       }
-      if ((to - from) * 5 > positions.length) positions = new Uint8Array((to - from) * 10);
-      let n = -1;
+      docStream.start(terms[at + DOC_HEAD]!);
+      // positions are copied slice by slice as they are: the stream already holds the index's
+      // per-document deltas; then each document's start is found by counting its tf varints
+      let bytes = 0;
+      for (let from = terms[at + POS_HEAD]!, level = 0, end = terms[at + POS_END]!; ; ) {
+        const limit = from + SLICE_SIZES[level]! - LINK_BYTES;
+        const last = end >= from && end <= limit;
+        const stop = last ? end : limit;
+        if (bytes + stop - from > positions.length) {
+          const next = new Uint8Array(Math.max(positions.length * 2, bytes + stop - from));
+          next.set(positions.subarray(0, bytes));
+          positions = next;
+        }
+        positions.set(this.pool.subarray(from, stop), bytes);
+        bytes += stop - from;
+        if (last) break;
+        from = this.pool32[limit >> 2]!;
+        if (level < LAST_LEVEL) level++;
+      }
       let doc = -1;
-      let end = 0;
-      let at = 0;
-      let lastPos = 0;
-      for (let j = from; j < to; j++) {
-        const token = sorted[j]!;
-        if (token >= end) {
-          // the document holding this token: gallop forward from the current one
-          let lo = doc + 1;
-          let step = 1;
-          while (lo + step < docCount && docStart[lo + step]! <= token) {
-            lo += step;
-            step *= 2;
-          }
-          let hi = Math.min(lo + step, docCount);
-          while (hi - lo > 1) {
-            const mid = (lo + hi) >>> 1;
-            if (docStart[mid]! <= token) lo = mid;
-            else hi = mid;
-          }
-          doc = lo;
-          end = docStart[doc + 1]!;
-          docs[++n] = doc;
-          tfs[n] = 0;
-          posStarts[n] = at;
-          lastPos = 0;
-        }
-        tfs[n]!++;
-        const pos = explicit ? explicit[token]! : docFirstPos[doc]! + (token - docStart[doc]!);
-        let v = pos - lastPos;
-        lastPos = pos;
-        while (v >= 0x80) {
-          positions[at++] = (v & 0x7f) | 0x80;
-          v >>>= 7;
-        }
-        positions[at++] = v;
+      let p = 0;
+      for (let i = 0; i < count; i++) {
+        const v = docStream.varint();
+        doc += v >>> 1;
+        docs[i] = doc;
+        const tf = v & 1 ? 1 : docStream.varint();
+        tfs[i] = tf;
+        posStarts[i] = p;
+        for (let n = tf; n > 0; n--) while (positions[p++]! & 0x80);
       }
-      const count = n + 1;
-      posStarts[count] = at;
+      if (p !== bytes) throw new Error(`positions of term ${keys[t]} out of step`);
+      posStarts[count] = bytes;
       const list = { count, docs, tfs, positions, posStarts };
       yield { term: keys[t]!, list: remap ? remapList(list, remap) : list };
     }
@@ -330,6 +430,44 @@ export class Inverter {
     this.docs.length = 0;
     this.docs.push(...kept);
     return remap;
+  }
+}
+
+/** Reads one stream of the pool from its first slice, following the links between slices. */
+class SliceReader {
+  private at = 0;
+  private limit = 0;
+  private level = 0;
+  constructor(
+    private readonly pool: Uint8Array,
+    private readonly pool32: Int32Array,
+  ) {}
+
+  start(head: number): void {
+    this.at = head;
+    this.level = 0;
+    this.limit = head + SLICE_SIZES[0]! - LINK_BYTES;
+  }
+
+  byte(): number {
+    if (this.at === this.limit) {
+      this.at = this.pool32[this.limit >> 2]!;
+      if (this.level < LAST_LEVEL) this.level++;
+      this.limit = this.at + SLICE_SIZES[this.level]! - LINK_BYTES;
+    }
+    return this.pool[this.at++]!;
+  }
+
+  varint(): number {
+    let v = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      b = this.byte();
+      v += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (b & 0x80);
+    return v;
   }
 }
 

@@ -3,11 +3,12 @@
 // the rest of the record (doc, page, …) is parsed by JSON.parse with the array left empty. Anything
 // unusual (no such array, a nested one, odd spacing) returns undefined: the caller parses the line.
 import type { JsonRecord } from '../stream/ndjson.js';
-import type { TokenRanges } from './inverter.js';
+import { FNV_OFFSET, FNV_PRIME, type TokenRanges } from './inverter.js';
 
 const KEY = '"tokens":[';
 let starts = new Int32Array(4096);
 let ends = new Int32Array(4096);
+let hashes = new Int32Array(4096);
 
 export function scanTokens(line: string): { record: JsonRecord; tokens: TokenRanges } | undefined {
   const at = line.indexOf(KEY);
@@ -21,6 +22,8 @@ export function scanTokens(line: string): { record: JsonRecord; tokens: TokenRan
     for (;;) {
       if (line.charCodeAt(i) !== 34 /* " */) return undefined;
       const s = ++i;
+      // the term hash (see termHash) is computed in the same pass; an escaped token is rehashed decoded
+      let h = FNV_OFFSET;
       for (;;) {
         const c = line.charCodeAt(i);
         if (c === 34) break;
@@ -28,6 +31,7 @@ export function scanTokens(line: string): { record: JsonRecord; tokens: TokenRan
           escaped = true;
           i++;
         }
+        h = Math.imul(h ^ c, FNV_PRIME);
         if (++i >= n) return undefined;
       }
       if (count === starts.length) {
@@ -37,7 +41,11 @@ export function scanTokens(line: string): { record: JsonRecord; tokens: TokenRan
         const e2 = new Int32Array(count * 2);
         e2.set(ends);
         ends = e2;
+        const h2 = new Int32Array(count * 2);
+        h2.set(hashes);
+        hashes = h2;
       }
+      hashes[count] = h;
       starts[count] = s;
       ends[count++] = i;
       i++;
@@ -58,5 +66,5 @@ export function scanTokens(line: string): { record: JsonRecord; tokens: TokenRan
   if (record === null || typeof record !== 'object' || Array.isArray(record)) return undefined;
   const tokens = (record as JsonRecord).tokens;
   if (!Array.isArray(tokens) || tokens.length !== 0) return undefined;
-  return { record: record as JsonRecord, tokens: { line, starts, ends, count, escaped } };
+  return { record: record as JsonRecord, tokens: { line, starts, ends, hashes, count, escaped } };
 }
