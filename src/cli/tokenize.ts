@@ -2,7 +2,8 @@
 import type { CommandModule } from './command.js';
 import { examples } from './command.js';
 import { COMMON_STEPS, allAnalyzers, getAnalyzer } from '../text/analyzer.js';
-import { ChunkPositions, tokenizeRecord } from '../text/tokenize-record.js';
+import { JsonTokenList } from '../text/json-tokens.js';
+import { ChunkPositions, tokenizeRecord, tokenizeRecordJson } from '../text/tokenize-record.js';
 import { readRecords } from '../stream/ndjson.js';
 
 interface Opts {
@@ -42,8 +43,17 @@ export const command: CommandModule<Opts> = {
   async run(ctx, args, opts) {
     const analyzer = getAnalyzer(opts.analyzer);
     const chunks = new ChunkPositions();
+    const tokenizeOpts = { field: opts.field, keepText: !!opts.keepText, offsets: !!opts.offsets };
+    // The usual case encodes the token list straight to bytes; offsets and --key lines go through objects.
+    const list = tokenizeOpts.offsets || ctx.out.keyField !== undefined ? undefined : new JsonTokenList();
     await readRecords(ctx, args, (record, where) => {
-      const result = tokenizeRecord(record, analyzer, chunks, { field: opts.field, keepText: !!opts.keepText, offsets: !!opts.offsets });
+      if (list) {
+        const result = tokenizeRecordJson(record, analyzer, chunks, tokenizeOpts, list);
+        if (!result.ok) return ctx.report.fail(`${where.source}:${where.line}`, result.message, result.reason);
+        ctx.metrics.count('tokens_total', result.tokens);
+        return ctx.out.writeAssembled(result.head, list.bytes, list.length, result.tail);
+      }
+      const result = tokenizeRecord(record, analyzer, chunks, tokenizeOpts);
       if (!result.ok) return ctx.report.fail(`${where.source}:${where.line}`, result.message, result.reason);
       ctx.metrics.count('tokens_total', result.tokens);
       ctx.out.write(result.record);

@@ -5,6 +5,7 @@ import { UsageError } from '../stream/report.js';
 import { INVISIBLES, Script } from './chars.js';
 import { foldCase, foldDiacritics } from './fold.js';
 import { arabicScript, cyrillic, english, foldYo, french, german, greek, hebrew, loadStemmer, russian, type LanguageSteps } from './languages.js';
+import type { JsonTokenList } from './json-tokens.js';
 import { EDITED, NON_ASCII, UPPER, cleanWord, scan, type ScanSink } from './scanner.js';
 
 export interface AnalyzedText {
@@ -24,6 +25,8 @@ export interface Analyzer {
   analyze(text: string): string[];
   /** Tokens and their character offsets in `text`. */
   analyzeWithOffsets(text: string): AnalyzedText;
+  /** The tokens of analyze(), appended to `out` as a JSON array (out.open() and close() are called here). */
+  analyzeToJson(text: string, out: JsonTokenList): void;
   /**
    * The character-level steps only (NFKC, case folding, diacritic folding where the analyzer does
    * it, invisibles dropped): no stopwords, no stemming. For prefix queries (`inform*`).
@@ -131,6 +134,8 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
   private lowerAligned = false;
   private tokens: string[] = [];
   private offsets: Array<[number, number]> | undefined;
+  /** Set during analyzeToJson(): tokens are encoded there instead of collected. */
+  private json: JsonTokenList | undefined;
 
   constructor(private readonly def: Definition) {
     this.id = `${def.name}/${def.version}`;
@@ -144,6 +149,17 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
 
   analyzeWithOffsets(text: string): AnalyzedText {
     return this.run(text, []) as AnalyzedText;
+  }
+
+  analyzeToJson(text: string, out: JsonTokenList): void {
+    out.open();
+    this.json = out;
+    try {
+      this.run(text, undefined);
+    } finally {
+      this.json = undefined;
+    }
+    out.close();
   }
 
   normalize(word: string): string {
@@ -172,13 +188,19 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
   }
 
   private push(token: string, start: number, end: number): void {
+    if (this.json) return this.json.token(token);
     this.tokens.push(token);
     if (this.offsets) this.offsets.push([start, end]);
   }
 
   word(start: number, end: number, flags: number, script: Script): void {
+    const steps = this.ready![script];
     let w: string;
     if (!(flags & (NON_ASCII | EDITED))) {
+      if (this.json && this.lowerAligned && (!steps || end - start > MAX_STEMMED_LENGTH || isDigitCode(this.text.charCodeAt(start)))) {
+        // An ASCII word no language step applies to: its bytes go straight from the lower-cased page.
+        return this.json.plainSlice(this.lower, start, end);
+      }
       w = this.lowerAligned ? this.lower.slice(start, end) : this.text.slice(start, end);
       if (flags & UPPER && !this.lowerAligned) w = w.toLowerCase();
     } else {
@@ -186,10 +208,9 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
       w = foldCase(raw);
       if (this.def.foldDiacritics) w = foldDiacritics(w);
     }
-    const steps = this.ready![script];
     // Numbers and giant "words" (base64, hex dumps) are neither stopwords nor stemmed; keeping
     // them out of the memo keeps its memory small.
-    if (steps && w.length <= MAX_STEMMED_LENGTH && !(w.charCodeAt(0) <= 57 && w.charCodeAt(0) >= 48)) w = steps(w);
+    if (steps && w.length <= MAX_STEMMED_LENGTH && !isDigitCode(w.charCodeAt(0))) w = steps(w);
     if (w.length > 0) this.push(w, start, end);
   }
 
@@ -230,6 +251,10 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
     }
     return ready;
   }
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /** NFKC for the few compatibility characters found among ideographs (half-width kana, ㍿, 豈…). */

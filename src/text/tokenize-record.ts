@@ -3,6 +3,7 @@
 // positions right across the chunks of a page.
 import type { Analyzer } from './analyzer.js';
 import type { JsonRecord } from '../stream/ndjson.js';
+import type { JsonTokenList } from './json-tokens.js';
 
 export interface TokenizeOptions {
   field: string;
@@ -44,10 +45,13 @@ export class ChunkPositions {
   }
 }
 
-export function tokenizeRecord(record: JsonRecord, analyzer: Analyzer, chunks: ChunkPositions, opts: TokenizeOptions): Tokenized {
-  const text = record[opts.field];
+type Refusal = { ok: false; message: string; reason: string };
+
+/** The record's text, or why it cannot be tokenized by this analyzer. */
+function textOf(record: JsonRecord, analyzer: Analyzer, field: string): string | Refusal {
+  const text = record[field];
   if (typeof text !== 'string') {
-    return { ok: false, message: text === undefined ? `no '${opts.field}' field` : `'${opts.field}' is not a string`, reason: 'no_text' };
+    return { ok: false, message: text === undefined ? `no '${field}' field` : `'${field}' is not a string`, reason: 'no_text' };
   }
   if (record.analyzer !== undefined && record.analyzer !== analyzer.id) {
     return {
@@ -56,24 +60,56 @@ export function tokenizeRecord(record: JsonRecord, analyzer: Analyzer, chunks: C
       reason: 'analyzer_mismatch',
     };
   }
-  let tokens: string[];
-  let offsets: Array<[number, number]> | undefined;
-  if (opts.offsets) ({ tokens, offsets } = analyzer.analyzeWithOffsets(text));
-  else tokens = analyzer.analyze(text);
+  return text;
+}
 
+/** The fields passed through: all but the ones tokenize writes, and the text unless kept. */
+function passedFields(record: JsonRecord, opts: TokenizeOptions): JsonRecord {
   const out: JsonRecord = {};
   for (const key in record) {
     if (key === 'tokens' || key === 'offsets' || key === 'tokenOffset' || key === 'analyzer') continue;
     if (key === opts.field && !opts.keepText) continue;
     out[key] = record[key];
   }
+  return out;
+}
+
+function tokenOffsetOf(record: JsonRecord, chunks: ChunkPositions, tokens: number): number | undefined {
   const { chunk, chunks: total } = record;
-  if (typeof chunk === 'number' && typeof total === 'number') {
-    const tokenOffset = chunks.take(record, chunk, total, tokens.length);
-    if (tokenOffset !== undefined) out.tokenOffset = tokenOffset;
-  }
+  if (typeof chunk === 'number' && typeof total === 'number') return chunks.take(record, chunk, total, tokens);
+  return undefined;
+}
+
+export function tokenizeRecord(record: JsonRecord, analyzer: Analyzer, chunks: ChunkPositions, opts: TokenizeOptions): Tokenized {
+  const text = textOf(record, analyzer, opts.field);
+  if (typeof text !== 'string') return text;
+  let tokens: string[];
+  let offsets: Array<[number, number]> | undefined;
+  if (opts.offsets) ({ tokens, offsets } = analyzer.analyzeWithOffsets(text));
+  else tokens = analyzer.analyze(text);
+
+  const out = passedFields(record, opts);
+  const tokenOffset = tokenOffsetOf(record, chunks, tokens.length);
+  if (tokenOffset !== undefined) out.tokenOffset = tokenOffset;
   out.tokens = tokens;
   out.analyzer = analyzer.id;
   if (offsets) out.offsets = offsets;
   return { ok: true, record: out, tokens: tokens.length };
+}
+
+export type TokenizedJson = { ok: true; head: string; tail: string; tokens: number } | Refusal;
+
+/**
+ * tokenizeRecord() without offsets, with the output line in three parts: `head`, the token list
+ * encoded in `list`, `tail`. Together they are exactly JSON.stringify of tokenizeRecord()'s record.
+ */
+export function tokenizeRecordJson(record: JsonRecord, analyzer: Analyzer, chunks: ChunkPositions, opts: TokenizeOptions, list: JsonTokenList): TokenizedJson {
+  const text = textOf(record, analyzer, opts.field);
+  if (typeof text !== 'string') return text;
+  analyzer.analyzeToJson(text, list);
+  const fields = JSON.stringify(passedFields(record, opts));
+  let head = fields.length > 2 ? `${fields.slice(0, -1)},` : '{';
+  const tokenOffset = tokenOffsetOf(record, chunks, list.count);
+  if (tokenOffset !== undefined) head += `"tokenOffset":${tokenOffset},`;
+  return { ok: true, head: `${head}"tokens":`, tail: `,"analyzer":${JSON.stringify(analyzer.id)}}`, tokens: list.count };
 }
