@@ -5,6 +5,7 @@ import { UsageError } from '../stream/report.js';
 import { INVISIBLES, Script } from './chars.js';
 import { foldCase, foldDiacritics } from './fold.js';
 import { arabicScript, cyrillic, english, foldYo, french, german, greek, hebrew, loadStemmer, russian, type LanguageSteps } from './languages.js';
+import { AsciiWordMemo } from './ascii-memo.js';
 import type { JsonTokenList } from './json-tokens.js';
 import { EDITED, NON_ASCII, UPPER, cleanWord, scan, type ScanSink } from './scanner.js';
 
@@ -126,6 +127,7 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
   readonly name: string;
   readonly steps: readonly string[];
   private ready: Array<WordSteps | undefined> | undefined;
+  private readonly asciiMemos: Array<AsciiWordMemo | undefined> = [];
   private segmenter: Intl.Segmenter | undefined;
   // State of the analyze() call in progress (analyze is synchronous and not re-entered).
   private text = '';
@@ -197,9 +199,22 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
     const steps = this.ready![script];
     let w: string;
     if (!(flags & (NON_ASCII | EDITED))) {
-      if (this.json && this.lowerAligned && (!steps || end - start > MAX_STEMMED_LENGTH || isDigitCode(this.text.charCodeAt(start)))) {
-        // An ASCII word no language step applies to: its bytes go straight from the lower-cased page.
-        return this.json.plainSlice(this.lower, start, end);
+      if (this.lowerAligned) {
+        if (!steps || end - start > MAX_STEMMED_LENGTH || isDigitCode(this.text.charCodeAt(start))) {
+          // An ASCII word no language step applies to: with JSON output its bytes go straight from
+          // the lower-cased page.
+          if (this.json) return this.json.plainSlice(this.lower, start, end);
+          return this.push(this.lower.slice(start, end), start, end);
+        }
+        // An ASCII word for the language steps: looked up by its chars in the page, no string made.
+        const memo = (this.asciiMemos[script] ??= new AsciiWordMemo());
+        let token = memo.get(this.lower, start, end);
+        if (token === undefined) {
+          token = steps(this.lower.slice(start, end));
+          memo.set(this.lower, start, end, token);
+        }
+        if (token.length > 0) this.push(token, start, end);
+        return;
       }
       w = this.lowerAligned ? this.lower.slice(start, end) : this.text.slice(start, end);
       if (flags & UPPER && !this.lowerAligned) w = w.toLowerCase();
