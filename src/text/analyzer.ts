@@ -131,9 +131,6 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
   private segmenter: Intl.Segmenter | undefined;
   // State of the analyze() call in progress (analyze is synchronous and not re-entered).
   private text = '';
-  /** text.toLowerCase() when it lines up with text (no İ), else text: ASCII words are sliced from it. */
-  private lower = '';
-  private lowerAligned = false;
   private tokens: string[] = [];
   private offsets: Array<[number, number]> | undefined;
   /** Set during analyzeToJson(): tokens are encoded there instead of collected. */
@@ -173,9 +170,6 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
   private run(text: string, offsets: Array<[number, number]> | undefined): { tokens: string[]; offsets?: Array<[number, number]> } {
     this.ready ??= this.prepareLanguages();
     this.text = text;
-    // One native lower-casing of the page instead of one per capitalized word.
-    this.lower = text.toLowerCase();
-    this.lowerAligned = this.lower.length === text.length;
     this.tokens = [];
     this.offsets = offsets;
     try {
@@ -183,7 +177,6 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
       return { tokens: this.tokens, offsets };
     } finally {
       this.text = '';
-      this.lower = '';
       this.tokens = [];
       this.offsets = undefined;
     }
@@ -197,32 +190,25 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
 
   word(start: number, end: number, flags: number, script: Script): void {
     const steps = this.ready![script];
-    let w: string;
     if (!(flags & (NON_ASCII | EDITED))) {
-      if (this.lowerAligned) {
-        if (!steps || end - start > MAX_STEMMED_LENGTH || isDigitCode(this.text.charCodeAt(start))) {
-          // An ASCII word no language step applies to: with JSON output its bytes go straight from
-          // the lower-cased page.
-          if (this.json) return this.json.plainSlice(this.lower, start, end);
-          return this.push(this.lower.slice(start, end), start, end);
-        }
-        // An ASCII word for the language steps: looked up by its chars in the page, no string made.
-        const memo = (this.asciiMemos[script] ??= new AsciiWordMemo());
-        let token = memo.get(this.lower, start, end);
-        if (token === undefined) {
-          token = steps(this.lower.slice(start, end));
-          memo.set(this.lower, start, end, token);
-        }
-        if (token.length > 0) this.push(token, start, end);
-        return;
+      // ASCII words are lower-cased char by char as they are copied or looked up (A-Z only).
+      if (!steps || end - start > MAX_STEMMED_LENGTH || isDigitCode(this.text.charCodeAt(start))) {
+        // No language step applies: with JSON output the bytes go straight from the page.
+        if (this.json) return this.json.plainSlice(this.text, start, end);
+        return this.push(asciiLower(this.text.slice(start, end), flags), start, end);
       }
-      w = this.lowerAligned ? this.lower.slice(start, end) : this.text.slice(start, end);
-      if (flags & UPPER && !this.lowerAligned) w = w.toLowerCase();
-    } else {
-      const raw = flags & EDITED ? cleanWord(this.text, start, end) : this.text.slice(start, end);
-      w = foldCase(raw);
-      if (this.def.foldDiacritics) w = foldDiacritics(w);
+      // For the language steps: looked up by its chars in the page, no string made.
+      const memo = (this.asciiMemos[script] ??= new AsciiWordMemo());
+      let token = memo.get(this.text, start, end);
+      if (token === undefined) {
+        token = steps(asciiLower(this.text.slice(start, end), flags));
+        memo.set(this.text, start, end, token);
+      }
+      if (token.length > 0) this.push(token, start, end);
+      return;
     }
+    let w = foldCase(flags & EDITED ? cleanWord(this.text, start, end) : this.text.slice(start, end));
+    if (this.def.foldDiacritics) w = foldDiacritics(w);
     // Numbers and giant "words" (base64, hex dumps) are neither stopwords nor stemmed; keeping
     // them out of the memo keeps its memory small.
     if (steps && w.length <= MAX_STEMMED_LENGTH && !isDigitCode(w.charCodeAt(0))) w = steps(w);
@@ -266,6 +252,10 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
     }
     return ready;
   }
+}
+
+function asciiLower(word: string, flags: number): string {
+  return flags & UPPER ? word.toLowerCase() : word;
 }
 
 function isDigitCode(c: number): boolean {

@@ -1,7 +1,9 @@
 // A memo of the language steps' result for ASCII words, looked up by a slice of the page's text
-// (text[start, end)) without making a string of it: an open-addressing table over a byte pool.
+// (text[start, end), compared lower-cased) without making a string of it: an open-addressing table over a byte pool.
 // Word frequencies are Zipfian, so nearly every word of a page was seen before; the common case then
 // costs one hash over the word's chars and one compare, and allocates nothing.
+
+import { asciiLowerCode } from './json-tokens.js';
 
 const SLOTS = 1 << 19;
 /** Entries kept before the memo starts over (bounds memory on any input; half the slots stay free). */
@@ -18,10 +20,10 @@ export class AsciiWordMemo {
   /** Hash of the last get(), reused by the set() that follows a miss. */
   private lastHash = 0;
 
-  /** The memoized value for the ASCII text[start, end), or undefined. */
+  /** The memoized value for the ASCII text[start, end) (A-Z taken as a-z), or undefined. */
   get(text: string, start: number, end: number): string | undefined {
     let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    for (let i = start; i < end; i++) h = Math.imul(h ^ asciiLowerCode(text.charCodeAt(i)), 0x01000193);
     this.lastHash = h;
     const length = end - start;
     const pool = this.pool;
@@ -31,7 +33,7 @@ export class AsciiWordMemo {
       if (this.keyLength[entry] !== length) continue;
       let at = this.keyStart[entry]!;
       let i = start;
-      while (i < end && pool[at] === text.charCodeAt(i)) {
+      while (i < end && pool[at] === asciiLowerCode(text.charCodeAt(i))) {
         at++;
         i++;
       }
@@ -52,7 +54,7 @@ export class AsciiWordMemo {
     this.values.push(value);
     this.keyStart[entry] = this.poolUsed;
     this.keyLength[entry] = length;
-    for (let i = start; i < end; i++) this.pool[this.poolUsed++] = text.charCodeAt(i);
+    for (let i = start; i < end; i++) this.pool[this.poolUsed++] = asciiLowerCode(text.charCodeAt(i));
     let slot = this.lastHash & (SLOTS - 1);
     while (this.slots[slot] !== 0) slot = (slot + 1) & (SLOTS - 1);
     this.slots[slot] = entry + 1;

@@ -22,8 +22,8 @@ export class JsonTokenList {
   }
 
   /**
-   * Appends text[start, end) as a token. The caller guarantees plain ASCII that needs no escaping
-   * (letters, digits, apostrophes, . and ,: what the scanner puts in an ASCII word).
+   * Appends text[start, end) lower-cased (A-Z) as a token. The caller guarantees plain ASCII that
+   * needs no escaping (letters, digits, apostrophes, . and ,: what the scanner puts in an ASCII word).
    */
   plainSlice(text: string, start: number, end: number): void {
     this.reserve(end - start + 3);
@@ -31,7 +31,7 @@ export class JsonTokenList {
     let at = this.length;
     if (this.count++ > 0) b[at++] = 0x2c; // ,
     b[at++] = 0x22; // "
-    for (let i = start; i < end; i++) b[at++] = text.charCodeAt(i);
+    for (let i = start; i < end; i++) b[at++] = asciiLowerCode(text.charCodeAt(i));
     b[at++] = 0x22;
     this.length = at;
   }
@@ -88,4 +88,9 @@ export class JsonTokenList {
     this.bytes.copy(grown, 0, 0, this.length);
     this.bytes = grown;
   }
+}
+
+/** A-Z → a-z, any other code unchanged. */
+export function asciiLowerCode(c: number): number {
+  return c - 65 < 26 && c >= 65 ? c + 32 : c;
 }
