@@ -2,8 +2,8 @@
 import type { CommandModule } from './command.js';
 import { examples } from './command.js';
 import { COMMON_STEPS, allAnalyzers, getAnalyzer } from '../text/analyzer.js';
-import { JsonTokenList } from '../text/json-tokens.js';
-import { ChunkPositions, tokenizeRecord, tokenizeRecordJson } from '../text/tokenize-record.js';
+import { TokenListPipeline } from '../text/token-pipeline.js';
+import { ChunkPositions, lineAround, prepareRecord, tokenizeRecord, type PreparedRecord } from '../text/tokenize-record.js';
 import { readRecords } from '../stream/ndjson.js';
 
 interface Opts {
@@ -44,19 +44,31 @@ export const command: CommandModule<Opts> = {
     const analyzer = getAnalyzer(opts.analyzer);
     const chunks = new ChunkPositions();
     const tokenizeOpts = { field: opts.field, keepText: !!opts.keepText, offsets: !!opts.offsets };
-    // The usual case encodes the token list straight to bytes; offsets and --key lines go through objects.
-    const list = tokenizeOpts.offsets || ctx.out.keyField !== undefined ? undefined : new JsonTokenList();
-    await readRecords(ctx, args, (record, where) => {
-      if (list) {
-        const result = tokenizeRecordJson(record, analyzer, chunks, tokenizeOpts, list);
+    if (tokenizeOpts.offsets || ctx.out.keyField !== undefined) {
+      // Offsets and --key lines go through record objects.
+      await readRecords(ctx, args, (record, where) => {
+        const result = tokenizeRecord(record, analyzer, chunks, tokenizeOpts);
         if (!result.ok) return ctx.report.fail(`${where.source}:${where.line}`, result.message, result.reason);
         ctx.metrics.count('tokens_total', result.tokens);
-        return ctx.out.writeAssembled(result.head, list.bytes, list.length, result.tail);
-      }
-      const result = tokenizeRecord(record, analyzer, chunks, tokenizeOpts);
-      if (!result.ok) return ctx.report.fail(`${where.source}:${where.line}`, result.message, result.reason);
-      ctx.metrics.count('tokens_total', result.tokens);
-      ctx.out.write(result.record);
+        ctx.out.write(result.record);
+      });
+      return;
+    }
+    // The usual case: token lists encoded straight to JSON bytes, on two cores for a large input.
+    const pipeline = new TokenListPipeline<PreparedRecord>(
+      analyzer,
+      (prepared, bytes, start, end, tokens) => {
+        const { head, tail } = lineAround(prepared, analyzer, chunks, tokens);
+        ctx.metrics.count('tokens_total', tokens);
+        ctx.out.writeAssembled(head, start === 0 ? bytes : bytes.subarray(start), end - start, tail);
+      },
+      () => ctx.out.flush(),
+    );
+    await readRecords(ctx, args, (record, where) => {
+      const prepared = prepareRecord(record, analyzer, tokenizeOpts);
+      if (!('text' in prepared)) return ctx.report.fail(`${where.source}:${where.line}`, prepared.message, prepared.reason);
+      return pipeline.add(prepared, prepared.text);
     });
+    await pipeline.finish();
   },
 };

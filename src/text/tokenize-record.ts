@@ -97,19 +97,30 @@ export function tokenizeRecord(record: JsonRecord, analyzer: Analyzer, chunks: C
   return { ok: true, record: out, tokens: tokens.length };
 }
 
-export type TokenizedJson = { ok: true; head: string; tail: string; tokens: number } | Refusal;
+/** A record ready for its token list: the text to analyze and what the output line needs besides. */
+export interface PreparedRecord {
+  text: string;
+  record: JsonRecord;
+  /** JSON of the passed-through fields. */
+  fields: string;
+}
 
-/**
- * tokenizeRecord() without offsets, with the output line in three parts: `head`, the token list
- * encoded in `list`, `tail`. Together they are exactly JSON.stringify of tokenizeRecord()'s record.
- */
-export function tokenizeRecordJson(record: JsonRecord, analyzer: Analyzer, chunks: ChunkPositions, opts: TokenizeOptions, list: JsonTokenList): TokenizedJson {
+/** The first half of tokenizeRecord() without offsets: checks the record, keeps what its line needs. */
+export function prepareRecord(record: JsonRecord, analyzer: Analyzer, opts: TokenizeOptions): PreparedRecord | Refusal {
   const text = textOf(record, analyzer, opts.field);
   if (typeof text !== 'string') return text;
-  analyzer.analyzeToJson(text, list);
-  const fields = JSON.stringify(passedFields(record, opts));
+  return { text, record, fields: JSON.stringify(passedFields(record, opts)) };
+}
+
+/**
+ * The output line of a prepared record whose token list (`tokens` tokens) is encoded elsewhere, as
+ * the parts around it: head + list + tail is exactly JSON.stringify of tokenizeRecord()'s record.
+ * Call in input order (chunk records count the tokens of their page's earlier chunks).
+ */
+export function lineAround(prepared: PreparedRecord, analyzer: Analyzer, chunks: ChunkPositions, tokens: number): { head: string; tail: string } {
+  const { fields } = prepared;
   let head = fields.length > 2 ? `${fields.slice(0, -1)},` : '{';
-  const tokenOffset = tokenOffsetOf(record, chunks, list.count);
+  const tokenOffset = tokenOffsetOf(prepared.record, chunks, tokens);
   if (tokenOffset !== undefined) head += `"tokenOffset":${tokenOffset},`;
-  return { ok: true, head: `${head}"tokens":`, tail: `,"analyzer":${JSON.stringify(analyzer.id)}}`, tokens: list.count };
+  return { head: `${head}"tokens":`, tail: `,"analyzer":${JSON.stringify(analyzer.id)}}` };
 }
