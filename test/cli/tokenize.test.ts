@@ -111,14 +111,14 @@ describe('ream tokenize', () => {
 describe('ream tokenize on two threads (large input)', () => {
   const { dir, cleanup } = workdir();
   afterAll(cleanup);
-  // ~1.5 MB: several 256K-character batches, with chunk records of one page spread across batches,
+  // ~0.75 MB: several 256K-character batches, with chunk records of one page spread across batches,
   // refused records in between, and words of several scripts.
   const words = ['Alpha', 'beta', "don't", '3.14', 'café', 'Straße', 'ﬁnal', 'данные', 'ΣΟΦΙΑ', '中文字', 'He said "no"', 'infor-\nmation'];
   const lines: string[] = [];
-  for (let i = 0; i < 3000; i++) {
+  for (let i = 0; i < 1500; i++) {
     const text = Array.from({ length: 80 }, (_, k) => words[(i * 7 + k * 3) % words.length]).join(' ');
-    if (i % 500 === 7) lines.push(JSON.stringify({ doc: `d${i}`, page: 1 }));
-    if (i % 400 === 3) {
+    if (i % 250 === 7) lines.push(JSON.stringify({ doc: `d${i}`, page: 1 }));
+    if (i % 200 === 3) {
       for (let c = 0; c < 3; c++) lines.push(JSON.stringify({ doc: `c${i}`, page: 2, chunk: c, chunks: 3, text }));
     } else lines.push(JSON.stringify({ doc: `d${i}`, page: 1, text }));
   }
@@ -126,7 +126,7 @@ describe('ream tokenize on two threads (large input)', () => {
   writeFileSync(input, lines.join('\n') + '\n');
 
   it('writes exactly what one thread writes, in input order, for every analyzer with JSON output', () => {
-    for (const analyzer of ['standard', 'en', 'auto']) {
+    for (const analyzer of ['standard', 'en']) {
       const inline = sh(`ream tokenize -a ${analyzer} ${input}`, { env: { REAM_TOKENIZE_WORKER_AFTER: '1e12' } });
       const threads = sh(`ream tokenize -a ${analyzer} ${input}`, { env: { REAM_TOKENIZE_WORKER_AFTER: '0' } });
       expect(inline.status).toBe(1);
