@@ -67,8 +67,8 @@ export const command: CommandModule<Opts> = {
     await readRecords(ctx, args, (record, where) => {
       const prepared = prepareRecord(record, analyzer, tokenizeOpts);
       if (!('text' in prepared)) return ctx.report.fail(`${where.source}:${where.line}`, prepared.message, prepared.reason);
-      return pipeline.add(prepared, prepared.text);
+      pipeline.add(prepared, prepared.text);
     });
-    await pipeline.finish();
+    pipeline.finish();
   },
 };

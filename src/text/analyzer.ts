@@ -96,6 +96,9 @@ const definitions: Definition[] = [
 /** Longer words skip the language steps (the longest German compounds stay well below). */
 const MAX_STEMMED_LENGTH = 100;
 
+/** Words a memo holds before it starts over. */
+const MAX_MEMO_WORDS = 200_000;
+
 /** A word's language steps (prepare, stopword check, stem): the token, or '' to drop the word. */
 type WordSteps = (word: string) => string;
 
@@ -115,7 +118,7 @@ function compileSteps(steps: LanguageSteps, fold: (word: string) => string): Wor
       token = prepare ? prepare(word) : word;
       if (stopwords?.has(token)) token = '';
       else if (stem && !stemUnless?.(token)) token = stem(token);
-      if (memo.size >= 200_000) memo = new Map();
+      if (memo.size >= MAX_MEMO_WORDS) memo = new Map();
       memo.set(word, token);
     }
     return token;
@@ -128,6 +131,8 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
   readonly steps: readonly string[];
   private ready: Array<WordSteps | undefined> | undefined;
   private readonly asciiMemos: Array<AsciiWordMemo | undefined> = [];
+  /** Tokens of non-ASCII words by their raw text (bounded like the language steps' memo). */
+  private readonly wordMemo = new Map<string, string>();
   private segmenter: Intl.Segmenter | undefined;
   // State of the analyze() call in progress (analyze is synchronous and not re-entered).
   private text = '';
@@ -207,12 +212,30 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
       if (token.length > 0) this.push(token, start, end);
       return;
     }
-    let w = foldCase(flags & EDITED ? cleanWord(this.text, start, end) : this.text.slice(start, end));
+    if (flags & EDITED) return this.pushWord(this.wordSteps(cleanWord(this.text, start, end), steps), start, end);
+    // Other words by their text: folding and language steps once per distinct word.
+    const raw = this.text.slice(start, end);
+    let token = this.wordMemo.get(raw);
+    if (token === undefined) {
+      token = this.wordSteps(raw, steps);
+      if (this.wordMemo.size >= MAX_MEMO_WORDS) this.wordMemo.clear();
+      this.wordMemo.set(raw, token);
+    }
+    this.pushWord(token, start, end);
+  }
+
+  private pushWord(token: string, start: number, end: number): void {
+    if (token.length > 0) this.push(token, start, end);
+  }
+
+  /** A word's token from its raw text: character steps, then the language steps ('' drops it). */
+  private wordSteps(raw: string, steps: WordSteps | undefined): string {
+    let w = foldCase(raw);
     if (this.def.foldDiacritics) w = foldDiacritics(w);
     // Numbers and giant "words" (base64, hex dumps) are neither stopwords nor stemmed; keeping
     // them out of the memo keeps its memory small.
     if (steps && w.length <= MAX_STEMMED_LENGTH && !isDigitCode(w.charCodeAt(0))) w = steps(w);
-    if (w.length > 0) this.push(w, start, end);
+    return w;
   }
 
   ideographs(start: number, end: number): void {

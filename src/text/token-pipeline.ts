@@ -16,11 +16,10 @@ export interface BatchRequest {
   texts: string[];
 }
 
-/** What the worker thread is given: results go to `port`, and `done[0]` counts them (to wait on). */
+/** What the worker thread is given: results go to `port`. */
 export interface WorkerSetup {
   analyzer: string;
   port: MessagePort;
-  done: SharedArrayBuffer;
 }
 
 /** Token lists of a batch: list i is bytes[ends[i-1] (0 for i = 0), ends[i]), with counts[i] tokens. */
@@ -75,7 +74,6 @@ export class TokenListPipeline<T> {
   private worker: Worker | undefined;
   /** Where the worker's results arrive; read synchronously (the calling thread is busy, not waiting for events). */
   private results: MessagePort | undefined;
-  private done: Int32Array | undefined;
   private workerFailed = false;
   private finished = false;
   private inWorker = new Map<number, Batch<T>>();
@@ -100,34 +98,54 @@ export class TokenListPipeline<T> {
     if (availableParallelism() < 2) this.workerFailed = true;
   }
 
-  /** Takes one text; a returned promise asks the caller to wait (too much output is waiting). */
-  add(item: T, text: string): Promise<void> | undefined {
+  /** Takes one text. */
+  add(item: T, text: string): void {
     if (this.error !== undefined) throw this.error;
     if (this.queue.length === 0 && this.items.length === 0 && (this.workerFailed || this.inlineChars < this.workerAfter)) {
       this.inlineChars += text.length;
       this.analyzer.analyzeToJson(text, this.list);
       this.handle(item, this.list.bytes, 0, this.list.length, this.list.count);
-      return undefined;
+      return;
     }
     this.items.push(item);
     this.texts.push(text);
     this.chars += text.length;
     this.addedSinceTick = true;
     this.idleTimer ??= setInterval(() => this.onTick(), IDLE_MS).unref();
-    if (this.chars < BATCH_CHARS) return undefined;
+    if (this.chars < BATCH_CHARS) return;
     this.submit();
-    return this.queue.length > MAX_QUEUED ? this.waitForHead() : undefined;
+    if (this.queue.length > MAX_QUEUED) {
+      // The worker has fallen far behind this thread (a machine busy with other work starves it):
+      // its batches are done here, and so is the rest of the input.
+      this.takeBackFromWorker();
+      this.stopWorker();
+    }
   }
 
   /** Hands on everything still pending; call once after the last add(). */
-  async finish(): Promise<void> {
+  finish(): void {
+    if (this.error !== undefined) throw this.error;
     if (this.items.length > 0) this.submit();
-    while (this.queue.length > 0) await this.waitForHead();
+    // Whatever the worker has not finished yet (at most two batches) is done here rather than waited for.
+    this.takeBackFromWorker();
     clearInterval(this.idleTimer);
     this.idleTimer = undefined;
+    this.stopWorker();
+  }
+
+  private stopWorker(): void {
     this.finished = true;
     void this.worker?.terminate();
     this.worker = undefined;
+    this.workerFailed = true;
+  }
+
+  /** Analyzes here the batches still in the worker, and hands on everything. */
+  private takeBackFromWorker(): void {
+    this.poll();
+    for (const batch of this.inWorker.values()) batch.result = encodeBatch(this.analyzer, this.list, batch.texts);
+    this.inWorker.clear();
+    this.handOnReady();
   }
 
   private submit(): void {
@@ -156,23 +174,11 @@ export class TokenListPipeline<T> {
     }
   }
 
-  /** Waits until the oldest batch is handed on (its worker result may take a moment). */
-  private async waitForHead(): Promise<void> {
-    for (;;) {
-      if (this.error !== undefined) throw this.error;
-      this.poll();
-      this.handOnReady();
-      if (this.queue.length === 0 || this.queue[0]!.result) return;
-      // Block briefly on the worker's counter, then let events in (a worker that died reports it so).
-      Atomics.wait(this.done!, 0, Atomics.load(this.done!, 0), 20);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
-
-  /** Hands on what is ready from an event handler (a worker's message), where nothing may throw. */
-  private deliver(): void {
+  /** Hands on what is ready from a timer or event handler, where nothing may throw. */
+  private deliver(takeBack = false): void {
     try {
-      this.handOnReady();
+      if (takeBack) this.takeBackFromWorker();
+      else this.handOnReady();
       this.afterAsync();
     } catch (err) {
       this.error ??= err;
@@ -206,23 +212,18 @@ export class TokenListPipeline<T> {
       return undefined;
     }
     const channel = new MessageChannel();
-    const done = new SharedArrayBuffer(4);
     const worker = new Worker(url, {
-      workerData: { analyzer: this.analyzer.id, port: channel.port2, done } satisfies WorkerSetup,
+      workerData: { analyzer: this.analyzer.id, port: channel.port2 } satisfies WorkerSetup,
       transferList: [channel.port2],
     });
     worker.unref();
     this.results = channel.port1;
-    this.done = new Int32Array(done);
     // A thread that dies (out of memory, a bug) costs only speed: its batches are analyzed here.
     const fallBack = (): void => {
       if (this.workerFailed || this.finished) return;
-      this.poll();
       this.workerFailed = true;
       this.worker = undefined;
-      for (const batch of this.inWorker.values()) batch.result = encodeBatch(this.analyzer, this.list, batch.texts);
-      this.inWorker.clear();
-      this.deliver();
+      this.deliver(true);
     };
     worker.on('error', fallBack);
     worker.on('exit', fallBack);
