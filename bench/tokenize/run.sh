@@ -43,6 +43,15 @@ table=$(jq -r --argjson bytes "$bytes" --argjson names "$(printf '%s\n' "${names
   .results | to_entries[] | .value as $v | ($v.user + $v.system) as $cpu |
   "| \($names[.key]) | \($v.median * 1000 | round) | \($bytes / 1e6 / $v.median | r1) | \($tr.wall / $v.median | r2) | \($cpu * 1000 | round) | \($bytes / 1e6 / $cpu | r1) | \($tr.cpu / $cpu | r2) |"' "$json/h.json")
 
+# Issue 4's targets, judged on this run: standard at least half the tr pipeline's speed, en a quarter.
+verdict=$(jq -r --argjson names "$(printf '%s\n' "${names[@]}" | jq -R . | jq -s .)" '
+  (.results[0] | {wall: .median, cpu: (.user + .system)}) as $tr |
+  [.results | to_entries[] | select($names[.key] == "ream tokenize -a standard" or $names[.key] == "ream tokenize -a en") |
+   ($names[.key] | if test("standard") then 0.5 else 0.25 end) as $goal |
+   ($tr.wall / .value.median) as $w | ($tr.cpu / (.value.user + .value.system)) as $c |
+   "\($names[.key] | sub("ream tokenize "; "")): \($w * 100 | round / 100)x tr wall, \($c * 100 | round / 100)x tr CPU, target \($goal)x: " +
+   (if $w >= $goal and $c >= $goal then "holds" elif $w >= $goal or $c >= $goal then "holds on one measure only" else "does not hold" end)] | join("; ")' "$json/h.json")
+
 node_modules/.bin/esbuild bench/tokenize/in-process.ts --bundle --platform=node --format=esm --log-level=warning --outfile=bench/data/in-process.mjs
 # The analyzers alone run over the corpus once (not repeated): a warm-up pass makes it steady state.
 in_process=$(node bench/data/in-process.mjs bench/data/corpus-pages.ndjson "$runs")
@@ -69,6 +78,8 @@ Produced by \`bench/tokenize/run.sh\`.
 | command | wall ms | wall MB/s | × tr (wall) | CPU ms | MB/CPU-s | × tr (CPU) |
 |---|---:|---:|---:|---:|---:|---:|
 $table
+
+Issue 4's targets in this run: $verdict.
 
 Where the time goes: a \`ream tokenize\` run costs about the I/O floor row (Node reading and
 writing the same NDJSON) plus the analyzer; \`tr\` neither parses nor writes JSON.

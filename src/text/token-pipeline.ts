@@ -175,22 +175,25 @@ export class TokenListPipeline<T> {
   }
 
   /** Hands on what is ready from a timer or event handler, where nothing may throw. */
-  private deliver(takeBack = false): void {
+  private deliver(work: () => void): void {
     try {
-      if (takeBack) this.takeBackFromWorker();
-      else this.handOnReady();
+      work();
       this.afterAsync();
     } catch (err) {
       this.error ??= err;
     }
   }
 
+  /** A partial batch waiting while the input is quiet is sent on; finished worker results are handed on. */
   private onTick(): void {
     if (this.error !== undefined) return;
-    if (!this.addedSinceTick && this.items.length > 0) this.submit();
-    this.poll();
-    this.deliver();
+    const idle = !this.addedSinceTick;
     this.addedSinceTick = false;
+    this.deliver(() => {
+      if (idle && this.items.length > 0) this.submit();
+      this.poll();
+      this.handOnReady();
+    });
   }
 
   /** Takes the results the worker has posted so far. */
@@ -223,7 +226,7 @@ export class TokenListPipeline<T> {
       if (this.workerFailed || this.finished) return;
       this.workerFailed = true;
       this.worker = undefined;
-      this.deliver(true);
+      this.deliver(() => this.takeBackFromWorker());
     };
     worker.on('error', fallBack);
     worker.on('exit', fallBack);
