@@ -1,6 +1,6 @@
-// Token lists for a stream of texts, in input order, computed on two cores once the input is large:
-// the first WORKER_AFTER_CHARS characters are analyzed inline (a small run never pays for a thread's
-// start-up); after that texts are batched, and each batch goes to one worker thread when it has room
+// Token lists for a stream of texts, in input order, optionally (`threads` 2) computed on two cores
+// once the input is large: the first WORKER_AFTER_CHARS characters are analyzed inline (a small run
+// never pays for a thread's start-up); after that texts are batched, and each batch goes to one worker thread when it has room
 // (at most two batches queued) or is analyzed by the calling thread itself. The work thus splits
 // itself between the two threads, while the calling thread also parses the input and writes the
 // output. Results are handed on strictly in input order.
@@ -36,8 +36,12 @@ export type ListHandler<T> = (item: T, bytes: Uint8Array, start: number, end: nu
 const BATCH_CHARS = 256 * 1024;
 /** Characters analyzed inline before a worker thread is started (`REAM_TOKENIZE_WORKER_AFTER` overrides). */
 const WORKER_AFTER_CHARS = 8 * 1024 * 1024;
-/** Batches at most waiting for their turn to be handed on (bounds memory when the output is slow). */
+/**
+ * Batches at most waiting behind one the worker has not finished: more means the worker has fallen
+ * far behind (a machine busy with other work starves it). Its first batch also pays its start-up.
+ */
 const MAX_QUEUED = 8;
+const MAX_QUEUED_AT_START = 64;
 /** A partial batch waits at most this long for more input (`tail -f | ream tokenize`). */
 const IDLE_MS = 50;
 
@@ -75,6 +79,8 @@ export class TokenListPipeline<T> {
   /** Where the worker's results arrive; read synchronously (the calling thread is busy, not waiting for events). */
   private results: MessagePort | undefined;
   private workerFailed = false;
+  /** Whether the worker has posted a result yet (it is started and warm). */
+  private workerAnswered = false;
   private finished = false;
   private inWorker = new Map<number, Batch<T>>();
   private nextId = 0;
@@ -87,15 +93,19 @@ export class TokenListPipeline<T> {
   /** Thrown by the handler while lists were handed on from a timer or event (e.g. OutputClosed): rethrown to the caller. */
   private error: unknown;
 
-  /** `afterAsync` runs after lists were handed on outside add() (the caller flushes its output there). */
+  /**
+   * `threads`: 1 analyzes everything in the calling thread, 2 adds a worker thread for a large input.
+   * `afterAsync` runs after lists were handed on outside add() (the caller flushes its output there).
+   */
   constructor(
     private readonly analyzer: Analyzer,
     private readonly handle: ListHandler<T>,
+    threads: number,
     private readonly afterAsync: () => void = () => {},
   ) {
     const after = Number(process.env.REAM_TOKENIZE_WORKER_AFTER);
     this.workerAfter = Number.isFinite(after) && after >= 0 && process.env.REAM_TOKENIZE_WORKER_AFTER !== '' ? after : WORKER_AFTER_CHARS;
-    if (availableParallelism() < 2) this.workerFailed = true;
+    if (threads < 2 || availableParallelism() < 2) this.workerFailed = true;
   }
 
   /** Takes one text. */
@@ -114,7 +124,7 @@ export class TokenListPipeline<T> {
     this.idleTimer ??= setInterval(() => this.onTick(), IDLE_MS).unref();
     if (this.chars < BATCH_CHARS) return;
     this.submit();
-    if (this.queue.length > MAX_QUEUED) {
+    if (this.queue.length > (this.workerAnswered ? MAX_QUEUED : MAX_QUEUED_AT_START)) {
       // The worker has fallen far behind this thread (a machine busy with other work starves it):
       // its batches are done here, and so is the rest of the input.
       this.takeBackFromWorker();
@@ -201,6 +211,7 @@ export class TokenListPipeline<T> {
     if (!this.results) return;
     for (let m = receiveMessageOnPort(this.results); m !== undefined; m = receiveMessageOnPort(this.results)) {
       const result = m.message as BatchResult & { id: number };
+      this.workerAnswered = true;
       const batch = this.inWorker.get(result.id);
       if (!batch) continue;
       this.inWorker.delete(result.id);

@@ -108,7 +108,7 @@ describe('ream tokenize', () => {
   });
 });
 
-describe('ream tokenize on two threads (large input)', () => {
+describe('ream tokenize --threads 2 (large input)', () => {
   const { dir, cleanup } = workdir();
   afterAll(cleanup);
   // ~0.75 MB: several 256K-character batches, with chunk records of one page spread across batches,
@@ -127,21 +127,21 @@ describe('ream tokenize on two threads (large input)', () => {
 
   it('writes exactly what one thread writes, in input order, for every analyzer with JSON output', () => {
     for (const analyzer of ['standard', 'en']) {
-      const inline = sh(`ream tokenize -a ${analyzer} ${input}`, { env: { REAM_TOKENIZE_WORKER_AFTER: '1e12' } });
-      const threads = sh(`ream tokenize -a ${analyzer} ${input}`, { env: { REAM_TOKENIZE_WORKER_AFTER: '0' } });
+      const inline = sh(`ream tokenize -a ${analyzer} ${input}`, { env: { REAM_TOKENIZE_WORKER_AFTER: '0' } });
+      const threads = sh(`ream tokenize --threads 2 -a ${analyzer} ${input}`, { env: { REAM_TOKENIZE_WORKER_AFTER: '0' } });
       expect(inline.status).toBe(1);
       expect(threads.status).toBe(1);
       expect(threads.stderr).toBe(inline.stderr);
       expect(threads.stdout).toBe(inline.stdout);
       expect(threads.stdout.split('\n').length - 1).toBe(lines.length - 6);
     }
-    const out = parseLines(sh(`ream tokenize ${input}`, { env: { REAM_TOKENIZE_WORKER_AFTER: '0' } }).stdout);
+    const out = parseLines(sh(`ream tokenize --threads 2 ${input}`, { env: { REAM_TOKENIZE_WORKER_AFTER: '0' } }).stdout);
     const chunks = out.filter((r) => r.doc === 'c3');
     expect(chunks.map((r) => r.tokenOffset)).toEqual([0, chunks[0].tokens.length, chunks[0].tokens.length + chunks[1].tokens.length]);
   });
 
   it('stops quietly when the reader goes away', () => {
-    const r = sh(`grep '"text"' ${input} | ream tokenize | head -1`, { env: { REAM_TOKENIZE_WORKER_AFTER: '0' } });
+    const r = sh(`grep '"text"' ${input} | ream tokenize --threads 2 | head -1`, { env: { REAM_TOKENIZE_WORKER_AFTER: '0' } });
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     expect(parseLines(r.stdout)).toHaveLength(1);
