@@ -1,9 +1,10 @@
 // The analyzers alone, without reading or writing NDJSON: MB of page text per second through
-// analyze(), one warm-up pass and the median of RUNS passes, each analyzer in the same process.
+// analyze() and analyzeToJson(), one warm-up pass and the median of RUNS passes, each analyzer in the same process.
 // Bundled and run by bench/tokenize/run.sh; prints one markdown table row per analyzer.
 // Usage: node in-process.mjs pages.ndjson [runs] [doc-regex]  (doc-regex: only pages of those docs)
 import { readFileSync } from 'node:fs';
 import { allAnalyzers } from '../../src/text/analyzer.js';
+import { JsonTokenList } from '../../src/text/json-tokens.js';
 
 const [file, runsArg, docs] = process.argv.slice(2);
 const runs = Number(runsArg ?? 5);
@@ -16,16 +17,27 @@ const texts: string[] = readFileSync(file!, 'utf8')
   .map((r) => r.text);
 const mb = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / 1e6;
 
-for (const analyzer of allAnalyzers()) {
+/** MB per second of the median of `runs` passes after one warm-up pass. */
+function speed(pass: () => void): number {
   const times: number[] = [];
-  let tokens = 0;
-  for (let pass = 0; pass <= runs; pass++) {
+  for (let i = 0; i <= runs; i++) {
     const started = performance.now();
-    tokens = 0;
-    for (const t of texts) tokens += analyzer.analyze(t).length;
-    if (pass > 0) times.push((performance.now() - started) / 1000);
+    pass();
+    if (i > 0) times.push((performance.now() - started) / 1000);
   }
   times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)]!;
-  process.stdout.write(`| ${analyzer.id} | ${tokens} | ${(mb / median).toFixed(1)} |\n`);
+  return mb / times[Math.floor(times.length / 2)]!;
+}
+
+const list = new JsonTokenList();
+for (const analyzer of allAnalyzers()) {
+  let tokens = 0;
+  const strings = speed(() => {
+    tokens = 0;
+    for (const t of texts) tokens += analyzer.analyze(t).length;
+  });
+  const json = speed(() => {
+    for (const t of texts) analyzer.analyzeToJson(t, list);
+  });
+  process.stdout.write(`| ${analyzer.id} | ${tokens} | ${strings.toFixed(1)} | ${json.toFixed(1)} |\n`);
 }

@@ -61,6 +61,29 @@ export class NdjsonWriter implements WriterStats {
     this.writeText(this.keyField === undefined ? json : keyedLine(JSON.parse(json), json, this.keyField));
   }
 
+  /**
+   * Writes one JSON line given in three parts, the middle one already UTF-8 (a command that encodes
+   * a large array itself): `head`, body[0, bodyLength), `tail`. Not for `--key` output (keyField set).
+   */
+  writeAssembled(head: string, body: Uint8Array, bodyLength: number, tail: string): void {
+    if (this.closed) throw new OutputClosed();
+    const headBytes = Buffer.byteLength(head);
+    const bytes = headBytes + bodyLength + Buffer.byteLength(tail) + 1;
+    if (bytes > this.batchBytes - this.used) this.flush();
+    this.recordsOut++;
+    this.bytesOut += bytes;
+    const big = bytes > this.batchBytes;
+    const buf = big ? Buffer.allocUnsafe(bytes) : this.batch;
+    let at = big ? 0 : this.used;
+    at += buf.write(head, at);
+    buf.set(bodyLength === body.length ? body : body.subarray(0, bodyLength), at);
+    at += bodyLength;
+    at += buf.write(tail, at);
+    buf[at++] = 10;
+    if (big) this.writeAll(buf, bytes); // larger than one atomic write: goes out alone
+    else this.used = at;
+  }
+
   private writeText(json: string): void {
     if (this.closed) throw new OutputClosed();
     const bytes = Buffer.byteLength(json) + 1;

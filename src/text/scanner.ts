@@ -38,6 +38,15 @@ function isDigit(c: number): boolean {
 const ASCII_WORD = new Uint8Array(128);
 for (let c = 0; c < 128; c++) ASCII_WORD[c] = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) ? 1 : 0;
 
+const OTHER = 0;
+const LOWER_LETTER = 1;
+/** Equal to the UPPER flag, so that a word's kinds OR-ed together give its flag. */
+const UPPER_LETTER = UPPER;
+const DIGIT = 4;
+/** ASCII letters and digits by kind (one bit each); everything else OTHER. */
+const ASCII_KIND = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ASCII_KIND[c] = c >= 97 && c <= 122 ? LOWER_LETTER : c >= 65 && c <= 90 ? UPPER_LETTER : isDigit(c) ? DIGIT : OTHER;
+
 /** Scans text, calling the sink for every word or run, in text order. */
 export function scan(text: string, sink: ScanSink): void {
   const n = text.length;
@@ -81,16 +90,24 @@ function scanWord(text: string, start: number, sink: ScanSink): number {
   let script = Script.Unknown;
   let prev = 0; // last char code taken into the word
   while (j < n) {
-    const c = text.charCodeAt(j);
+    let c = text.charCodeAt(j);
     if (c < 128) {
-      if (c >= 97 && c <= 122) {
-        if (script === Script.Unknown) script = Script.Latin;
-      } else if (c >= 65 && c <= 90) {
-        flags |= UPPER;
-        if (script === Script.Unknown) script = Script.Latin;
-      } else if (isDigit(c)) {
-        // digits belong to the word whatever its script
-      } else if (c === 39) {
+      let kind = ASCII_KIND[c]!;
+      if (kind !== OTHER) {
+        // The common case: a run of ASCII letters and digits, in a tight loop.
+        let kinds = 0;
+        do {
+          kinds |= kind;
+          prev = c;
+          if (++j === n) break;
+          c = text.charCodeAt(j);
+          kind = c < 128 ? ASCII_KIND[c]! : OTHER;
+        } while (kind !== OTHER);
+        flags |= kinds & UPPER_LETTER;
+        if (kinds & (LOWER_LETTER | UPPER_LETTER) && script === Script.Unknown) script = Script.Latin;
+        continue;
+      }
+      if (c === 39) {
         if (!(isLetterCode(prev) && j + 1 < n && isLetterAt(text, j + 1))) break;
       } else if (c === 46 || c === 44) {
         if (!(isDigit(prev) && j + 1 < n && isDigit(text.charCodeAt(j + 1)))) break;

@@ -3,6 +3,7 @@
 // positions right across the chunks of a page.
 import type { Analyzer } from './analyzer.js';
 import type { JsonRecord } from '../stream/ndjson.js';
+import type { JsonTokenList } from './json-tokens.js';
 
 export interface TokenizeOptions {
   field: string;
@@ -44,10 +45,13 @@ export class ChunkPositions {
   }
 }
 
-export function tokenizeRecord(record: JsonRecord, analyzer: Analyzer, chunks: ChunkPositions, opts: TokenizeOptions): Tokenized {
-  const text = record[opts.field];
+type Refusal = { ok: false; message: string; reason: string };
+
+/** The record's text, or why it cannot be tokenized by this analyzer. */
+function textOf(record: JsonRecord, analyzer: Analyzer, field: string): string | Refusal {
+  const text = record[field];
   if (typeof text !== 'string') {
-    return { ok: false, message: text === undefined ? `no '${opts.field}' field` : `'${opts.field}' is not a string`, reason: 'no_text' };
+    return { ok: false, message: text === undefined ? `no '${field}' field` : `'${field}' is not a string`, reason: 'no_text' };
   }
   if (record.analyzer !== undefined && record.analyzer !== analyzer.id) {
     return {
@@ -56,24 +60,67 @@ export function tokenizeRecord(record: JsonRecord, analyzer: Analyzer, chunks: C
       reason: 'analyzer_mismatch',
     };
   }
-  let tokens: string[];
-  let offsets: Array<[number, number]> | undefined;
-  if (opts.offsets) ({ tokens, offsets } = analyzer.analyzeWithOffsets(text));
-  else tokens = analyzer.analyze(text);
+  return text;
+}
 
+/** The fields passed through: all but the ones tokenize writes, and the text unless kept. */
+function passedFields(record: JsonRecord, opts: TokenizeOptions): JsonRecord {
   const out: JsonRecord = {};
   for (const key in record) {
     if (key === 'tokens' || key === 'offsets' || key === 'tokenOffset' || key === 'analyzer') continue;
     if (key === opts.field && !opts.keepText) continue;
     out[key] = record[key];
   }
+  return out;
+}
+
+function tokenOffsetOf(record: JsonRecord, chunks: ChunkPositions, tokens: number): number | undefined {
   const { chunk, chunks: total } = record;
-  if (typeof chunk === 'number' && typeof total === 'number') {
-    const tokenOffset = chunks.take(record, chunk, total, tokens.length);
-    if (tokenOffset !== undefined) out.tokenOffset = tokenOffset;
-  }
+  if (typeof chunk === 'number' && typeof total === 'number') return chunks.take(record, chunk, total, tokens);
+  return undefined;
+}
+
+export function tokenizeRecord(record: JsonRecord, analyzer: Analyzer, chunks: ChunkPositions, opts: TokenizeOptions): Tokenized {
+  const text = textOf(record, analyzer, opts.field);
+  if (typeof text !== 'string') return text;
+  let tokens: string[];
+  let offsets: Array<[number, number]> | undefined;
+  if (opts.offsets) ({ tokens, offsets } = analyzer.analyzeWithOffsets(text));
+  else tokens = analyzer.analyze(text);
+
+  const out = passedFields(record, opts);
+  const tokenOffset = tokenOffsetOf(record, chunks, tokens.length);
+  if (tokenOffset !== undefined) out.tokenOffset = tokenOffset;
   out.tokens = tokens;
   out.analyzer = analyzer.id;
   if (offsets) out.offsets = offsets;
   return { ok: true, record: out, tokens: tokens.length };
+}
+
+/** A record ready for its token list: the text to analyze and what the output line needs besides. */
+export interface PreparedRecord {
+  text: string;
+  record: JsonRecord;
+  /** JSON of the passed-through fields. */
+  fields: string;
+}
+
+/** The first half of tokenizeRecord() without offsets: checks the record, keeps what its line needs. */
+export function prepareRecord(record: JsonRecord, analyzer: Analyzer, opts: TokenizeOptions): PreparedRecord | Refusal {
+  const text = textOf(record, analyzer, opts.field);
+  if (typeof text !== 'string') return text;
+  return { text, record, fields: JSON.stringify(passedFields(record, opts)) };
+}
+
+/**
+ * The output line of a prepared record whose token list (`tokens` tokens) is encoded elsewhere, as
+ * the parts around it: head + list + tail is exactly JSON.stringify of tokenizeRecord()'s record.
+ * Call in input order (chunk records count the tokens of their page's earlier chunks).
+ */
+export function lineAround(prepared: PreparedRecord, analyzer: Analyzer, chunks: ChunkPositions, tokens: number): { head: string; tail: string } {
+  const { fields } = prepared;
+  let head = fields.length > 2 ? `${fields.slice(0, -1)},` : '{';
+  const tokenOffset = tokenOffsetOf(prepared.record, chunks, tokens);
+  if (tokenOffset !== undefined) head += `"tokenOffset":${tokenOffset},`;
+  return { head: `${head}"tokens":`, tail: `,"analyzer":${JSON.stringify(analyzer.id)}}` };
 }

@@ -108,6 +108,46 @@ describe('ream tokenize', () => {
   });
 });
 
+describe('ream tokenize --threads 2 (large input)', () => {
+  const { dir, cleanup } = workdir();
+  afterAll(cleanup);
+  // ~0.75 MB: several 256K-character batches, with chunk records of one page spread across batches,
+  // refused records in between, and words of several scripts.
+  const words = ['Alpha', 'beta', "don't", '3.14', 'café', 'Straße', 'ﬁnal', 'данные', 'ΣΟΦΙΑ', '中文字', 'He said "no"', 'infor-\nmation'];
+  const lines: string[] = [];
+  for (let i = 0; i < 1500; i++) {
+    const text = Array.from({ length: 80 }, (_, k) => words[(i * 7 + k * 3) % words.length]).join(' ');
+    if (i % 250 === 7) lines.push(JSON.stringify({ doc: `d${i}`, page: 1 }));
+    if (i % 200 === 3) {
+      for (let c = 0; c < 3; c++) lines.push(JSON.stringify({ doc: `c${i}`, page: 2, chunk: c, chunks: 3, text }));
+    } else lines.push(JSON.stringify({ doc: `d${i}`, page: 1, text }));
+  }
+  const input = join(dir, 'big.ndjson');
+  writeFileSync(input, lines.join('\n') + '\n');
+
+  it('writes exactly what one thread writes, in input order, for every analyzer with JSON output', () => {
+    for (const analyzer of ['standard', 'en']) {
+      const inline = sh(`ream tokenize -a ${analyzer} ${input}`, { env: { REAM_TOKENIZE_WORKER_AFTER: '0' } });
+      const threads = sh(`ream tokenize --threads 2 -a ${analyzer} ${input}`, { env: { REAM_TOKENIZE_WORKER_AFTER: '0' } });
+      expect(inline.status).toBe(1);
+      expect(threads.status).toBe(1);
+      expect(threads.stderr).toBe(inline.stderr);
+      expect(threads.stdout).toBe(inline.stdout);
+      expect(threads.stdout.split('\n').length - 1).toBe(lines.length - 6);
+    }
+    const out = parseLines(sh(`ream tokenize --threads 2 ${input}`, { env: { REAM_TOKENIZE_WORKER_AFTER: '0' } }).stdout);
+    const chunks = out.filter((r) => r.doc === 'c3');
+    expect(chunks.map((r) => r.tokenOffset)).toEqual([0, chunks[0].tokens.length, chunks[0].tokens.length + chunks[1].tokens.length]);
+  });
+
+  it('stops quietly when the reader goes away', () => {
+    const r = sh(`grep '"text"' ${input} | ream tokenize --threads 2 | head -1`, { env: { REAM_TOKENIZE_WORKER_AFTER: '0' } });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(parseLines(r.stdout)).toHaveLength(1);
+  });
+});
+
 describeWithCorpus('ream tokenize on the shared corpus', () => {
   const { dir, cleanup } = workdir();
   afterAll(cleanup);
