@@ -66,41 +66,38 @@ export class NdjsonWriter implements WriterStats {
    * a large array itself): `head`, body[0, bodyLength), `tail`. Not for `--key` output (keyField set).
    */
   writeAssembled(head: string, body: Uint8Array, bodyLength: number, tail: string): void {
-    if (this.closed) throw new OutputClosed();
-    const headBytes = Buffer.byteLength(head);
-    const bytes = headBytes + bodyLength + Buffer.byteLength(tail) + 1;
-    if (bytes > this.batchBytes - this.used) this.flush();
-    this.recordsOut++;
-    this.bytesOut += bytes;
-    const big = bytes > this.batchBytes;
-    const buf = big ? Buffer.allocUnsafe(bytes) : this.batch;
-    let at = big ? 0 : this.used;
-    at += buf.write(head, at);
-    buf.set(bodyLength === body.length ? body : body.subarray(0, bodyLength), at);
+    const line = this.startLine(Buffer.byteLength(head) + bodyLength + Buffer.byteLength(tail) + 1);
+    let at = line.at + line.buf.write(head, line.at);
+    line.buf.set(bodyLength === body.length ? body : body.subarray(0, bodyLength), at);
     at += bodyLength;
-    at += buf.write(tail, at);
-    buf[at++] = 10;
-    if (big) this.writeAll(buf, bytes); // larger than one atomic write: goes out alone
-    else this.used = at;
+    at += line.buf.write(tail, at);
+    this.endLine(line.buf, at);
   }
 
   private writeText(json: string): void {
+    const line = this.startLine(Buffer.byteLength(json) + 1);
+    this.endLine(line.buf, line.at + line.buf.write(json, line.at));
+  }
+
+  /**
+   * Room for one line of `bytes` bytes (newline included): at the end of the batch, or, for a line
+   * larger than one atomic write, a buffer of its own that goes out alone (producers keep records
+   * below MAX_ATOMIC_RECORD_BYTES). The line is encoded straight into it: `json + '\n'` would copy a
+   * 100 MB line once more.
+   */
+  private startLine(bytes: number): { buf: Buffer; at: number } {
     if (this.closed) throw new OutputClosed();
-    const bytes = Buffer.byteLength(json) + 1;
     if (bytes > this.batchBytes - this.used) this.flush();
     this.recordsOut++;
     this.bytesOut += bytes;
-    if (bytes > this.batchBytes) {
-      // Larger than one atomic write: goes out alone (producers keep records below MAX_ATOMIC_RECORD_BYTES).
-      // Encoded straight into its buffer: `json + '\n'` would copy a 100 MB line once more.
-      const big = Buffer.allocUnsafe(bytes);
-      big.write(json, 0);
-      big[bytes - 1] = 10;
-      this.writeAll(big, bytes);
-      return;
-    }
-    this.used += this.batch.write(json, this.used);
-    this.batch[this.used++] = 10;
+    return bytes > this.batchBytes ? { buf: Buffer.allocUnsafe(bytes), at: 0 } : { buf: this.batch, at: this.used };
+  }
+
+  /** Ends the line started by startLine, whose content runs up to `at`. */
+  private endLine(buf: Buffer, at: number): void {
+    buf[at++] = 10;
+    if (buf === this.batch) this.used = at;
+    else this.writeAll(buf, at);
   }
 
   /** Sends what is batched. Call before exiting and before anything else writes to the same fd. */
