@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { DocumentMeta, ExtractJob, FailureReason, PageResult, SupervisorMessage, WorkerMessage } from './protocol.js';
+import { timeoutMessage, type DocumentMeta, type ExtractJob, type FailureReason, type PageResult, type SupervisorMessage, type WorkerMessage } from './protocol.js';
 
 export interface PoolOptions {
   /** Worker threads (documents parsed at once). */
@@ -147,7 +147,7 @@ class Slot {
       const used = performance.now() - r.startedAt - r.blockedMs;
       if (used < limit) return this.arm(r);
       this.retire();
-      this.fail('timeout', `timed out after ${(limit / 1000).toFixed(limit < 10_000 ? 1 : 0)} s${r.pages ? ` (${r.pages} page${r.pages === 1 ? '' : 's'})` : ''}; --timeout`);
+      this.fail('timeout', timeoutMessage(limit, r.pages));
     }, Math.max(1, left));
   }
 

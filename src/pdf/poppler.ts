@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { open, stat } from 'node:fs/promises';
 import type { DocumentSink } from './pool.js';
-import type { ExtractJob, FailureReason } from './protocol.js';
+import { timeoutMessage, type ExtractJob, type FailureReason } from './protocol.js';
 import { describeReadError, looksLikePdf, sniff } from './file-kind.js';
 import { cleanPageText } from './text.js';
 
@@ -85,7 +85,7 @@ async function extractOne(job: ExtractJob, opts: PdftotextOptions, running: Set<
   const last = job.lastPage !== undefined ? ['-l', String(job.lastPage)] : [];
   const limitMs = opts.timeLimitMs(bytes);
   const out = await run('pdftotext', ['-enc', 'UTF-8', ...last, path, '-'], limitMs, running);
-  if (out.timedOut) throw new Failure('timeout', `timed out after ${(limitMs / 1000).toFixed(limitMs < 10_000 ? 1 : 0)} s; --timeout`);
+  if (out.timedOut) throw new Failure('timeout', timeoutMessage(limitMs));
   if (out.signal) throw new Failure('crashed', `pdftotext crashed (${out.signal})`);
   if (out.code !== 0) {
     if (/Incorrect password/.test(out.stderr)) throw new Failure('encrypted', 'encrypted, needs a password (--engine pdfjs --password)');

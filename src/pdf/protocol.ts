@@ -17,6 +17,12 @@ export interface ExtractJob {
 /** Why a document failed: the `reason` label of failures_total and of error records. */
 export type FailureReason = 'not_pdf' | 'damaged' | 'encrypted' | 'timeout' | 'out_of_memory' | 'unreadable' | 'crashed';
 
+/** The one-line reason for a document stopped at its time limit (both engines). */
+export function timeoutMessage(limitMs: number, pages?: number): string {
+  const seconds = (limitMs / 1000).toFixed(limitMs < 10_000 ? 1 : 0);
+  return `timed out after ${seconds} s${pages ? ` (${pages} page${pages === 1 ? '' : 's'})` : ''}; --timeout`;
+}
+
 export interface DocumentMeta {
   title?: string;
   author?: string;
