@@ -4,6 +4,7 @@ import { examples, positiveInt } from './command.js';
 import { COMMON_STEPS, allAnalyzers, getAnalyzer } from '../text/analyzer.js';
 import { TokenListPipeline } from '../text/token-pipeline.js';
 import { ChunkPositions, lineAround, prepareRecord, tokenizeRecord, type PreparedRecord } from '../text/tokenize-record.js';
+import { LineTokenizer } from '../text/tokenize-line.js';
 import { readRecords } from '../stream/ndjson.js';
 
 interface Opts {
@@ -72,11 +73,29 @@ export const command: CommandModule<Opts> = {
       opts.threads,
       () => ctx.out.flush(),
     );
-    await readRecords(ctx, args, (record, where) => {
-      const prepared = prepareRecord(record, analyzer, tokenizeOpts);
-      if (!('text' in prepared)) return ctx.report.fail(`${where.source}:${where.line}`, prepared.message, prepared.reason);
-      pipeline.add(prepared, prepared.text);
-    });
+    // One thread: most lines never become objects or strings (tokenize-line.ts); the others, and
+    // every line with --threads 2, go through the reference path, record by record.
+    const lines = opts.threads === 1 ? new LineTokenizer(analyzer, chunks, tokenizeOpts) : undefined;
+    const writeLine = (head: Uint8Array, tokens: Uint8Array, tail: Uint8Array): void => ctx.out.writeBytes(head, tokens, tail);
+    await readRecords(
+      ctx,
+      args,
+      (record, where) => {
+        const prepared = prepareRecord(record, analyzer, tokenizeOpts);
+        if (!('text' in prepared)) return ctx.report.fail(`${where.source}:${where.line}`, prepared.message, prepared.reason);
+        pipeline.add(prepared, prepared.text);
+      },
+      {
+        rawLine:
+          lines &&
+          ((buf, start, end) => {
+            const tokens = lines.line(buf, start, end, writeLine);
+            if (tokens < 0) return false;
+            ctx.metrics.count('tokens_total', tokens);
+            return true;
+          }),
+      },
+    );
     pipeline.finish();
   },
 };

@@ -1,0 +1,401 @@
+// The analyzers' tokens of a JSON string, read from its UTF-8 bytes as they sit in an NDJSON line:
+// no JS string of the text is made, and for ASCII words none at all. ASCII runs go through a byte
+// state machine that applies the scanner's rules (scanner.ts) as they work on ASCII: letters and
+// digits, ' between letters, . and , between digits, A-Z lower-cased, JSON escapes decoded. Words
+// with language steps (stemming, stopwords) are looked up in a memo of their encoded tokens. A
+// whitespace-separated span holding non-ASCII characters or \u escapes is handed to the analyzer
+// itself (words never run across whitespace, except at a line-end hyphenation, so the analyzer
+// tokenizes the span exactly as within the whole text), its tokens memoized by the span's bytes. The
+// rare cases that depend on the whole text (a hyphen at a line end that may join two words) make
+// tokenize() return false: the caller takes the reference path for that line.
+import type { Analyzer } from './analyzer.js';
+import { JsonTokenList } from './json-tokens.js';
+import { hexAt } from '../stream/json-members.js';
+
+const LOWER = 1;
+const UPPER = 2;
+const DIGIT = 4;
+const WORD_KINDS = LOWER | UPPER | DIGIT;
+const CONTROL = 8;
+const HIGH = 16;
+const BACKSLASH_KIND = 32;
+
+const BACKSLASH = 0x5c;
+const QUOTE = 0x22;
+const SPACE = 0x20;
+
+/** Kind of every byte of a JSON string's content (0: an ASCII separator or one of ' . , -). */
+const KIND = new Uint8Array(256);
+/** A-Z → a-z, every other byte unchanged. */
+const LOWERED = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  KIND[c] = c >= 97 && c <= 122 ? LOWER : c >= 65 && c <= 90 ? UPPER : c >= 48 && c <= 57 ? DIGIT : c < 0x20 ? CONTROL : c >= 0x80 ? HIGH : c === BACKSLASH ? BACKSLASH_KIND : 0;
+  LOWERED[c] = c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/** The escapes \" \\ \/ \b \f \n \r \t (the letter after the backslash). */
+const SHORT_ESCAPE = new Uint8Array(256);
+for (const c of '"\\/bfnrt') SHORT_ESCAPE[c.charCodeAt(0)] = 1;
+
+/** Escapes that decode to whitespace the scanner looks across (after a hyphen): \n \r \t. */
+function isWhitespaceEscape(e: number): boolean {
+  return e === 0x6e || e === 0x74 || e === 0x72;
+}
+
+function isLetter(c: number): boolean {
+  return (KIND[c]! & (LOWER | UPPER)) !== 0;
+}
+
+function isDigit(c: number): boolean {
+  return KIND[c] === DIGIT;
+}
+
+/** The code unit of the \u escape whose hex digits start at i, or -1 when they are not hex. */
+function escapedUnit(buf: Uint8Array, i: number): number {
+  if (!hexAt(buf, i)) return -1;
+  return parseInt(String.fromCharCode(buf[i]!, buf[i + 1]!, buf[i + 2]!, buf[i + 3]!), 16);
+}
+
+/** An ASCII character that can be part of a word in the scanner (letters, digits, ' . , -). */
+function inWordAscii(c: number): boolean {
+  return (KIND[c]! & WORD_KINDS) !== 0 || c === 0x27 || c === 0x2e || c === 0x2c || c === 0x2d;
+}
+
+/** A hyphen, soft hyphen or non-breaking hyphen followed by spaces and a line end, or ending the span. */
+const HYPHEN_AT_LINE_END = /[-\u00ad\u2010\u2011][ \t\r]*(?:\n|$)/;
+
+/** Longer words skip the language steps (as in analyzer.ts). */
+const MAX_STEMMED_LENGTH = 100;
+
+export class ByteTokenizer {
+  /** No language steps for ASCII words: they are copied lower-cased. */
+  private readonly copiesWords: boolean;
+  /** Tokens of ASCII words (for analyzers with language steps), by the word lower-cased. */
+  private readonly words = new EncodedMemo(LOWERED);
+  /** Tokens of spans with non-ASCII characters, by their bytes. */
+  private readonly spans = new EncodedMemo(SAME);
+  private readonly scratch = new JsonTokenList();
+
+  constructor(private readonly analyzer: Analyzer) {
+    this.copiesWords = analyzer.keepsAsciiWords();
+  }
+
+  /**
+   * Appends to `list` (opened by the caller) the tokens of the JSON string content buf[start, end)
+   * (between the quotes; buf[end] is the closing quote). False when the line must take the
+   * reference path: the text is not valid JSON, or its tokens depend on the whole text.
+   */
+  tokenize(buf: Uint8Array, start: number, end: number, list: JsonTokenList): boolean {
+    // The list's state lives in locals while words are copied; room for the copies is made once
+    // (an ASCII word of n bytes takes n + 3 bytes, and at least n + 1 bytes of the text unless last).
+    list.reserve(2 * (end - start) + 16);
+    let out = list.bytes;
+    let at = list.length;
+    let count = list.count;
+    const copiesWords = this.copiesWords;
+    let i = start;
+    while (i < end) {
+      const kind = KIND[buf[i]!]!;
+      let spanFrom = -1;
+      if ((kind & WORD_KINDS) !== 0) {
+        const s = i;
+        const e = wordEnd(buf, s, end);
+        if (e === REFUSE) return false;
+        if (e === TO_SPAN) spanFrom = s;
+        else if (copiesWords || e - s > MAX_STEMMED_LENGTH || KIND[buf[s]!] === DIGIT) {
+          if (count++ > 0) out[at++] = 0x2c;
+          out[at++] = QUOTE;
+          for (let k = s; k < e; k++) out[at++] = LOWERED[buf[k]!]!;
+          out[at++] = QUOTE;
+          i = e;
+          continue;
+        } else {
+          const memo = this.words;
+          let entry = memo.find(buf, s, e);
+          if (entry < 0) entry = memo.add(buf, s, e, this.encodedWordToken(buf, s, e), 1);
+          const length = memo.valueLength[entry]!;
+          if (length > 0) {
+            if (at + length + 1 > out.length) {
+              list.length = at;
+              list.reserve(length + 1 + 2 * (end - e) + 16);
+              out = list.bytes;
+            }
+            if (count++ > 0) out[at++] = 0x2c;
+            const pool = memo.pool;
+            for (let k = memo.valueStart[entry]!, stop = k + length; k < stop; k++) out[at++] = pool[k]!;
+          }
+          i = e;
+          continue;
+        }
+      } else if (kind === 0) {
+        i++;
+        continue;
+      } else if (kind === BACKSLASH_KIND) {
+        const e = buf[i + 1]!;
+        if (e === 0x75) {
+          const unit = escapedUnit(buf, i + 2);
+          if (unit < 0) return false;
+          // Between words, ASCII separators are skipped; anything else goes to the analyzer.
+          if (unit >= 0x80 || (KIND[unit]! & WORD_KINDS) !== 0) spanFrom = i;
+          else i += 6;
+        } else if (SHORT_ESCAPE[e] === 1) {
+          i += 2;
+        } else return false;
+        if (spanFrom < 0) continue;
+      } else if (kind === CONTROL) {
+        return false;
+      } else spanFrom = i;
+      list.length = at;
+      list.count = count;
+      i = this.span(buf, spanFrom, end, list);
+      if (i < 0) return false;
+      list.reserve(2 * (end - i) + 16);
+      out = list.bytes;
+      at = list.length;
+      count = list.count;
+    }
+    list.length = at;
+    list.count = count;
+    return true;
+  }
+
+  /** The token of the ASCII word buf[s, e) as JSON bytes, empty when it is dropped. */
+  private encodedWordToken(buf: Uint8Array, s: number, e: number): Uint8Array {
+    let word = '';
+    for (let k = s; k < e; k++) word += String.fromCharCode(LOWERED[buf[k]!]!);
+    const token = this.analyzer.asciiWordToken(word);
+    return token.length === 0 ? EMPTY : Buffer.from(JSON.stringify(token));
+  }
+
+  /**
+   * Hands the analyzer the span from r (a position between words) up to the next whitespace: a span
+   * with non-ASCII bytes or \u escapes. Its tokens do not depend on the rest of the text (words
+   * never run across whitespace, but for line-end hyphens, which are refused), so they are memoized
+   * by the span's bytes. Returns the index after the span, or -1 (reference path).
+   */
+  private span(buf: Uint8Array, r: number, end: number, list: JsonTokenList): number {
+    let k = r;
+    let escaped = false;
+    while (k < end) {
+      const b = buf[k]!;
+      if (b === SPACE) break;
+      if (b === BACKSLASH) {
+        const e = buf[k + 1]!;
+        if (isWhitespaceEscape(e)) break;
+        escaped = true;
+        k += e === 0x75 ? 6 : 2;
+        continue;
+      }
+      if (b < 0x20) return -1;
+      k++;
+    }
+    if (k > end) return -1;
+    const memoized = k - r <= MAX_MEMO_SPAN_BYTES;
+    const memo = this.spans;
+    let entry = memoized ? memo.find(buf, r, k) : -1;
+    if (entry < 0) {
+      let text = Buffer.from(buf.buffer, buf.byteOffset + r, k - r).toString('utf8');
+      if (escaped) {
+        try {
+          text = JSON.parse(`"${text}"`) as string;
+        } catch {
+          return -1;
+        }
+      }
+      if (HYPHEN_AT_LINE_END.test(text)) return -1;
+      if (!memoized) {
+        this.analyzer.appendJson(text, list);
+        return k;
+      }
+      const tokens = this.scratch;
+      tokens.length = 0;
+      tokens.count = 0;
+      this.analyzer.appendJson(text, tokens);
+      entry = memo.add(buf, r, k, tokens.bytes.subarray(0, tokens.length), tokens.count);
+    }
+    memo.appendTo(entry, list);
+    return k;
+  }
+}
+
+/** Spans longer than this (runs of CJK text, URLs) are analyzed each time rather than memoized. */
+const MAX_MEMO_SPAN_BYTES = 64;
+
+/** wordEnd(): the word runs into a non-ASCII character or a \u escape (the analyzer takes its span). */
+const TO_SPAN = -2;
+/** wordEnd(): the line takes the reference path. */
+const REFUSE = -1;
+
+/**
+ * The end of the ASCII word starting at buf[s] by the scanner's rules, or TO_SPAN, or REFUSE (a
+ * line-end hyphenation that the whole text decides, or a bad escape).
+ */
+function wordEnd(buf: Uint8Array, s: number, end: number): number {
+  let j = s + 1;
+  for (;;) {
+    while (j < end && (KIND[buf[j]!]! & WORD_KINDS) !== 0) j++;
+    if (j >= end) return j;
+    const c = buf[j]!;
+    if (c === 0x27) {
+      // ' between letters
+      if (!isLetter(buf[j - 1]!)) return j;
+      const next = buf[j + 1]!;
+      if (isLetter(next)) {
+        j++;
+        continue;
+      }
+      return next >= 0x80 || (next === BACKSLASH && buf[j + 2] === 0x75) ? TO_SPAN : j;
+    }
+    if (c === 0x2e || c === 0x2c) {
+      // . or , between digits
+      if (!isDigit(buf[j - 1]!)) return j;
+      const next = buf[j + 1]!;
+      if (isDigit(next)) {
+        j++;
+        continue;
+      }
+      return next === BACKSLASH && buf[j + 2] === 0x75 ? TO_SPAN : j;
+    }
+    if (c === 0x2d) return hyphenNeedsText(buf, j, end) ? REFUSE : j;
+    if (c >= 0x80) return TO_SPAN;
+    if (c === BACKSLASH && buf[j + 1] === 0x75) {
+      const unit = escapedUnit(buf, j + 2);
+      if (unit < 0) return REFUSE;
+      if (unit >= 0x80 || inWordAscii(unit)) return TO_SPAN;
+    }
+    return j;
+  }
+}
+
+/**
+ * A hyphen at buf[h] after a letter or digit: whether the scanner's line-end join
+ * (joinsAcrossLineEnd) would look at the whole text, rather than simply end the word there.
+ */
+function hyphenNeedsText(buf: Uint8Array, h: number, end: number): boolean {
+  let k = h + 1;
+  let newlines = 0;
+  while (k < end) {
+    const b = buf[k]!;
+    if (b === SPACE) k++;
+    else if (b === BACKSLASH) {
+      const e = buf[k + 1]!;
+      if (e === 0x6e) {
+        if (++newlines > 1) return false;
+        k += 2;
+      } else if (e === 0x74 || e === 0x72) k += 2;
+      else if (e === 0x75) {
+        const unit = escapedUnit(buf, k + 2);
+        if (unit === 9 || unit === 10 || unit === 13 || unit === 32 || unit < 0) return true;
+        break;
+      } else break;
+    } else break;
+  }
+  if (newlines !== 1 || k >= end) return false;
+  const next = buf[k]!;
+  if (next >= 0x80) return true;
+  if (next === BACKSLASH) return buf[k + 1] === 0x75;
+  // A capital after the break, or a digit before the hyphen, keeps the words apart; a lower-case
+  // letter asks whether the joined word occurs elsewhere in the text.
+  return KIND[next] === LOWER && !isDigit(buf[h - 1]!);
+}
+
+const EMPTY = new Uint8Array(0);
+
+const SLOTS = 1 << 18;
+/** Entries kept before a memo starts over (bounds memory on any input; half the slots stay free). */
+const MAX_ENTRIES = SLOTS >> 1;
+
+/** Bytes as they are (keys of the span memo). */
+const SAME = new Uint8Array(256).map((_, c) => c);
+
+/**
+ * Byte strings → their tokens as JSON bytes (each quoted, comma-separated; empty: no token), in an
+ * open-addressing table over one byte pool: a hit costs a hash and a compare and makes no string.
+ * Keys are compared through `fold` (A-Z as a-z for words, unchanged for spans).
+ */
+class EncodedMemo {
+  /** entry index + 1 per slot, 0 when free. */
+  private readonly slots = new Int32Array(SLOTS);
+  private readonly keyStart = new Int32Array(MAX_ENTRIES);
+  private readonly keyLength = new Int32Array(MAX_ENTRIES);
+  readonly valueStart = new Int32Array(MAX_ENTRIES);
+  readonly valueLength = new Int32Array(MAX_ENTRIES);
+  readonly valueCount = new Int32Array(MAX_ENTRIES);
+  private entries = 0;
+  pool = new Uint8Array(1 << 20);
+  private used = 0;
+  private lastHash = 0;
+
+  constructor(private readonly fold: Uint8Array) {}
+
+  /** The entry of the key buf[s, e), or -1. */
+  find(buf: Uint8Array, s: number, e: number): number {
+    const fold = this.fold;
+    let h = 0x811c9dc5;
+    for (let k = s; k < e; k++) h = Math.imul(h ^ fold[buf[k]!]!, 0x01000193);
+    this.lastHash = h;
+    const length = e - s;
+    const pool = this.pool;
+    for (let slot = h & (SLOTS - 1); ; slot = (slot + 1) & (SLOTS - 1)) {
+      const entry = this.slots[slot]! - 1;
+      if (entry < 0) return -1;
+      if (this.keyLength[entry] !== length) continue;
+      let at = this.keyStart[entry]!;
+      let k = s;
+      while (k < e && pool[at] === fold[buf[k]!]) {
+        at++;
+        k++;
+      }
+      if (k === e) return entry;
+    }
+  }
+
+  /** Adds the key buf[s, e) with its value (`count` tokens); call right after find() of the same key missed. */
+  add(buf: Uint8Array, s: number, e: number, value: Uint8Array, count: number): number {
+    if (this.entries >= MAX_ENTRIES) this.clear();
+    const length = e - s;
+    if (this.used + length + value.length > this.pool.length && this.used > MAX_POOL_BYTES) this.clear();
+    if (this.used + length + value.length > this.pool.length) {
+      const grown = new Uint8Array(Math.max(this.pool.length * 2, this.used + length + value.length));
+      grown.set(this.pool.subarray(0, this.used));
+      this.pool = grown;
+    }
+    const entry = this.entries++;
+    const fold = this.fold;
+    this.keyStart[entry] = this.used;
+    this.keyLength[entry] = length;
+    for (let k = s; k < e; k++) this.pool[this.used++] = fold[buf[k]!]!;
+    this.valueStart[entry] = this.used;
+    this.valueLength[entry] = value.length;
+    this.valueCount[entry] = count;
+    this.pool.set(value, this.used);
+    this.used += value.length;
+    let slot = this.lastHash & (SLOTS - 1);
+    while (this.slots[slot] !== 0) slot = (slot + 1) & (SLOTS - 1);
+    this.slots[slot] = entry + 1;
+    return entry;
+  }
+
+  /** Appends the value of `entry` to the list. */
+  appendTo(entry: number, list: JsonTokenList): void {
+    const length = this.valueLength[entry]!;
+    if (length === 0) return;
+    list.reserve(length + 1);
+    const out = list.bytes;
+    let at = list.length;
+    if (list.count > 0) out[at++] = 0x2c;
+    list.count += this.valueCount[entry]!;
+    const pool = this.pool;
+    for (let k = this.valueStart[entry]!, stop = k + length; k < stop; k++) out[at++] = pool[k]!;
+    list.length = at;
+  }
+
+  private clear(): void {
+    this.slots.fill(0);
+    this.entries = 0;
+    this.used = 0;
+  }
+}
+
+/** A memo's pool starts over rather than grow past this. */
+const MAX_POOL_BYTES = 64 << 20;
