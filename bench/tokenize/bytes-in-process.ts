@@ -34,6 +34,7 @@ for (const name of (names ?? 'standard,en').split(',')) {
     refused = 0;
     for (let i = 0; i < starts.length; i++) if (lines.line(data, starts[i]!, ends[i]!, write) < 0) refused++;
     const used = process.cpuUsage(started);
+    if (process.env.SHOW_PASSES) process.stderr.write(`${name} pass ${r}: ${((used.user + used.system) / 1e6).toFixed(3)} CPU-s\n`);
     if (r > 0) times.push((used.user + used.system) / 1e6);
   }
   times.sort((a, b) => a - b);

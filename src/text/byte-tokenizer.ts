@@ -88,6 +88,7 @@ export class ByteTokenizer {
   tokenize(buf: Uint8Array, start: number, end: number, list: JsonTokenList): boolean {
     // The list's state lives in locals while words are copied; room for the copies is made once
     // (an ASCII word of n bytes takes n + 3 bytes, and at least n + 1 bytes of the text unless last).
+    // Word loops need no bounds check: buf[end] is the closing quote, which ends any word.
     list.reserve(2 * (end - start) + 16);
     let out = list.bytes;
     let at = list.length;
@@ -95,37 +96,80 @@ export class ByteTokenizer {
     const copiesWords = this.copiesWords;
     let i = start;
     while (i < end) {
-      const kind = KIND[buf[i]!]!;
+      let c = buf[i]!;
+      const kind = KIND[c]!;
       let spanFrom = -1;
       if ((kind & WORD_KINDS) !== 0) {
         const s = i;
-        const e = wordEnd(buf, s, end);
-        if (e === REFUSE) return false;
-        if (e === TO_SPAN) spanFrom = s;
-        else if (copiesWords || e - s > MAX_STEMMED_LENGTH || KIND[buf[s]!] === DIGIT) {
-          if (count++ > 0) out[at++] = 0x2c;
+        let j = s;
+        let next: number;
+        if (copiesWords || kind === DIGIT) {
+          // Copied lower-cased as it is scanned; taken back if the word turns out to need the analyzer.
+          const mark = at;
+          if (count > 0) out[at++] = 0x2c;
           out[at++] = QUOTE;
-          for (let k = s; k < e; k++) out[at++] = LOWERED[buf[k]!]!;
-          out[at++] = QUOTE;
-          i = e;
-          continue;
+          for (;;) {
+            while ((KIND[c]! & WORD_KINDS) !== 0) {
+              out[at++] = LOWERED[c]!;
+              c = buf[++j]!;
+            }
+            if (j >= end || (next = wordGoesOn(buf, j, end)) === ENDS) break;
+            if (next !== GOES_ON) {
+              if (next === REFUSE) return false;
+              at = mark;
+              spanFrom = s;
+              break;
+            }
+            out[at++] = c;
+            c = buf[++j]!;
+          }
+          if (spanFrom < 0) {
+            out[at++] = QUOTE;
+            count++;
+            i = j;
+            continue;
+          }
         } else {
-          const memo = this.words;
-          let entry = memo.find(buf, s, e);
-          if (entry < 0) entry = memo.add(buf, s, e, this.encodedWordToken(buf, s, e), 1);
-          const length = memo.valueLength[entry]!;
-          if (length > 0) {
+          // Language steps: the word's token comes from the memo, looked up by a hash taken as it is scanned.
+          let h = FNV_OFFSET;
+          for (;;) {
+            while ((KIND[c]! & WORD_KINDS) !== 0) {
+              h = Math.imul(h ^ LOWERED[c]!, FNV_PRIME);
+              c = buf[++j]!;
+            }
+            if (j >= end || (next = wordGoesOn(buf, j, end)) === ENDS) break;
+            if (next !== GOES_ON) {
+              if (next === REFUSE) return false;
+              spanFrom = s;
+              break;
+            }
+            h = Math.imul(h ^ c, FNV_PRIME);
+            c = buf[++j]!;
+          }
+          if (spanFrom < 0) {
+            i = j;
+            if (j - s > MAX_STEMMED_LENGTH) {
+              if (count++ > 0) out[at++] = 0x2c;
+              out[at++] = QUOTE;
+              for (let k = s; k < j; k++) out[at++] = LOWERED[buf[k]!]!;
+              out[at++] = QUOTE;
+              continue;
+            }
+            const memo = this.words;
+            let entry = memo.findHashed(buf, s, j, h);
+            if (entry < 0) entry = memo.add(buf, s, j, this.encodedWordToken(buf, s, j), 1);
+            const length = memo.valueLength[entry]!;
+            if (length === 0) continue;
             if (at + length + 1 > out.length) {
               list.length = at;
-              list.reserve(length + 1 + 2 * (end - e) + 16);
+              list.reserve(length + 1 + 2 * (end - j) + 16);
               out = list.bytes;
             }
             if (count++ > 0) out[at++] = 0x2c;
             const pool = memo.pool;
             for (let k = memo.valueStart[entry]!, stop = k + length; k < stop; k++) out[at++] = pool[k]!;
+            continue;
           }
-          i = e;
-          continue;
         }
       } else if (kind === 0) {
         i++;
@@ -221,50 +265,40 @@ export class ByteTokenizer {
 /** Spans longer than this (runs of CJK text, URLs) are analyzed each time rather than memoized. */
 const MAX_MEMO_SPAN_BYTES = 64;
 
-/** wordEnd(): the word runs into a non-ASCII character or a \u escape (the analyzer takes its span). */
-const TO_SPAN = -2;
-/** wordEnd(): the line takes the reference path. */
-const REFUSE = -1;
+/** wordGoesOn(): the word ends before this character. */
+const ENDS = 0;
+/** wordGoesOn(): the character is part of the word (' . ,). */
+const GOES_ON = 1;
+/** wordGoesOn(): the word runs into a non-ASCII character or a \u escape (the analyzer takes its span). */
+const TO_SPAN = 2;
+/** wordGoesOn(): the line takes the reference path (a line-end hyphenation that the whole text decides, a bad escape). */
+const REFUSE = 3;
 
-/**
- * The end of the ASCII word starting at buf[s] by the scanner's rules, or TO_SPAN, or REFUSE (a
- * line-end hyphenation that the whole text decides, or a bad escape).
- */
-function wordEnd(buf: Uint8Array, s: number, end: number): number {
-  let j = s + 1;
-  for (;;) {
-    while (j < end && (KIND[buf[j]!]! & WORD_KINDS) !== 0) j++;
-    if (j >= end) return j;
-    const c = buf[j]!;
-    if (c === 0x27) {
-      // ' between letters
-      if (!isLetter(buf[j - 1]!)) return j;
-      const next = buf[j + 1]!;
-      if (isLetter(next)) {
-        j++;
-        continue;
-      }
-      return next >= 0x80 || (next === BACKSLASH && buf[j + 2] === 0x75) ? TO_SPAN : j;
-    }
-    if (c === 0x2e || c === 0x2c) {
-      // . or , between digits
-      if (!isDigit(buf[j - 1]!)) return j;
-      const next = buf[j + 1]!;
-      if (isDigit(next)) {
-        j++;
-        continue;
-      }
-      return next === BACKSLASH && buf[j + 2] === 0x75 ? TO_SPAN : j;
-    }
-    if (c === 0x2d) return hyphenNeedsText(buf, j, end) ? REFUSE : j;
-    if (c >= 0x80) return TO_SPAN;
-    if (c === BACKSLASH && buf[j + 1] === 0x75) {
-      const unit = escapedUnit(buf, j + 2);
-      if (unit < 0) return REFUSE;
-      if (unit >= 0x80 || inWordAscii(unit)) return TO_SPAN;
-    }
-    return j;
+/** After an ASCII word's letters and digits, what the scanner does with the character at buf[j] (j < end). */
+function wordGoesOn(buf: Uint8Array, j: number, end: number): number {
+  const c = buf[j]!;
+  if (c === 0x27) {
+    // ' between letters
+    if (!isLetter(buf[j - 1]!)) return ENDS;
+    const next = buf[j + 1]!;
+    if (isLetter(next)) return GOES_ON;
+    return next >= 0x80 || (next === BACKSLASH && buf[j + 2] === 0x75) ? TO_SPAN : ENDS;
   }
+  if (c === 0x2e || c === 0x2c) {
+    // . or , between digits
+    if (!isDigit(buf[j - 1]!)) return ENDS;
+    const next = buf[j + 1]!;
+    if (isDigit(next)) return GOES_ON;
+    return next === BACKSLASH && buf[j + 2] === 0x75 ? TO_SPAN : ENDS;
+  }
+  if (c === 0x2d) return hyphenNeedsText(buf, j, end) ? REFUSE : ENDS;
+  if (c >= 0x80) return TO_SPAN;
+  if (c === BACKSLASH && buf[j + 1] === 0x75) {
+    const unit = escapedUnit(buf, j + 2);
+    if (unit < 0) return REFUSE;
+    if (unit >= 0x80 || inWordAscii(unit)) return TO_SPAN;
+  }
+  return ENDS;
 }
 
 /**
@@ -300,6 +334,8 @@ function hyphenNeedsText(buf: Uint8Array, h: number, end: number): boolean {
 }
 
 const EMPTY = new Uint8Array(0);
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
 const SLOTS = 1 << 18;
 /** Entries kept before a memo starts over (bounds memory on any input; half the slots stay free). */
@@ -331,8 +367,14 @@ class EncodedMemo {
   /** The entry of the key buf[s, e), or -1. */
   find(buf: Uint8Array, s: number, e: number): number {
     const fold = this.fold;
-    let h = 0x811c9dc5;
-    for (let k = s; k < e; k++) h = Math.imul(h ^ fold[buf[k]!]!, 0x01000193);
+    let h = FNV_OFFSET;
+    for (let k = s; k < e; k++) h = Math.imul(h ^ fold[buf[k]!]!, FNV_PRIME);
+    return this.findHashed(buf, s, e, h);
+  }
+
+  /** find() given the key's FNV-1a hash over its folded bytes. */
+  findHashed(buf: Uint8Array, s: number, e: number, h: number): number {
+    const fold = this.fold;
     this.lastHash = h;
     const length = e - s;
     const pool = this.pool;
