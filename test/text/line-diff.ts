@@ -1,21 +1,28 @@
-// Shared by the differential tests: a line through the byte path (falling back as the command does)
-// and through the reference path, both as output bytes.
+// Shared by the differential tests of the byte path: a line as `ream tokenize` handles it (byte
+// path, or the reference path when the byte path refuses it) and as the reference path alone
+// handles it (JSON.parse, analyze, JSON.stringify), both as output text.
 import { getAnalyzer } from '../../src/text/analyzer.js';
 import { ChunkPositions, tokenizeRecord, type TokenizeOptions } from '../../src/text/tokenize-record.js';
 import { LineTokenizer } from '../../src/text/tokenize-line.js';
 
+export interface CommandOutput {
+  /** The output line, or undefined when the record is refused (reported). */
+  output: string | undefined;
+  /** Whether the byte path wrote it. */
+  bytePath: boolean;
+}
+
 export interface LinePaths {
-  /** The output line of the byte path, or undefined when it refused the line. */
-  fast(line: string): string | undefined;
-  /** The reference output (JSON.parse, analyze, JSON.stringify), or undefined when the record is refused. */
+  command(line: string): CommandOutput;
   reference(line: string): string | undefined;
 }
 
+/** Both paths for one analyzer and options, each with its own chunk positions (feed lines in order). */
 export function linePaths(analyzerName: string, opts: Pick<TokenizeOptions, 'field' | 'keepText'>): LinePaths {
   const analyzer = getAnalyzer(analyzerName);
-  const fastChunks = new ChunkPositions();
+  const commandChunks = new ChunkPositions();
   const referenceChunks = new ChunkPositions();
-  const lines = new LineTokenizer(analyzer, fastChunks, opts);
+  const lines = new LineTokenizer(analyzer, commandChunks, opts);
   const referenceOf = (line: string, chunks: ChunkPositions): string | undefined => {
     let record: unknown;
     try {
@@ -28,18 +35,14 @@ export function linePaths(analyzerName: string, opts: Pick<TokenizeOptions, 'fie
     return r.ok ? JSON.stringify(r.record) : undefined;
   };
   return {
-    fast(line) {
+    command(line) {
       const buf = Buffer.from(line);
-      let out: string | undefined;
+      let output: string | undefined;
       const n = lines.line(buf, 0, buf.length, (head, tokens, tail) => {
-        out = Buffer.concat([head, tokens, tail]).toString('utf8');
+        output = Buffer.concat([head, tokens, tail]).toString('utf8');
       });
-      if (n < 0) {
-        // What the command does: the reference path, sharing the chunk positions.
-        referenceOf(line, fastChunks);
-        return undefined;
-      }
-      return out;
+      if (n < 0) return { output: referenceOf(line, commandChunks), bytePath: false };
+      return { output, bytePath: true };
     },
     reference: (line) => referenceOf(line, referenceChunks),
   };
