@@ -157,8 +157,12 @@ export class ByteTokenizer {
             }
             const memo = this.words;
             let entry = memo.findHashed(buf, s, j, h);
-            if (entry < 0) entry = memo.add(buf, s, j, this.encodedWordToken(buf, s, j), 1);
-            const length = memo.valueLength[entry]!;
+            if (entry < 0) {
+              const token = this.encodedWordToken(buf, s, j);
+              entry = memo.add(buf, s, j, token, token.length, 1);
+            }
+            const m = META_FIELDS * entry;
+            const length = memo.meta[m + 2]!;
             if (length === 0) continue;
             if (at + length + 1 > out.length) {
               list.length = at;
@@ -167,7 +171,7 @@ export class ByteTokenizer {
             }
             if (count++ > 0) out[at++] = 0x2c;
             const pool = memo.pool;
-            for (let k = memo.valueStart[entry]!, stop = k + length; k < stop; k++) out[at++] = pool[k]!;
+            for (let k = memo.meta[m]! + memo.meta[m + 1]!, stop = k + length; k < stop; k++) out[at++] = pool[k]!;
             continue;
           }
         }
@@ -220,6 +224,8 @@ export class ByteTokenizer {
   private span(buf: Uint8Array, r: number, end: number, list: JsonTokenList): number {
     let k = r;
     let escaped = false;
+    // The memo's hash of the span's bytes, taken on the way (spans with escapes are hashed again by find()).
+    let h = FNV_OFFSET;
     while (k < end) {
       const b = buf[k]!;
       if (b === SPACE) break;
@@ -231,12 +237,13 @@ export class ByteTokenizer {
         continue;
       }
       if (b < 0x20) return -1;
+      h = Math.imul(h ^ b, FNV_PRIME);
       k++;
     }
     if (k > end) return -1;
     const memoized = k - r <= MAX_MEMO_SPAN_BYTES;
     const memo = this.spans;
-    let entry = memoized ? memo.find(buf, r, k) : -1;
+    let entry = !memoized ? -1 : escaped ? memo.find(buf, r, k) : memo.findHashed(buf, r, k, h);
     if (entry < 0) {
       let text = Buffer.from(buf.buffer, buf.byteOffset + r, k - r).toString('utf8');
       if (escaped) {
@@ -255,7 +262,7 @@ export class ByteTokenizer {
       tokens.length = 0;
       tokens.count = 0;
       this.analyzer.appendJson(text, tokens);
-      entry = memo.add(buf, r, k, tokens.bytes.subarray(0, tokens.length), tokens.count);
+      entry = memo.add(buf, r, k, tokens.bytes, tokens.length, tokens.count);
     }
     memo.appendTo(entry, list);
     return k;
@@ -338,6 +345,7 @@ const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
 const SLOTS = 1 << 18;
+const META_FIELDS = 4;
 /** Entries kept before a memo starts over (bounds memory on any input; half the slots stay free). */
 const MAX_ENTRIES = SLOTS >> 1;
 
@@ -350,13 +358,13 @@ const SAME = new Uint8Array(256).map((_, c) => c);
  * Keys are compared through `fold` (A-Z as a-z for words, unchanged for spans).
  */
 class EncodedMemo {
-  /** entry index + 1 per slot, 0 when free. */
-  private readonly slots = new Int32Array(SLOTS);
-  private readonly keyStart = new Int32Array(MAX_ENTRIES);
-  private readonly keyLength = new Int32Array(MAX_ENTRIES);
-  readonly valueStart = new Int32Array(MAX_ENTRIES);
-  readonly valueLength = new Int32Array(MAX_ENTRIES);
-  readonly valueCount = new Int32Array(MAX_ENTRIES);
+  /** Per slot: the key's hash, then its entry index + 1 (0 when free); one cache line holds both. */
+  private readonly slots = new Int32Array(2 * SLOTS);
+  /**
+   * Per entry, META_FIELDS numbers: where its key starts in the pool, the key's length, the value's
+   * length (the value follows the key), and its token count.
+   */
+  readonly meta = new Int32Array(META_FIELDS * MAX_ENTRIES);
   private entries = 0;
   pool = new Uint8Array(1 << 20);
   private used = 0;
@@ -375,14 +383,16 @@ class EncodedMemo {
   /** find() given the key's FNV-1a hash over its folded bytes. */
   findHashed(buf: Uint8Array, s: number, e: number, h: number): number {
     const fold = this.fold;
+    const slots = this.slots;
+    const meta = this.meta;
     this.lastHash = h;
     const length = e - s;
     const pool = this.pool;
     for (let slot = h & (SLOTS - 1); ; slot = (slot + 1) & (SLOTS - 1)) {
-      const entry = this.slots[slot]! - 1;
+      const entry = slots[2 * slot + 1]! - 1;
       if (entry < 0) return -1;
-      if (this.keyLength[entry] !== length) continue;
-      let at = this.keyStart[entry]!;
+      if (slots[2 * slot] !== h || meta[META_FIELDS * entry + 1] !== length) continue;
+      let at = meta[META_FIELDS * entry]!;
       let k = s;
       while (k < e && pool[at] === fold[buf[k]!]) {
         at++;
@@ -392,43 +402,45 @@ class EncodedMemo {
     }
   }
 
-  /** Adds the key buf[s, e) with its value (`count` tokens); call right after find() of the same key missed. */
-  add(buf: Uint8Array, s: number, e: number, value: Uint8Array, count: number): number {
+  /** Adds the key buf[s, e) with its value value[0, valueLength) (`count` tokens); call right after find() of the same key missed. */
+  add(buf: Uint8Array, s: number, e: number, value: Uint8Array, valueLength: number, count: number): number {
     if (this.entries >= MAX_ENTRIES) this.clear();
     const length = e - s;
-    if (this.used + length + value.length > this.pool.length && this.used > MAX_POOL_BYTES) this.clear();
-    if (this.used + length + value.length > this.pool.length) {
-      const grown = new Uint8Array(Math.max(this.pool.length * 2, this.used + length + value.length));
+    if (this.used + length + valueLength > this.pool.length && this.used > MAX_POOL_BYTES) this.clear();
+    if (this.used + length + valueLength > this.pool.length) {
+      const grown = new Uint8Array(Math.max(this.pool.length * 2, this.used + length + valueLength));
       grown.set(this.pool.subarray(0, this.used));
       this.pool = grown;
     }
     const entry = this.entries++;
     const fold = this.fold;
-    this.keyStart[entry] = this.used;
-    this.keyLength[entry] = length;
+    const m = META_FIELDS * entry;
+    this.meta[m] = this.used;
+    this.meta[m + 1] = length;
+    this.meta[m + 2] = valueLength;
+    this.meta[m + 3] = count;
     for (let k = s; k < e; k++) this.pool[this.used++] = fold[buf[k]!]!;
-    this.valueStart[entry] = this.used;
-    this.valueLength[entry] = value.length;
-    this.valueCount[entry] = count;
-    this.pool.set(value, this.used);
-    this.used += value.length;
+    this.pool.set(valueLength === value.length ? value : value.subarray(0, valueLength), this.used);
+    this.used += valueLength;
     let slot = this.lastHash & (SLOTS - 1);
-    while (this.slots[slot] !== 0) slot = (slot + 1) & (SLOTS - 1);
-    this.slots[slot] = entry + 1;
+    while (this.slots[2 * slot + 1] !== 0) slot = (slot + 1) & (SLOTS - 1);
+    this.slots[2 * slot] = this.lastHash;
+    this.slots[2 * slot + 1] = entry + 1;
     return entry;
   }
 
   /** Appends the value of `entry` to the list. */
   appendTo(entry: number, list: JsonTokenList): void {
-    const length = this.valueLength[entry]!;
+    const m = META_FIELDS * entry;
+    const length = this.meta[m + 2]!;
     if (length === 0) return;
     list.reserve(length + 1);
     const out = list.bytes;
     let at = list.length;
     if (list.count > 0) out[at++] = 0x2c;
-    list.count += this.valueCount[entry]!;
+    list.count += this.meta[m + 3]!;
     const pool = this.pool;
-    for (let k = this.valueStart[entry]!, stop = k + length; k < stop; k++) out[at++] = pool[k]!;
+    for (let k = this.meta[m]! + this.meta[m + 1]!, stop = k + length; k < stop; k++) out[at++] = pool[k]!;
     list.length = at;
   }
 
