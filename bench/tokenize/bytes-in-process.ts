@@ -38,5 +38,5 @@ for (const name of (names ?? 'standard,en').split(',')) {
     if (r > 0) times.push((used.user + used.system) / 1e6);
   }
   times.sort((a, b) => a - b);
-  process.stdout.write(`| ${name} | ${refused} refused | ${(mb / times[Math.floor(times.length / 2)]!).toFixed(1)} MB/CPU-s of NDJSON |\n`);
+  process.stdout.write(`| ${getAnalyzer(name).id} | ${refused} | ${(mb / times[Math.floor(times.length / 2)]!).toFixed(1)} MB/CPU-s |\n`);
 }

@@ -54,12 +54,23 @@ export class LineTokenizer {
     let head = this.head;
     const headBytes = end - start + 64;
     if (head.length < headBytes) head = this.head = Buffer.allocUnsafe(Math.max(headBytes, head.length * 2));
+    // The members are copied as the one or two runs of bytes around the text member: `{` + the
+    // members before it (with their trailing comma) + the members after it (without their leading
+    // comma) + `,`.
     let at = 0;
     head[at++] = 0x7b;
-    for (let m = 0; m < members.count; m++) {
-      if (m === text && !this.keepText) continue;
-      at += buf.copy(head, at, members.keyStart[m]! - 1, members.valueEnd[m]!);
-      head[at++] = 0x2c;
+    if (this.keepText) {
+      if (end - start > 2) {
+        at = copyBytes(buf, start + 1, end - 1, head, at);
+        head[at++] = 0x2c;
+      }
+    } else {
+      at = copyBytes(buf, start + 1, members.keyStart[text]! - 1, head, at);
+      const after = members.valueEnd[text]!;
+      if (after < end - 1) {
+        at = copyBytes(buf, after + 1, end - 1, head, at);
+        head[at++] = 0x2c;
+      }
     }
     const tokenOffset = this.tokenOffset(buf, list.count);
     if (tokenOffset !== undefined) at += head.write(`"tokenOffset":${tokenOffset},`, at, 'latin1');
@@ -91,4 +102,11 @@ export class LineTokenizer {
   private valueText(buf: Buffer, m: number): string {
     return m < 0 ? 'null' : buf.toString('utf8', this.members.valueStart[m], this.members.valueEnd[m]);
   }
+}
+
+/** Copies from[start, end) to to[at...]; returns the index after the copy. Short runs by hand (Buffer.copy allocates a view per call). */
+function copyBytes(from: Buffer, start: number, end: number, to: Buffer, at: number): number {
+  if (end - start > 64) return at + from.copy(to, at, start, end);
+  for (let i = start; i < end; i++) to[at++] = from[i]!;
+  return at;
 }
