@@ -71,13 +71,15 @@ export class ByteTokenizer {
   /** No language steps for ASCII words: they are copied lower-cased. */
   private readonly copiesWords: boolean;
   /** Tokens of ASCII words (for analyzers with language steps), by the word lower-cased. */
-  private readonly words = new EncodedMemo(LOWERED);
+  private readonly words: EncodedMemo;
   /** Tokens of spans with non-ASCII characters, by their bytes. */
   private readonly spans = new EncodedMemo(SAME);
   private readonly scratch = new JsonTokenList();
 
   constructor(private readonly analyzer: Analyzer) {
     this.copiesWords = analyzer.keepsAsciiWords();
+    // The word memo's tables take a few MB: only for analyzers that use it.
+    this.words = this.copiesWords ? EMPTY_MEMO : new EncodedMemo(LOWERED);
   }
 
   /**
@@ -359,18 +361,25 @@ const SAME = new Uint8Array(256).map((_, c) => c);
  */
 class EncodedMemo {
   /** Per slot: the key's hash, then its entry index + 1 (0 when free); one cache line holds both. */
-  private readonly slots = new Int32Array(2 * SLOTS);
+  private readonly slots: Int32Array;
   /**
    * Per entry, META_FIELDS numbers: where its key starts in the pool, the key's length, the value's
    * length (the value follows the key), and its token count.
    */
-  readonly meta = new Int32Array(META_FIELDS * MAX_ENTRIES);
+  readonly meta: Int32Array;
   private entries = 0;
-  pool = new Uint8Array(1 << 20);
+  pool = new Uint8Array(1 << 16);
   private used = 0;
   private lastHash = 0;
 
-  constructor(private readonly fold: Uint8Array) {}
+  /** `scale` 0 makes an empty memo that is never used (nothing allocated). */
+  constructor(
+    private readonly fold: Uint8Array,
+    scale = 1,
+  ) {
+    this.slots = new Int32Array(2 * SLOTS * scale);
+    this.meta = new Int32Array(META_FIELDS * MAX_ENTRIES * scale);
+  }
 
   /** The entry of the key buf[s, e), or -1. */
   find(buf: Uint8Array, s: number, e: number): number {
@@ -450,6 +459,8 @@ class EncodedMemo {
     this.used = 0;
   }
 }
+
+const EMPTY_MEMO = new EncodedMemo(LOWERED, 0);
 
 /** A memo's pool starts over rather than grow past this. */
 const MAX_POOL_BYTES = 64 << 20;
