@@ -33,6 +33,10 @@ for (let c = 0; c < 256; c++) {
   LOWERED[c] = c >= 65 && c <= 90 ? c + 32 : c;
 }
 
+/** Bytes after a word's letters and digits that end it whatever follows (all but ' . , -, a backslash and non-ASCII). */
+const ENDS_WORD = new Uint8Array(256);
+for (let c = 0; c < 0x80; c++) ENDS_WORD[c] = (KIND[c]! & WORD_KINDS) === 0 && !"'.,-\\".includes(String.fromCharCode(c)) ? 1 : 0;
+
 /** The escapes \" \\ \/ \b \f \n \r \t (the letter after the backslash). */
 const SHORT_ESCAPE = new Uint8Array(256);
 for (const c of '"\\/bfnrt') SHORT_ESCAPE[c.charCodeAt(0)] = 1;
@@ -115,7 +119,7 @@ export class ByteTokenizer {
               out[at++] = LOWERED[c]!;
               c = buf[++j]!;
             }
-            if (j >= end || (next = wordGoesOn(buf, j, end)) === ENDS) break;
+            if (j >= end || ENDS_WORD[c] === 1 || (c === BACKSLASH && buf[j + 1] !== 0x75) || (next = wordGoesOn(buf, j, end)) === ENDS) break;
             if (next !== GOES_ON) {
               if (next === REFUSE) return false;
               at = mark;
@@ -139,7 +143,7 @@ export class ByteTokenizer {
               h = Math.imul(h ^ LOWERED[c]!, FNV_PRIME);
               c = buf[++j]!;
             }
-            if (j >= end || (next = wordGoesOn(buf, j, end)) === ENDS) break;
+            if (j >= end || ENDS_WORD[c] === 1 || (c === BACKSLASH && buf[j + 1] !== 0x75) || (next = wordGoesOn(buf, j, end)) === ENDS) break;
             if (next !== GOES_ON) {
               if (next === REFUSE) return false;
               spanFrom = s;
