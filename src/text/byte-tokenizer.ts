@@ -33,6 +33,9 @@ for (let c = 0; c < 256; c++) {
   LOWERED[c] = c >= 65 && c <= 90 ? c + 32 : c;
 }
 
+/** ASCII letters and digits lower-cased, 0 for every other byte: one lookup per byte in the word loops. */
+const WORD_LOWERED = new Uint8Array(256).map((_, c) => ((KIND[c]! & WORD_KINDS) !== 0 ? LOWERED[c]! : 0));
+
 /** Bytes after a word's letters and digits that end it whatever follows (all but ' . , -, a backslash and non-ASCII). */
 const ENDS_WORD = new Uint8Array(256);
 for (let c = 0; c < 0x80; c++) ENDS_WORD[c] = (KIND[c]! & WORD_KINDS) === 0 && !"'.,-\\".includes(String.fromCharCode(c)) ? 1 : 0;
@@ -115,8 +118,8 @@ export class ByteTokenizer {
           if (count > 0) out[at++] = 0x2c;
           out[at++] = QUOTE;
           for (;;) {
-            while ((KIND[c]! & WORD_KINDS) !== 0) {
-              out[at++] = LOWERED[c]!;
+            for (let lower = WORD_LOWERED[c]!; lower !== 0; lower = WORD_LOWERED[c]!) {
+              out[at++] = lower;
               c = buf[++j]!;
             }
             if (j >= end || ENDS_WORD[c] === 1 || (c === BACKSLASH && buf[j + 1] !== 0x75) || (next = wordGoesOn(buf, j, end)) === ENDS) break;
@@ -139,8 +142,8 @@ export class ByteTokenizer {
           // Language steps: the word's token comes from the memo, looked up by a hash taken as it is scanned.
           let h = FNV_OFFSET;
           for (;;) {
-            while ((KIND[c]! & WORD_KINDS) !== 0) {
-              h = Math.imul(h ^ LOWERED[c]!, FNV_PRIME);
+            for (let lower = WORD_LOWERED[c]!; lower !== 0; lower = WORD_LOWERED[c]!) {
+              h = Math.imul(h ^ lower, FNV_PRIME);
               c = buf[++j]!;
             }
             if (j >= end || ENDS_WORD[c] === 1 || (c === BACKSLASH && buf[j + 1] !== 0x75) || (next = wordGoesOn(buf, j, end)) === ENDS) break;
