@@ -158,14 +158,16 @@ async function splitLines(
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let skippingLongLine = false;
-  for await (const chunk of source.chunks()) {
+  // The source may read the next chunk into the same buffer: lines are taken (and emitted) before
+  // it is asked for, and what is kept for later (a line's start) is copied.
+  for await (const chunk of source.chunks({ reuse: true })) {
     opts.onBytes?.(chunk.length);
     let start = 0;
     if (pending.length > 0 || skippingLongLine) {
       const first = chunk.indexOf(delim);
       if (first === -1) {
         if (!skippingLongLine) {
-          pending.push(chunk);
+          pending.push(Buffer.from(chunk));
           pendingBytes += chunk.length;
           if (pendingBytes > MAX_LINE_BYTES) {
             skippingLongLine = true;
@@ -190,7 +192,7 @@ async function splitLines(
     const last = chunk.lastIndexOf(delim);
     if (last >= start) take(chunk, start, last);
     if (last + 1 < chunk.length && last + 1 >= start) {
-      const tail = chunk.subarray(Math.max(last + 1, start));
+      const tail = Buffer.from(chunk.subarray(Math.max(last + 1, start)));
       pending.push(tail);
       pendingBytes += tail.length;
     }
