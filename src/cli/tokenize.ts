@@ -34,7 +34,7 @@ export const command: CommandModule<Opts> = {
       .option('-f, --field <name>', 'the field holding the text', 'text')
       .option(
         '--threads <n>',
-        '2: analyze a large input (past 8 M characters) on two threads; faster only when a second core is idle',
+        '2: analyze a large input (past 8 M characters) on two threads, through record objects (the one-thread default works on the bytes and is usually faster)',
         positiveInt,
         1,
       )
@@ -62,7 +62,8 @@ export const command: CommandModule<Opts> = {
       });
       return;
     }
-    // The usual case: token lists encoded straight to JSON bytes (with --threads 2, on two cores for a large input).
+    // Records (lines the byte path refuses, every line with --threads 2): token lists encoded straight
+    // to JSON bytes, with --threads 2 on two cores for a large input.
     const pipeline = new TokenListPipeline<PreparedRecord>(
       analyzer,
       (prepared, bytes, start, end, tokens) => {
@@ -73,8 +74,8 @@ export const command: CommandModule<Opts> = {
       opts.threads,
       () => ctx.out.flush(),
     );
-    // One thread: most lines never become objects or strings (tokenize-line.ts); the others, and
-    // every line with --threads 2, go through the reference path, record by record.
+    // One thread, the usual case: lines are tokenized from their bytes and never become objects or
+    // strings (src/text/tokenize-line.ts, docs/analyzers.md "The byte path").
     const lines = opts.threads === 1 ? new LineTokenizer(analyzer, chunks, tokenizeOpts) : undefined;
     const writeLine = (head: Uint8Array, tokens: Uint8Array, tail: Uint8Array): void => ctx.out.writeBytes(head, tokens, tail);
     await readRecords(
