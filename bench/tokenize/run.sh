@@ -55,6 +55,8 @@ verdict=$(jq -r --argjson names "$(printf '%s\n' "${names[@]}" | jq -R . | jq -s
 node_modules/.bin/esbuild bench/tokenize/in-process.ts --bundle --platform=node --format=esm --log-level=warning --outfile=bench/data/in-process.mjs
 # The analyzers alone run over the corpus once (not repeated): a warm-up pass makes it steady state.
 in_process=$(node bench/data/in-process.mjs bench/data/corpus-pages.ndjson "$runs")
+node_modules/.bin/esbuild bench/tokenize/bytes-in-process.ts --bundle --platform=node --format=esm --log-level=warning --outfile=bench/data/bytes-in-process.mjs
+bytes_in_process=$(node bench/data/bytes-in-process.mjs bench/data/corpus-pages.ndjson "$runs" standard,en,de,fr,ru,cjk,auto)
 
 section=$(cat <<MD
 ## tokenize — against tr, natural and wink-tokenizer
@@ -70,10 +72,10 @@ and \`--threads 2\`. "wall" columns: median wall time of $runs runs (hyperfine) 
 page text per second of it; "CPU" columns: mean user + system time (summed over a pipeline's
 processes and a process's threads) and MB per CPU-second. "× tr" is the speed relative to the GNU
 \`tr\` pipeline measured in the same run (1.0 = as fast). \`--threads 2\` analyzes a large input on
-two threads (after the first 8 M characters; \`src/text/token-pipeline.ts\`); on this machine, whose
-two cores are shared with other jobs, the second thread has not paid for its cost (texts copied to
-it, its own warm-up) in any run, hence one thread by default. On a loaded machine the CPU columns are
-the fairer comparison.
+two threads (after the first 8 M characters; \`src/text/token-pipeline.ts\`) but through the reference
+path (records parsed, texts copied to the worker); on this machine, whose two cores are shared with
+other jobs, the second thread has not paid for its cost in any run, hence one thread, and the byte
+path, by default. On a loaded machine the CPU columns are the fairer comparison.
 Machine: $(nproc) cores shared with other jobs, $(node --version), $(date -u +%Y-%m-%d); load average at the start: $load_start, at the end: $(cut -d' ' -f1-3 /proc/loadavg).
 Produced by \`bench/tokenize/run.sh\`.
 
@@ -83,8 +85,12 @@ $table
 
 Issue 4's targets in this run: $verdict.
 
-Where the time goes: a \`ream tokenize\` run costs about the I/O floor row (Node reading and
-writing the same NDJSON) plus the analyzer; \`tr\` neither parses nor writes JSON.
+Where the time goes: without \`--offsets\` and \`--threads 2\`, \`ream tokenize\` works on the bytes of
+each line (docs/analyzers.md, "The byte path"): the other members are copied, ASCII words are
+tokenized from the bytes, and only spans with other characters go through the analyzer (memoized by
+their bytes), so the I/O floor row (JSON.parse + JSON.stringify) is no longer a floor. The first
+copy of the corpus costs about as much as the seven others together: every span and stemmed word is
+new then (analyzer, memo entries), and V8 compiles the hot loops while they run.
 
 The analyzers alone, in one thread, without reading or writing NDJSON, over the 13 MB corpus once
 (\`bench/tokenize/in-process.ts\`, one warm-up pass, median of $runs): \`analyze()\` returns token
@@ -94,6 +100,15 @@ strings (what \`index\` and \`search\` use), \`analyzeToJson()\` encodes the lis
 | analyzer | tokens | analyze() MB/s | analyzeToJson() MB/s |
 |---|---:|---:|---:|
 $in_process
+
+The byte path alone (\`bench/tokenize/bytes-in-process.ts\`: NDJSON lines in memory to output
+lines, the same corpus once, one warm-up pass, median of $runs), in MB of NDJSON per CPU-second; lines
+refused are those left to the reference path (a hyphen at a line end that only the whole page can
+decide), counted per pass:
+
+| analyzer | refused lines | byte path |
+|---|---:|---:|
+$bytes_in_process
 MD
 )
 node -e '

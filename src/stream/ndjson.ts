@@ -3,7 +3,7 @@
 // strict). Blank lines are ignored.
 import type { RunContext } from './context.js';
 import { jsonOfLine, restoreKey } from './hadoop.js';
-import { forEachLine } from './lines.js';
+import { forEachLine, forEachLineBytes, type LineOptions } from './lines.js';
 import { FatalInputError, describeError } from './report.js';
 import { sourcesFromArgs, type Source } from './sources.js';
 
@@ -28,6 +28,13 @@ export interface ReadOptions {
    * its line); it returns undefined for any other line, which is then parsed and checked as usual.
    */
   parse?: (line: string) => JsonRecord | undefined;
+  /**
+   * A handler for the line's bytes (valid UTF-8, no line end), for a command that works on them
+   * without parsing (e.g. `ream tokenize` copying members through): true when it took the line as
+   * one record; false to have the line parsed and handed to the record handler as usual (and bad
+   * lines reported). Not used for keyed input (`--key`). `where.text` is not set for lines it takes.
+   */
+  rawLine?: (buf: Buffer, start: number, end: number, where: Where) => boolean;
 }
 
 export type RecordHandler = (record: JsonRecord, where: Where) => void | Promise<void>;
@@ -43,39 +50,55 @@ export async function readRecords(ctx: RunContext, args: readonly string[] | Sou
       ctx.report.fail(`${source.name}:${line}`, message, reason);
       if (opts.strict) throw new FatalInputError(`${source.name}:${line}: ${message}`);
     };
+    const rawLine = keyed ? undefined : opts.rawLine;
+    const onLine = (line: string, lineNo: number): void | Promise<void> => {
+      if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
+      const keyedLine = line;
+      if (keyed) line = jsonOfLine(line);
+      let value: unknown = opts.parse?.(line);
+      if (value === undefined) {
+        try {
+          value = JSON.parse(line);
+        } catch (err) {
+          return bad(lineNo, `invalid JSON: ${(err as Error).message}`, 'bad_json');
+        }
+      }
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        return bad(lineNo, 'expected a JSON object', 'not_object');
+      }
+      if (keyField !== undefined && line !== keyedLine) restoreKey(value as JsonRecord, keyedLine, keyField);
+      ctx.stats.recordsIn++;
+      where.line = lineNo;
+      where.text = line;
+      return handle(value as JsonRecord, where);
+    };
+    const lineOptions: LineOptions = {
+      onBytes: (n) => (ctx.stats.bytesIn += n),
+      // Whatever is batched goes out before waiting for input: `tail -f | ream filter` shows
+      // records as they come, not when 4 KB have piled up.
+      onCaughtUp: () => ctx.out.flush(),
+      onInvalidUtf8: (lineNo) => bad(lineNo, 'invalid UTF-8, replaced with U+FFFD', 'bad_utf8'),
+      onTooLong: (lineNo: number, bytes: number) => bad(lineNo, `line of ${bytes} bytes is longer than the largest string Node can hold, skipped`, 'too_long'),
+    };
     try {
-      await forEachLine(
-        source,
-        (line, lineNo) => {
-          if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
-          const keyedLine = line;
-          if (keyed) line = jsonOfLine(line);
-          let value: unknown = opts.parse?.(line);
-          if (value === undefined) {
-            try {
-              value = JSON.parse(line);
-            } catch (err) {
-              return bad(lineNo, `invalid JSON: ${(err as Error).message}`, 'bad_json');
+      if (rawLine) {
+        await forEachLineBytes(
+          source,
+          (buf, start, end, lineNo) => {
+            // Lines that do not start with '{' (blank lines, bad JSON) are left to the usual path.
+            if (buf[start] === 0x7b) {
+              where.line = lineNo;
+              where.text = '';
+              if (rawLine(buf, start, end, where)) {
+                ctx.stats.recordsIn++;
+                return;
+              }
             }
-          }
-          if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-            return bad(lineNo, 'expected a JSON object', 'not_object');
-          }
-          if (keyField !== undefined && line !== keyedLine) restoreKey(value as JsonRecord, keyedLine, keyField);
-          ctx.stats.recordsIn++;
-          where.line = lineNo;
-          where.text = line;
-          return handle(value as JsonRecord, where);
-        },
-        {
-          onBytes: (n) => (ctx.stats.bytesIn += n),
-          // Whatever is batched goes out before waiting for input: `tail -f | ream filter` shows
-          // records as they come, not when 4 KB have piled up.
-          onCaughtUp: () => ctx.out.flush(),
-          onInvalidUtf8: (lineNo) => bad(lineNo, 'invalid UTF-8, replaced with U+FFFD', 'bad_utf8'),
-          onTooLong: (lineNo, bytes) => bad(lineNo, `line of ${bytes} bytes is longer than the largest string Node can hold, skipped`, 'too_long'),
-        },
-      );
+            return onLine(buf.toString('utf8', start, end), lineNo);
+          },
+          lineOptions,
+        );
+      } else await forEachLine(source, onLine, lineOptions);
     } catch (err) {
       if (isInputError(err)) {
         // Opening errors name the path themselves; a corrupt gzip stream does not.

@@ -74,6 +74,22 @@ export class NdjsonWriter implements WriterStats {
     this.endLine(line.buf, at);
   }
 
+  /**
+   * Writes one JSON line given as parts already UTF-8 (no newline), e.g. members copied from an
+   * input line around a list encoded by the command. Not for `--key` output (keyField set).
+   */
+  writeBytes(...parts: Uint8Array[]): void {
+    let bytes = 1;
+    for (const part of parts) bytes += part.length;
+    const line = this.startLine(bytes);
+    let at = line.at;
+    for (const part of parts) {
+      line.buf.set(part, at);
+      at += part.length;
+    }
+    this.endLine(line.buf, at);
+  }
+
   private writeText(json: string): void {
     const line = this.startLine(Buffer.byteLength(json) + 1);
     this.endLine(line.buf, line.at + line.buf.write(json, line.at));

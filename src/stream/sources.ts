@@ -12,8 +12,12 @@ import { close, fstatSync, open, read, readSync } from 'node:fs';
 export interface Source {
   /** The name used in messages: the path as given, or `stdin`. */
   readonly name: string;
-  /** The decoded bytes, in chunks. Opening errors (ENOENT…) surface from the first iteration. */
-  chunks(): AsyncIterable<Buffer>;
+  /**
+   * The decoded bytes, in chunks. Opening errors (ENOENT…) surface from the first iteration.
+   * `reuse`: the reader may read the next chunk into the same buffer, so a chunk is valid only until
+   * the next one is asked for (saves allocating and page-faulting a fresh buffer per read).
+   */
+  chunks(opts?: { reuse?: boolean }): AsyncIterable<Buffer>;
 }
 
 // 64 KiB: larger chunks make V8 strings and Buffer backing stores that are mmap'd and unmapped one by one
@@ -21,11 +25,11 @@ export interface Source {
 const READ_CHUNK_BYTES = 64 * 1024;
 
 export function stdinSource(): Source {
-  return { name: 'stdin', chunks: () => decompressed(rawChunks(async () => 0, false)) };
+  return { name: 'stdin', chunks: (opts) => decompressed(rawChunks(async () => 0, false, opts?.reuse === true), opts?.reuse === true) };
 }
 
 export function fileSource(path: string): Source {
-  return { name: path, chunks: () => decompressed(rawChunks(() => openFile(path), true)) };
+  return { name: path, chunks: (opts) => decompressed(rawChunks(() => openFile(path), true, opts?.reuse === true), opts?.reuse === true) };
 }
 
 /** File arguments as sources; no arguments, or `-`, means stdin. */
@@ -44,14 +48,15 @@ function readChunk(fd: number, buf: Buffer): Promise<number> {
 
 const nap = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function* rawChunks(openFd: () => Promise<number>, owned: boolean): AsyncGenerator<Buffer> {
+async function* rawChunks(openFd: () => Promise<number>, owned: boolean, reuse: boolean): AsyncGenerator<Buffer> {
   const fd = await openFd();
   try {
     const regularFile = fstatSync(fd).isFile();
     let waited = 0;
+    let shared: Buffer | undefined;
     for (;;) {
-      // A fresh buffer each time: the line splitter may keep the tail of this one.
-      const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+      // A fresh buffer each time unless the reader copies what it keeps (`reuse`).
+      const buf = reuse ? (shared ??= Buffer.allocUnsafe(READ_CHUNK_BYTES)) : Buffer.allocUnsafe(READ_CHUNK_BYTES);
       let n: number;
       try {
         n = regularFile ? readSync(fd, buf, 0, buf.length, null) : await readChunk(fd, buf);
@@ -73,16 +78,18 @@ async function* rawChunks(openFd: () => Promise<number>, owned: boolean): AsyncG
   }
 }
 
-async function* decompressed(raw: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+async function* decompressed(raw: AsyncGenerator<Buffer>, reused: boolean): AsyncGenerator<Buffer> {
   try {
     const first = await raw.next();
     if (first.done) return;
     if (first.value.length >= 2 && first.value[0] === 0x1f && first.value[1] === 0x8b) {
       const { createGunzip } = await import('node:zlib');
       const { Readable } = await import('node:stream');
+      // zlib may hold on to its input: it gets copies of a reused buffer.
+      const own = (chunk: Buffer): Buffer => (reused ? Buffer.from(chunk) : chunk);
       const rest = (async function* () {
-        yield first.value;
-        yield* raw;
+        yield own(first.value);
+        for await (const chunk of raw) yield own(chunk);
       })();
       const gunzip = Readable.from(rest).pipe(createGunzip());
       for await (const chunk of gunzip) yield chunk as Buffer;

@@ -28,6 +28,15 @@ export interface Analyzer {
   analyzeWithOffsets(text: string): AnalyzedText;
   /** The tokens of analyze(), appended to `out` as a JSON array (out.open() and close() are called here). */
   analyzeToJson(text: string, out: JsonTokenList): void;
+  /** The tokens of analyze(), appended to a list already opened (for a text analyzed in parts that split at whitespace). */
+  appendJson(text: string, out: JsonTokenList): void;
+  /**
+   * The token of a lower-cased ASCII word as the scanner finds it (letters, digits, ' between letters,
+   * . and , between digits, no line-end hyphenation), '' when the word is dropped (a stopword).
+   */
+  asciiWordToken(word: string): string;
+  /** Whether asciiWordToken(w) is w for every such word (no language steps for Latin script). */
+  keepsAsciiWords(): boolean;
   /**
    * The character-level steps only (NFKC, case folding, diacritic folding where the analyzer does
    * it, invisibles dropped): no stopwords, no stemming. For prefix queries (`inform*`).
@@ -157,13 +166,28 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
 
   analyzeToJson(text: string, out: JsonTokenList): void {
     out.open();
+    this.appendJson(text, out);
+    out.close();
+  }
+
+  appendJson(text: string, out: JsonTokenList): void {
     this.json = out;
     try {
       this.run(text, undefined);
     } finally {
       this.json = undefined;
     }
-    out.close();
+  }
+
+  asciiWordToken(word: string): string {
+    // What word() does for an ASCII word that was not edited, with the memo of the language steps.
+    const steps = (this.ready ??= this.prepareLanguages())[Script.Latin];
+    if (!steps || word.length > MAX_STEMMED_LENGTH || isDigitCode(word.charCodeAt(0))) return word;
+    return steps(word);
+  }
+
+  keepsAsciiWords(): boolean {
+    return !(this.ready ??= this.prepareLanguages())[Script.Latin];
   }
 
   normalize(word: string): string {

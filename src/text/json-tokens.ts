@@ -82,7 +82,8 @@ export class JsonTokenList {
     this.count++;
   }
 
-  private reserve(n: number): void {
+  /** Makes room for n more bytes after length. */
+  reserve(n: number): void {
     if (this.length + n <= this.bytes.length) return;
     const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.length + n));
     this.bytes.copy(grown, 0, 0, this.length);

@@ -27,7 +27,11 @@ export class ChunkPositions {
    * `parallel --pipe` job): the index then places chunks in `chunk` order, which gives the same positions.
    */
   take(record: JsonRecord, chunk: number, chunks: number, tokens: number): number | undefined {
-    const key = JSON.stringify([record.doc ?? record.path ?? record.file ?? null, record.page ?? null]);
+    return this.takeByKey(JSON.stringify([record.doc ?? record.path ?? record.file ?? null, record.page ?? null]), chunk, chunks, tokens);
+  }
+
+  /** take() for a record known by its page key: the JSON of [doc ?? path ?? file ?? null, page ?? null]. */
+  takeByKey(key: string, chunk: number, chunks: number, tokens: number): number | undefined {
     let page = this.pages.get(key);
     if (chunk === 0) {
       page = { nextChunk: 0, tokens: 0 };

@@ -108,6 +108,40 @@ describe('ream tokenize', () => {
   });
 });
 
+describe('ream tokenize byte path (the default) against the reference path', () => {
+  it('writes the same lines and reports the same errors for odd input: BOM, CRLF, blank lines, bad JSON and UTF-8, refusals', () => {
+    const { dir, cleanup } = workdir();
+    try {
+      const input = Buffer.concat([
+        Buffer.from('\ufeff{"doc":"a","page":1,"text":"Hello World"}\r\n'),
+        Buffer.from('\n   \n'),
+        Buffer.from('{"doc":"a","page":2,"text":"infor-\\nmation and information"}\n'),
+        Buffer.from('{"text":"not closed\n'),
+        Buffer.from('[1,2]\n'),
+        Buffer.from('{"doc":"b","text":"bad '),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(' bytes caf\u00e9"}\n'),
+        Buffer.from('{"doc":"c","analyzer":"en/1","tokens":["x"]}\n'),
+        Buffer.from('{"doc":"d","text":5}\n'),
+        Buffer.from('{"doc":"e", "page":1,"text":"spaced out JSON \\u00e9t\\u00e9"}\n'),
+        Buffer.from('{"doc":"f","page":1,"text":"Caf\u00e9 \u201cquoted\u201d \u4e2d\u6587 end"}'),
+      ]);
+      writeFileSync(join(dir, 'odd.ndjson'), input);
+      const env = { REAM_TOKENIZE_WORKER_AFTER: '0' };
+      const bytePath = sh(`ream tokenize ${dir}/odd.ndjson`, { env });
+      const reference = sh(`ream tokenize --threads 2 ${dir}/odd.ndjson`, { env });
+      expect(bytePath.status).toBe(1);
+      expect(reference.status).toBe(1);
+      expect(bytePath.stdout).toBe(reference.stdout);
+      expect(bytePath.stderr).toBe(reference.stderr);
+      expect(parseLines(bytePath.stdout).map((r) => r.doc)).toEqual(['a', 'a', 'b', 'e', 'f']);
+      expect(bytePath.stderr).toMatch(/odd\.ndjson:7: invalid UTF-8/);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
 describe('ream tokenize --threads 2 (large input)', () => {
   const { dir, cleanup } = workdir();
   afterAll(cleanup);
