@@ -2,7 +2,14 @@
 // skip table's block-max inputs), or, for phrases and prefixes, the matching pages computed up front.
 import { POSTING_BLOCK } from './codec/layout.js';
 import { PostingsCursor } from './codec/postings.js';
+import { termScore } from './bm25.js';
 import type { IndexReader, TermInfo } from './codec/reader.js';
+
+/** The posting blocks of a source: how many, and the last document of each. */
+export interface Blocks {
+  readonly blocks: number;
+  readonly lastDoc: ArrayLike<number>;
+}
 
 /** A cursor over (doc, tf) in doc order with per-block upper-bound inputs. */
 export interface DocSource {
@@ -10,24 +17,14 @@ export interface DocSource {
   tf: number;
   /** Documents matching in this index (n for idf). */
   readonly count: number;
+  readonly bounds: Blocks;
+  /** The best score of a document of each block, for this idf and average length (block-max). */
+  blockMaxScores(idf: number, avgdl: number): Float64Array;
   next(): number;
+  /** Moves forward to the first document >= target (the current one if it is). */
   advance(target: number): number;
-  /** Max tf and min length over the block holding `target`, and that block's last doc: for upper bounds. */
-  blockMax(target: number): { maxTf: number; minLen: number; lastDoc: number } | undefined;
-  /** Max tf and min length over the blocks that may hold documents in [from, to]. */
-  rangeMax(from: number, to: number): { maxTf: number; minLen: number } | undefined;
-}
-
-/** Folds block maxima over the blocks b0… whose documents may fall in [from, to]. */
-function foldBlocks(b0: number, blocks: number, to: number, lastDoc: (b: number) => number, maxTf: ArrayLike<number>, minLen: ArrayLike<number>): { maxTf: number; minLen: number } | undefined {
-  if (b0 < 0 || b0 >= blocks) return undefined;
-  let tf = 0;
-  let len = Infinity;
-  for (let b = b0; b < blocks && (b === b0 || lastDoc(b - 1) < to); b++) {
-    if (maxTf[b]! > tf) tf = maxTf[b]!;
-    if (minLen[b]! < len) len = minLen[b]!;
-  }
-  return { maxTf: tf, minLen: len };
+  /** Moves to the first document >= target in the whole list, backward too (blocks scored out of order). */
+  seek(target: number): number;
 }
 
 export class TermSource implements DocSource {
@@ -43,21 +40,30 @@ export class TermSource implements DocSource {
   get tf(): number {
     return this.cursor.tf;
   }
+  get bounds(): Blocks {
+    return this.cursor.table;
+  }
+  blockMaxScores(idf: number, avgdl: number): Float64Array {
+    const t = this.cursor.table;
+    const out = new Float64Array(t.blocks);
+    for (let b = 0; b < t.blocks; b++) {
+      let best = 0;
+      for (let k = t.impactStart[b]!; k < t.impactStart[b + 1]!; k++) {
+        const score = termScore(idf, t.impactTf[k]!, t.impactLen[k]!, avgdl);
+        if (score > best) best = score;
+      }
+      out[b] = best;
+    }
+    return out;
+  }
   next(): number {
     return this.cursor.next();
   }
   advance(target: number): number {
     return this.cursor.advance(target);
   }
-  blockMax(target: number): { maxTf: number; minLen: number; lastDoc: number } | undefined {
-    const b = this.cursor.blockFor(target);
-    if (b < 0) return undefined;
-    const t = this.cursor.table;
-    return { maxTf: t.maxTf[b]!, minLen: t.minLen[b]!, lastDoc: t.lastDoc[b]! };
-  }
-  rangeMax(from: number, to: number): { maxTf: number; minLen: number } | undefined {
-    const t = this.cursor.table;
-    return foldBlocks(this.cursor.blockFor(from), t.blocks, to, (b) => t.lastDoc[b]!, t.maxTf, t.minLen);
+  seek(target: number): number {
+    return this.cursor.seek(target);
   }
 }
 
@@ -66,31 +72,37 @@ export class ListSource implements DocSource {
   doc = -1;
   tf = 0;
   private i = -1;
-  private maxTf: Float64Array;
-  private minLen: Float64Array;
+  readonly bounds: Blocks;
   constructor(
     readonly docs: Int32Array,
     readonly tfs: Int32Array,
-    lengths: Uint32Array,
+    private readonly lengths: Uint32Array,
   ) {
     const blocks = Math.ceil(docs.length / POSTING_BLOCK);
-    this.maxTf = new Float64Array(blocks);
-    this.minLen = new Float64Array(blocks).fill(Infinity);
-    for (let k = 0; k < docs.length; k++) {
+    const lastDoc = new Float64Array(blocks);
+    for (let b = 0; b < blocks; b++) lastDoc[b] = docs[Math.min(docs.length, (b + 1) * POSTING_BLOCK) - 1]!;
+    this.bounds = { blocks, lastDoc };
+  }
+  blockMaxScores(idf: number, avgdl: number): Float64Array {
+    const out = new Float64Array(this.bounds.blocks);
+    for (let k = 0; k < this.docs.length; k++) {
+      const score = termScore(idf, this.tfs[k]!, this.lengths[this.docs[k]!]!, avgdl);
       const b = (k / POSTING_BLOCK) | 0;
-      if (tfs[k]! > this.maxTf[b]!) this.maxTf[b] = tfs[k]!;
-      const len = lengths[docs[k]!]!;
-      if (len < this.minLen[b]!) this.minLen[b] = len;
+      if (score > out[b]!) out[b] = score;
     }
+    return out;
   }
   get count(): number {
     return this.docs.length;
   }
+  private at(i: number): number {
+    this.i = i;
+    if (i >= this.docs.length) return (this.doc = Infinity);
+    this.tf = this.tfs[i]!;
+    return (this.doc = this.docs[i]!);
+  }
   next(): number {
-    this.i++;
-    if (this.i >= this.docs.length) return (this.doc = Infinity);
-    this.tf = this.tfs[this.i]!;
-    return (this.doc = this.docs[this.i]!);
+    return this.at(this.i + 1);
   }
   advance(target: number): number {
     if (this.doc >= target) return this.doc;
@@ -103,34 +115,22 @@ export class ListSource implements DocSource {
       hi += step;
       step *= 2;
     }
-    hi = Math.min(hi, this.docs.length);
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.docs[mid]! < target) lo = mid + 1;
-      else hi = mid;
-    }
-    this.i = lo;
-    if (lo >= this.docs.length) return (this.doc = Infinity);
-    this.tf = this.tfs[lo]!;
-    return (this.doc = this.docs[lo]!);
+    return this.at(lowerBound(this.docs, target, lo, Math.min(hi, this.docs.length)));
   }
-  private lastDocOf(b: number): number {
-    return this.docs[Math.min(this.docs.length, (b + 1) * POSTING_BLOCK) - 1]!;
+  seek(target: number): number {
+    if (this.i <= 0 || this.docs[this.i - 1]! < target) return this.advance(target);
+    return this.at(lowerBound(this.docs, target, 0, this.i));
   }
-  private blockFor(target: number): number {
-    let b = Math.max(0, (Math.max(this.i, 0) / POSTING_BLOCK) | 0);
-    const blocks = this.maxTf.length;
-    while (b < blocks && this.lastDocOf(b) < target) b++;
-    return b < blocks ? b : -1;
+}
+
+/** The first index in [lo, hi) whose value is >= target (hi if none). */
+function lowerBound(a: ArrayLike<number>, target: number, lo: number, hi: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < target) lo = mid + 1;
+    else hi = mid;
   }
-  blockMax(target: number): { maxTf: number; minLen: number; lastDoc: number } | undefined {
-    const b = this.blockFor(target);
-    if (b < 0) return undefined;
-    return { maxTf: this.maxTf[b]!, minLen: this.minLen[b]!, lastDoc: this.lastDocOf(b) };
-  }
-  rangeMax(from: number, to: number): { maxTf: number; minLen: number } | undefined {
-    return foldBlocks(this.blockFor(from), this.maxTf.length, to, (b) => this.lastDocOf(b), this.maxTf, this.minLen);
-  }
+  return lo;
 }
 
 /** Pages containing any term with the prefix: tf = sum of those terms' tfs (FTS5's instance count). */

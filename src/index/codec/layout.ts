@@ -1,4 +1,4 @@
-// The on-disk layout of a ream index file, version 1 (docs/index-format.md is the prose version):
+// The on-disk layout of a ream index file, version 2 (docs/index-format.md is the prose version):
 //
 //   header    magic "REAMIDX\0", u32 version, u32 flags, analyzer id, stored field names, u32 CRC
 //   docs      doc blocks of DOC_BLOCK documents (doc, page, stored fields, text), each + u32 CRC
@@ -12,7 +12,8 @@
 import { ByteReader, ByteWriter } from './bytes.js';
 import { crc32 } from './crc.js';
 
-export const FORMAT_VERSION = 1;
+/** 2: impacts per posting block (1 had a block's max tf and min length only). */
+export const FORMAT_VERSION = 2;
 export const MAGIC = Buffer.from('REAMIDX\0', 'latin1');
 export const END_MAGIC = Buffer.from('REAMEND\0', 'latin1');
 export const TRAILER_BYTES = 20;
@@ -83,6 +84,7 @@ export function decodeHeader(bytes: Uint8Array): { header: Header; length: numbe
   const version = r.u32();
   if (version > FORMAT_VERSION) throw new CorruptIndex(`index format version ${version} is newer than this ream reads (${FORMAT_VERSION}); upgrade ream`);
   if (version < 1) throw new CorruptIndex(`unknown index format version ${version}`);
+  if (version < FORMAT_VERSION) throw new CorruptIndex(`index format version ${version} is older than this ream reads (${FORMAT_VERSION}); rebuild it with ream index`);
   const flags = r.u32();
   const analyzer = r.string();
   const n = r.varint();

@@ -1,5 +1,6 @@
 // One term's postings: a skip table (per block of POSTING_BLOCK documents: last doc id, byte sizes,
-// and the block-max impact inputs max tf / min length), the doc blocks (doc id deltas with the tf
+// and the block's impacts: the (tf, length) pairs no other document of the block beats on both, so
+// that the block's best BM25 score is known exactly without decoding it), the doc blocks (doc id deltas with the tf
 // folded into the low bit when it is 1, as Lucene does), then the positions (per document, tf
 // position deltas) kept apart so term and AND queries never read them.
 import { ByteRanges, ByteReader, readVarint, varintEnd } from './bytes.js';
@@ -32,8 +33,10 @@ export class DocPartEncoder {
   private blockPrevLast = -1;
   private blockDataStart = 0;
   private blockPosBytes = 0;
-  private blockMaxTf = 0;
-  private blockMinLen = Infinity;
+  // the block's impacts so far, by tf ascending (and so by length ascending): Lucene's competitive impacts
+  private impactTf = new Int32Array(POSTING_BLOCK);
+  private impactLen = new Int32Array(POSTING_BLOCK);
+  private impacts = 0;
 
   begin(): void {
     this.skipLength = SKIP_GAP;
@@ -44,16 +47,14 @@ export class DocPartEncoder {
     this.blockPrevLast = -1;
     this.blockDataStart = 0;
     this.blockPosBytes = 0;
-    this.blockMaxTf = 0;
-    this.blockMinLen = Infinity;
+    this.impacts = 0;
   }
 
   /** The next document: its id, tf, the byte length of its positions and its token count. */
   add(doc: number, tf: number, posBytes: number, length: number): void {
     this.putDoc(doc, tf);
     this.blockPosBytes += posBytes;
-    if (tf > this.blockMaxTf) this.blockMaxTf = tf;
-    if (length < this.blockMinLen) this.blockMinLen = length;
+    this.addImpact(tf, length);
     if (++this.inBlock === POSTING_BLOCK) this.endBlock();
   }
 
@@ -77,23 +78,54 @@ export class DocPartEncoder {
     this.prev = doc;
   }
 
+  /** Keeps (tf, length) if no document of the block so far has a tf as high and a length as short. */
+  private addImpact(tf: number, length: number): void {
+    const tfs = this.impactTf;
+    const lens = this.impactLen;
+    const n = this.impacts;
+    // the first pair with a tf as high: the shortest of those (lengths rise with tfs)
+    let i = 0;
+    while (i < n && tfs[i]! < tf) i++;
+    if (i < n && lens[i]! <= length) return;
+    // pairs the new one beats: lower tfs that are no shorter (a run just before i), and an equal tf
+    let j = i;
+    while (j > 0 && lens[j - 1]! >= length) j--;
+    const end = i < n && tfs[i] === tf ? i + 1 : i;
+    const removed = end - j;
+    if (removed !== 1) {
+      tfs.copyWithin(j + 1, end, n);
+      lens.copyWithin(j + 1, end, n);
+    }
+    tfs[j] = tf;
+    lens[j] = length;
+    this.impacts = n + 1 - removed;
+  }
+
   private endBlock(): void {
-    if (this.skipLength + 50 > this.skip.length) this.skip = grown(this.skip, this.skipLength + 50);
+    const n = this.impacts;
+    if (this.skipLength + 20 + 10 * n > this.skip.length) this.skip = grown(this.skip, this.skipLength + 20 + 10 * n);
     const s = this.skip;
     let at = this.skipLength;
     at = putVarint(s, at, this.prev - this.blockPrevLast);
     at = putVarint(s, at, this.dataLength - this.blockDataStart);
     at = putVarint(s, at, this.blockPosBytes);
-    at = putVarint(s, at, this.blockMaxTf);
-    at = putVarint(s, at, this.blockMinLen);
+    at = putVarint(s, at, n);
+    // tfs and lengths both rise: each pair as deltas from the one before
+    let tf = 0;
+    let len = 0;
+    for (let k = 0; k < n; k++) {
+      at = putVarint(s, at, this.impactTf[k]! - tf);
+      at = putVarint(s, at, this.impactLen[k]! - len);
+      tf = this.impactTf[k]!;
+      len = this.impactLen[k]!;
+    }
     this.skipLength = at;
     this.blocks++;
     this.inBlock = 0;
     this.blockPrevLast = this.prev;
     this.blockDataStart = this.dataLength;
     this.blockPosBytes = 0;
-    this.blockMaxTf = 0;
-    this.blockMinLen = Infinity;
+    this.impacts = 0;
   }
 
   /**
@@ -114,7 +146,7 @@ export class DocPartEncoder {
     let count = 0;
     let cf = 0;
     let copyFrom = -1;
-    let { inBlock, blockPosBytes, blockMaxTf, blockMinLen } = this;
+    let { inBlock, blockPosBytes } = this;
     let doc = this.prev;
     while (at < dataEnd) {
       let code = part[at]!;
@@ -145,9 +177,7 @@ export class DocPartEncoder {
         copyFrom = at;
       }
       tfsInInputBlock += tf;
-      if (tf > blockMaxTf) blockMaxTf = tf;
-      const length = lengths[doc]!;
-      if (length < blockMinLen) blockMinLen = length;
+      this.addImpact(tf, lengths[doc]!);
       cf += tf;
       count++;
       const inputBlockEnds = count % POSTING_BLOCK === 0;
@@ -163,14 +193,10 @@ export class DocPartEncoder {
         copyFrom = at;
         this.prev = doc;
         this.blockPosBytes = blockPosBytes;
-        this.blockMaxTf = blockMaxTf;
-        this.blockMinLen = blockMinLen;
         this.inBlock = inBlock;
         this.endBlock(); // resets the block's figures
         inBlock = 0;
         blockPosBytes = 0;
-        blockMaxTf = 0;
-        blockMinLen = Infinity;
       }
       if (inputBlockEnds) tfsInInputBlock = 0;
     }
@@ -181,8 +207,6 @@ export class DocPartEncoder {
     if (copyFrom >= 0) this.copyData(part, copyFrom, at);
     blockPosBytes += posEnd - posAt - counted;
     this.blockPosBytes = blockPosBytes;
-    this.blockMaxTf = blockMaxTf;
-    this.blockMinLen = blockMinLen;
     this.inBlock = inBlock;
     this.runCf = cf;
     return count;
@@ -262,13 +286,14 @@ export function blocksStart(part: Uint8Array, at: number, end: number, positions
   let posBytes = 0;
   for (let k = 0; k < blocks && at < end; k++) {
     if (positions) positions[k] = posBytes;
-    // five varints per block; the second is the block's data bytes, the third its positions bytes
-    for (let field = 0; field < 5; field++) {
-      const v = readVarint(part, at);
-      at = varintEnd;
-      if (field === 1) dataBytes += v;
-      else if (field === 2) posBytes += v;
-    }
+    // last doc delta, data bytes, positions bytes, impact count, then two varints per impact
+    readVarint(part, at);
+    dataBytes += readVarint(part, varintEnd);
+    posBytes += readVarint(part, varintEnd);
+    const impacts = readVarint(part, varintEnd);
+    at = varintEnd;
+    if (impacts > POSTING_BLOCK) throw new CorruptIndex('postings damaged');
+    at = skipPastVarints(part, at, end, 2 * impacts);
   }
   if (positions) positions[blocks] = posBytes;
   if (at + dataBytes !== end) throw new CorruptIndex('postings damaged');
@@ -283,29 +308,30 @@ export interface SkipTable {
   dataStart: Float64Array;
   /** Byte offset of each block's positions in the positions part (blocks + 1 entries). */
   posStart: Float64Array;
-  maxTf: Float64Array;
-  minLen: Float64Array;
+  /** Block b's impacts are impactTf/impactLen[impactStart[b]…impactStart[b + 1]). */
+  impactStart: Int32Array;
+  impactTf: Int32Array;
+  impactLen: Int32Array;
 }
 
-/** Decodes a skip table, into `reuse` when its arrays are large enough (merge decodes millions). */
-export function decodeSkipTable(part: Uint8Array, reuse?: SkipTable): SkipTable {
+/** Decodes a skip table. */
+export function decodeSkipTable(part: Uint8Array): SkipTable {
   const r = new ByteReader(part);
   const blocks = r.varint();
   if (blocks > part.length) throw new CorruptIndex('postings damaged');
-  const t: SkipTable =
-    reuse && reuse.lastDoc.length >= blocks
-      ? Object.assign(reuse, { blocks })
-      : {
-          blocks,
-          lastDoc: new Float64Array(blocks),
-          dataStart: new Float64Array(blocks + 1),
-          posStart: new Float64Array(blocks + 1),
-          maxTf: new Float64Array(blocks),
-          minLen: new Float64Array(blocks),
-        };
+  const t: SkipTable = {
+    blocks,
+    lastDoc: new Float64Array(blocks),
+    dataStart: new Float64Array(blocks + 1),
+    posStart: new Float64Array(blocks + 1),
+    impactStart: new Int32Array(blocks + 1),
+    impactTf: new Int32Array(blocks * 4),
+    impactLen: new Int32Array(blocks * 4),
+  };
   let last = -1;
   let dataLen = 0;
   let posLen = 0;
+  let impacts = 0;
   for (let b = 0; b < blocks; b++) {
     last += r.varint();
     t.lastDoc[b] = last;
@@ -313,14 +339,34 @@ export function decodeSkipTable(part: Uint8Array, reuse?: SkipTable): SkipTable 
     dataLen += r.varint();
     t.posStart[b] = posLen;
     posLen += r.varint();
-    t.maxTf[b] = r.varint();
-    t.minLen[b] = r.varint();
+    t.impactStart[b] = impacts;
+    const n = r.varint();
+    if (n > POSTING_BLOCK) throw new CorruptIndex('postings damaged');
+    if (impacts + n > t.impactTf.length) {
+      t.impactTf = grownInts(t.impactTf, impacts + n);
+      t.impactLen = grownInts(t.impactLen, impacts + n);
+    }
+    let tf = 0;
+    let len = 0;
+    for (let k = 0; k < n; k++) {
+      tf += r.varint();
+      len += r.varint();
+      t.impactTf[impacts] = tf;
+      t.impactLen[impacts++] = len;
+    }
   }
+  t.impactStart[blocks] = impacts;
   for (let b = 0; b <= blocks; b++) t.dataStart[b]! += r.pos;
   t.dataStart[blocks] = r.pos + dataLen;
   t.posStart[blocks] = posLen;
   if (r.pos + dataLen !== part.length) throw new CorruptIndex('postings damaged');
   return t;
+}
+
+function grownInts(a: Int32Array, need: number): Int32Array {
+  const next = new Int32Array(Math.max(need, a.length * 2));
+  next.set(a);
+  return next;
 }
 
 /** Decodes block b of a doc part into docs/tfs (returns the number of documents). */
@@ -416,6 +462,33 @@ export class PostingsCursor {
       }
       this.load(b);
     }
+    while (this.docsBuf[this.i]! < target) this.i++;
+    this.doc = this.docsBuf[this.i]!;
+    this.tf = this.tfsBuf[this.i]!;
+    return this.doc;
+  }
+
+  /** Moves to the first document >= target in the whole list, backward too; returns it (Infinity at the end). */
+  seek(target: number): number {
+    const t = this.table;
+    if (this.block >= 0) {
+      // the document before the current one: when it is below target, moving forward finds the answer
+      const before =
+        this.doc === Infinity ? (t.blocks === 0 ? -1 : t.lastDoc[t.blocks - 1]!) : this.i > 0 ? this.docsBuf[this.i - 1]! : this.block === 0 ? -1 : t.lastDoc[this.block - 1]!;
+      if (before < target) return this.advance(target);
+    }
+    let lo = 0;
+    let hi = t.blocks;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (t.lastDoc[mid]! < target) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo >= t.blocks) {
+      this.block = t.blocks;
+      return (this.doc = Infinity);
+    }
+    this.load(lo);
     while (this.docsBuf[this.i]! < target) this.i++;
     this.doc = this.docsBuf[this.i]!;
     this.tf = this.tfsBuf[this.i]!;
