@@ -159,11 +159,16 @@ export function prefixMatches(reader: IndexReader, prefix: Uint8Array): { docs: 
   return { docs, tfs };
 }
 
-/** Pages containing the terms at consecutive positions: tf = number of places the phrase starts. */
+/**
+ * Pages containing the terms at consecutive positions: tf = number of places the phrase starts.
+ * Every page is checked (the phrase's document count is its idf). The rarest term drives the
+ * intersection; in a page, the term with the fewest positions gives the candidate starts and the
+ * others only filter them, decoding their positions until no candidate is left.
+ */
 export function phraseMatches(reader: IndexReader, terms: Uint8Array[]): { docs: Int32Array; tfs: Int32Array } {
   const infos = terms.map((t) => reader.lookup(t));
   if (infos.some((i) => i === undefined)) return { docs: new Int32Array(0), tfs: new Int32Array(0) };
-  // distinct terms, rarest first drives the intersection
+  // one cursor per place in the phrase (a repeated word has two)
   const cursors = infos.map((info) => {
     const c = new PostingsCursor(reader.docPart(info!));
     c.attachPositions(reader.positionsPart(info!));
@@ -172,7 +177,7 @@ export function phraseMatches(reader: IndexReader, terms: Uint8Array[]): { docs:
   const order = cursors.map((_, k) => k).sort((a, b) => infos[a]!.df - infos[b]!.df);
   const docs: number[] = [];
   const tfs: number[] = [];
-  const posLists = terms.map(() => new Int32Array(0) as Int32Array);
+  let starts = new Int32Array(64);
   const lead = cursors[order[0]!]!;
   let target = lead.next();
   outer: while (target !== Infinity) {
@@ -184,30 +189,18 @@ export function phraseMatches(reader: IndexReader, terms: Uint8Array[]): { docs:
         continue outer;
       }
     }
-    for (let k = 0; k < terms.length; k++) {
-      const c = cursors[k]!;
-      if (posLists[k]!.length < c.tf) posLists[k] = new Int32Array(c.tf * 2);
-      c.readPositions(posLists[k]!);
-    }
-    let count = 0;
-    const first = posLists[0]!;
-    const ptr = new Int32Array(terms.length);
-    for (let p = 0; p < cursors[0]!.tf; p++) {
-      const start = first[p]!;
-      let ok = true;
-      for (let k = 1; k < terms.length && ok; k++) {
-        const list = posLists[k]!;
-        const want = start + k;
-        let j = ptr[k]!;
-        while (j < cursors[k]!.tf && list[j]! < want) j++;
-        ptr[k] = j;
-        ok = j < cursors[k]!.tf && list[j] === want;
-      }
-      if (ok) count++;
-    }
-    if (count > 0) {
+    let fewest = 0;
+    for (let k = 1; k < cursors.length; k++) if (cursors[k]!.tf < cursors[fewest]!.tf) fewest = k;
+    const c = cursors[fewest]!;
+    if (starts.length < c.tf) starts = new Int32Array(c.tf * 2);
+    c.readPositions(starts);
+    // the phrase starts `fewest` places before this term
+    let n = 0;
+    for (let i = 0; i < c.tf; i++) if (starts[i]! >= fewest) starts[n++] = starts[i]! - fewest;
+    for (let k = 0; k < cursors.length && n > 0; k++) if (k !== fewest) n = cursors[k]!.keepFollowed(starts, n, k);
+    if (n > 0) {
       docs.push(target);
-      tfs.push(count);
+      tfs.push(n);
     }
     target = lead.next();
   }

@@ -520,7 +520,7 @@ export class PostingsCursor {
   }
 
   /** The current document's positions, into out (returns tf). */
-  readPositions(out: Int32Array | number[]): number {
+  readPositions(out: Int32Array): number {
     const p = this.positions!;
     let at = this.positionsOffset();
     let pos = 0;
@@ -540,5 +540,37 @@ export class PostingsCursor {
     this.posDoc = this.i + 1;
     this.posAt = at;
     return tf;
+  }
+
+  /**
+   * Keeps the phrase starts s of starts[0…n) (ascending) at which this term is at s + offset in the
+   * current document; returns how many are left (at the front of starts). Decodes the positions
+   * only until the last start is passed.
+   */
+  keepFollowed(starts: Int32Array, n: number, offset: number): number {
+    const p = this.positions!;
+    let at = this.positionsOffset();
+    const tf = this.tf;
+    let pos = 0;
+    let kept = 0;
+    let i = 0;
+    let k = 0;
+    for (; k < tf && i < n; k++) {
+      let delta = p[at]!;
+      if (delta < 0x80) at++;
+      else {
+        delta = readVarint(p, at);
+        at = varintEnd;
+      }
+      pos += delta;
+      while (i < n && starts[i]! + offset < pos) i++;
+      if (i < n && starts[i]! + offset === pos) starts[kept++] = starts[i++]!;
+    }
+    if (at > p.length || pos !== pos) throw new CorruptIndex('positions damaged');
+    if (k === tf) {
+      this.posDoc = this.i + 1;
+      this.posAt = at;
+    }
+    return kept;
   }
 }

@@ -168,9 +168,9 @@ export class IndexReader {
     if (!this.lengthsCache) {
       const bytes = this.readSection('lengths');
       if (bytes.length !== this.stats.docCount * 4) throw new CorruptIndex(`${this.path}: lengths damaged`);
-      const copy = new Uint8Array(bytes.length);
-      copy.set(bytes);
-      this.lengthsCache = new Uint32Array(copy.buffer, 0, this.stats.docCount);
+      // a large read has a buffer of its own: viewed in place unless it is a misaligned slice of the pool
+      const aligned = bytes.byteOffset % 4 === 0 ? bytes : new Uint8Array(bytes);
+      this.lengthsCache = new Uint32Array(aligned.buffer, aligned.byteOffset, this.stats.docCount);
     }
     return this.lengthsCache;
   }
