@@ -168,10 +168,13 @@ export function prefixMatches(reader: IndexReader, prefix: Uint8Array): { docs: 
 export function phraseMatches(reader: IndexReader, terms: Uint8Array[]): { docs: Int32Array; tfs: Int32Array } {
   const infos = terms.map((t) => reader.lookup(t));
   if (infos.some((i) => i === undefined)) return { docs: new Int32Array(0), tfs: new Int32Array(0) };
-  // one cursor per place in the phrase (a repeated word has two)
+  // one cursor per place in the phrase (a repeated word has two, over parts read once)
+  const parts = new Map<number, [Buffer, Buffer]>();
   const cursors = infos.map((info) => {
-    const c = new PostingsCursor(reader.docPart(info!));
-    c.attachPositions(reader.positionsPart(info!));
+    let part = parts.get(info!.docsOffset);
+    if (!part) parts.set(info!.docsOffset, (part = [reader.docPart(info!), reader.positionsPart(info!)]));
+    const c = new PostingsCursor(part[0]);
+    c.attachPositions(part[1]);
     return c;
   });
   const order = cursors.map((_, k) => k).sort((a, b) => infos[a]!.df - infos[b]!.df);

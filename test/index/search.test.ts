@@ -8,6 +8,7 @@ import { IndexReader } from '../../src/index/codec/reader.js';
 import { decodeBlock, decodeSkipTable } from '../../src/index/codec/postings.js';
 import { POSTING_BLOCK } from '../../src/index/codec/layout.js';
 import { Searcher, type Hit } from '../../src/index/search.js';
+import { phraseMatches } from '../../src/index/sources.js';
 import { parseQuery } from '../../src/index/query.js';
 import { getAnalyzer } from '../../src/text/analyzer.js';
 import { workdir } from '../helpers.js';
@@ -93,5 +94,42 @@ describe('block-max search', () => {
       }
     }
     expect(compared).toBeGreaterThan(300);
+  });
+});
+
+describe('phrase matching', () => {
+  const { dir, cleanup } = workdir();
+  afterAll(cleanup);
+
+  it('finds every place a phrase starts, with position gaps of one to three varint bytes', () => {
+    // words recurring every few tokens or after hundreds of others (multi-byte position deltas)
+    const rand = rng(17);
+    const words = ['a', 'b', 'c', 'd'];
+    const pages: TestPage[] = [];
+    for (let i = 0; i < 700; i++) {
+      const tokens: string[] = [];
+      const len = 20 + Math.floor(rand() * (i % 7 === 0 ? 20000 : 400));
+      for (let t = 0; t < len; t++) tokens.push(rand() < 0.97 ? words[Math.floor(rand() * words.length)]! : `w${Math.floor(rand() * 50)}`);
+      // fillers at the start too: a document's first position then takes two bytes
+      if (i % 3 !== 2) tokens.splice(i % 3 === 0 ? 0 : Math.floor(rand() * tokens.length), 0, ...Array<string>(130 + Math.floor(rand() * 300)).fill('filler'));
+      pages.push({ doc: `p/${String(i).padStart(4, '0')}`, page: 1, tokens });
+    }
+    const reader = buildIndex(join(dir, 'phrases.ream'), pages);
+    try {
+      const phrases = [['a', 'b'], ['b', 'a'], ['a', 'a'], ['w3', 'a'], ['a', 'w7'], ['c', 'd', 'a'], ['filler', 'a'], ['a', 'filler'], ['w1', 'b', 'w2'], ['w5', 'w9'], ['w2', 'filler']];
+      for (const words of phrases) {
+        // page i is document i (names sort as the pages were made)
+        const want: [number, number][] = [];
+        pages.forEach((p, id) => {
+          let n = 0;
+          for (let i = 0; i + words.length <= p.tokens.length; i++) if (words.every((w, k) => p.tokens[i + k] === w)) n++;
+          if (n > 0) want.push([id, n]);
+        });
+        const got = phraseMatches(reader, words.map((w) => Buffer.from(w)));
+        expect([...got.docs].map((d, i) => [d, got.tfs[i]!]), words.join(' ')).toEqual(want);
+      }
+    } finally {
+      reader.close();
+    }
   });
 });

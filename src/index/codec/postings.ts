@@ -508,15 +508,34 @@ export class PostingsCursor {
   }
 
   private positions: Uint8Array | undefined;
+  private positionWords: Uint32Array | undefined;
   /** Set by the reader before positionsOffset()/readPositions() are used. */
   attachPositions(positions: Uint8Array): void {
     this.positions = positions;
+    if (positions.byteOffset % 4 === 0) this.positionWords = new Uint32Array(positions.buffer, positions.byteOffset, positions.length >>> 2);
   }
 
   private skipVarints(from: number, firstDoc: number, endDoc: number): number {
     let count = 0;
     for (let k = firstDoc; k < endDoc; k++) count += this.tfsBuf[k]!;
-    return skipPastVarints(this.positions!, from, this.positions!.length, count) - from;
+    const p = this.positions!;
+    const words = this.positionWords;
+    let at = from;
+    if (words && count >= 8) {
+      // four bytes at a time: a word holds as many varint ends as bytes below 0x80
+      while (at % 4 !== 0 && count > 0) if (p[at++]! < 0x80) count--;
+      let w = at >>> 2;
+      const lastWord = words.length;
+      while (count >= 4 && w < lastWord) {
+        const ends = 4 - (Math.imul((words[w]! & 0x80808080) >>> 7, 0x01010101) >>> 24);
+        // the count-th end inside this word: the bytes after it start the next varint
+        if (ends >= count) break;
+        count -= ends;
+        w++;
+      }
+      at = w << 2;
+    }
+    return skipPastVarints(p, at, p.length, count) - from;
   }
 
   /** The current document's positions, into out (returns tf). */
@@ -551,22 +570,27 @@ export class PostingsCursor {
     const p = this.positions!;
     let at = this.positionsOffset();
     const tf = this.tf;
-    let pos = 0;
-    let kept = 0;
-    let i = 0;
+    let sum = 0;
+    let pos = -1;
     let k = 0;
-    for (; k < tf && i < n; k++) {
-      let delta = p[at]!;
-      if (delta < 0x80) at++;
-      else {
-        delta = readVarint(p, at);
-        at = varintEnd;
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      const want = starts[i]! + offset;
+      while (pos < want && k < tf) {
+        let delta = p[at]!;
+        if (delta < 0x80) at++;
+        else {
+          delta = readVarint(p, at);
+          at = varintEnd;
+        }
+        sum += delta;
+        pos = sum;
+        k++;
       }
-      pos += delta;
-      while (i < n && starts[i]! + offset < pos) i++;
-      if (i < n && starts[i]! + offset === pos) starts[kept++] = starts[i++]!;
+      if (pos === want) starts[kept++] = starts[i]!;
+      else if (pos < want) break; // no positions left
     }
-    if (at > p.length || pos !== pos) throw new CorruptIndex('positions damaged');
+    if (at > p.length || sum !== sum) throw new CorruptIndex('positions damaged');
     if (k === tf) {
       this.posDoc = this.i + 1;
       this.posAt = at;

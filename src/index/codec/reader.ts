@@ -31,8 +31,13 @@ interface TermBlockRef {
   postingsStart: number;
 }
 
-/** Bytes of checked postings and positions an open index keeps for the next queries. */
-const PART_CACHE_BYTES = 32 << 20;
+/**
+ * Bytes of checked postings and positions an open index keeps for the next queries, and the largest
+ * part kept: the positions of the commonest words of a million pages are tens of MB, which every
+ * phrase with such a word must read and check again otherwise.
+ */
+const PART_CACHE_BYTES = 128 << 20;
+const PART_CACHE_MAX_PART = 64 << 20;
 
 // One read buffer for every verify(): a merge of many inputs must not hold one each until a GC.
 let verifyChunk: Buffer | undefined;
@@ -286,7 +291,7 @@ export class IndexReader {
       return hit;
     }
     const bytes = this.readChecked(offset, length, crc, what);
-    if (length <= PART_CACHE_BYTES / 4) {
+    if (length <= PART_CACHE_MAX_PART) {
       this.partCache.set(offset, bytes);
       this.partCacheBytes += length;
       for (const [key, old] of this.partCache) {
