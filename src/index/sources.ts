@@ -1,7 +1,7 @@
 // What a query phrase reads in one index: a term's posting list (decoded block by block, with the
 // skip table's block-max inputs), or, for phrases and prefixes, the matching pages computed up front.
 import { POSTING_BLOCK } from './codec/layout.js';
-import { PostingsCursor } from './codec/postings.js';
+import { PostingsCursor, blockImpacts } from './codec/postings.js';
 import { termScore } from './bm25.js';
 import type { IndexReader, TermInfo } from './codec/reader.js';
 
@@ -46,12 +46,14 @@ export class TermSource implements DocSource {
   blockMaxScores(idf: number, avgdl: number): Float64Array {
     const t = this.cursor.table;
     const out = new Float64Array(t.blocks);
+    let best = 0;
+    const keep = (tf: number, length: number) => {
+      const score = termScore(idf, tf, length, avgdl);
+      if (score > best) best = score;
+    };
     for (let b = 0; b < t.blocks; b++) {
-      let best = 0;
-      for (let k = t.impactStart[b]!; k < t.impactStart[b + 1]!; k++) {
-        const score = termScore(idf, t.impactTf[k]!, t.impactLen[k]!, avgdl);
-        if (score > best) best = score;
-      }
+      best = 0;
+      blockImpacts(this.cursor.part, t, b, keep);
       out[b] = best;
     }
     return out;

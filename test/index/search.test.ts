@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { IndexBuilder } from '../../src/index/build.js';
 import { IndexReader } from '../../src/index/codec/reader.js';
-import { decodeBlock, decodeSkipTable } from '../../src/index/codec/postings.js';
+import { blockImpacts, decodeBlock, decodeSkipTable } from '../../src/index/codec/postings.js';
 import { POSTING_BLOCK } from '../../src/index/codec/layout.js';
 import { Searcher, type Hit } from '../../src/index/search.js';
 import { phraseMatches } from '../../src/index/sources.js';
@@ -64,7 +64,7 @@ describe('block-max search', () => {
         const n = decodeBlock(part, t, b, docs, tfs);
         const want = frontier([...docs.subarray(0, n)].map((d, i) => [tfs[i]!, lengths[d]!]));
         const got: [number, number][] = [];
-        for (let k = t.impactStart[b]!; k < t.impactStart[b + 1]!; k++) got.push([t.impactTf[k]!, t.impactLen[k]!]);
+        blockImpacts(part, t, b, (tf, len) => got.push([tf, len]));
         expect(got, `${Buffer.from(info.term).toString()} block ${b}`).toEqual(want);
       }
     }

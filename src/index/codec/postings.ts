@@ -300,7 +300,7 @@ export function blocksStart(part: Uint8Array, at: number, end: number, positions
   return at;
 }
 
-/** The skip table of a doc part, decoded. */
+/** The skip table of a doc part, decoded (impacts are left encoded until a search asks: blockImpacts). */
 export interface SkipTable {
   blocks: number;
   lastDoc: Float64Array;
@@ -308,65 +308,57 @@ export interface SkipTable {
   dataStart: Float64Array;
   /** Byte offset of each block's positions in the positions part (blocks + 1 entries). */
   posStart: Float64Array;
-  /** Block b's impacts are impactTf/impactLen[impactStart[b]…impactStart[b + 1]). */
-  impactStart: Int32Array;
-  impactTf: Int32Array;
-  impactLen: Int32Array;
+  /** Byte offset of each block's impact count in the doc part. */
+  impactsAt: Float64Array;
 }
 
 /** Decodes a skip table. */
 export function decodeSkipTable(part: Uint8Array): SkipTable {
-  const r = new ByteReader(part);
-  const blocks = r.varint();
+  const blocks = readVarint(part, 0);
+  let at = varintEnd;
   if (blocks > part.length) throw new CorruptIndex('postings damaged');
   const t: SkipTable = {
     blocks,
     lastDoc: new Float64Array(blocks),
     dataStart: new Float64Array(blocks + 1),
     posStart: new Float64Array(blocks + 1),
-    impactStart: new Int32Array(blocks + 1),
-    impactTf: new Int32Array(blocks * 4),
-    impactLen: new Int32Array(blocks * 4),
+    impactsAt: new Float64Array(blocks),
   };
   let last = -1;
   let dataLen = 0;
   let posLen = 0;
-  let impacts = 0;
   for (let b = 0; b < blocks; b++) {
-    last += r.varint();
+    last += readVarint(part, at);
     t.lastDoc[b] = last;
     t.dataStart[b] = dataLen;
-    dataLen += r.varint();
+    dataLen += readVarint(part, varintEnd);
     t.posStart[b] = posLen;
-    posLen += r.varint();
-    t.impactStart[b] = impacts;
-    const n = r.varint();
+    posLen += readVarint(part, varintEnd);
+    t.impactsAt[b] = varintEnd;
+    const n = readVarint(part, varintEnd);
     if (n > POSTING_BLOCK) throw new CorruptIndex('postings damaged');
-    if (impacts + n > t.impactTf.length) {
-      t.impactTf = grownInts(t.impactTf, impacts + n);
-      t.impactLen = grownInts(t.impactLen, impacts + n);
-    }
-    let tf = 0;
-    let len = 0;
-    for (let k = 0; k < n; k++) {
-      tf += r.varint();
-      len += r.varint();
-      t.impactTf[impacts] = tf;
-      t.impactLen[impacts++] = len;
-    }
+    at = skipPastVarints(part, varintEnd, part.length, 2 * n);
   }
-  t.impactStart[blocks] = impacts;
-  for (let b = 0; b <= blocks; b++) t.dataStart[b]! += r.pos;
-  t.dataStart[blocks] = r.pos + dataLen;
+  for (let b = 0; b <= blocks; b++) t.dataStart[b]! += at;
+  t.dataStart[blocks] = at + dataLen;
   t.posStart[blocks] = posLen;
-  if (r.pos + dataLen !== part.length) throw new CorruptIndex('postings damaged');
+  if (at + dataLen !== part.length || last !== last) throw new CorruptIndex('postings damaged');
   return t;
 }
 
-function grownInts(a: Int32Array, need: number): Int32Array {
-  const next = new Int32Array(Math.max(need, a.length * 2));
-  next.set(a);
-  return next;
+/**
+ * Calls fn(tf, length) for each impact of block b: the block's (tf, document length) pairs that no
+ * other document of the block beats on both (higher tf, shorter), by tf ascending.
+ */
+export function blockImpacts(part: Uint8Array, t: SkipTable, b: number, fn: (tf: number, length: number) => void): void {
+  const n = readVarint(part, t.impactsAt[b]!);
+  let tf = 0;
+  let len = 0;
+  for (let k = 0; k < n; k++) {
+    tf += readVarint(part, varintEnd);
+    len += readVarint(part, varintEnd);
+    fn(tf, len);
+  }
 }
 
 /** Decodes block b of a doc part into docs/tfs (returns the number of documents). */
