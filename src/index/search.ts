@@ -281,13 +281,15 @@ class BlockScan {
     const leadMax = lead.s.blockMaxScores(lead.idf, this.avgdl);
     const restMax = rest.map((x) => x.s.blockMaxScores(x.idf, this.avgdl));
     const ub = new Float64Array(lb.blocks);
+    // the other phrases' share of ub: with the lead's exact score it bounds a single document
+    const restUb = new Float64Array(lb.blocks);
     const order: number[] = [];
     for (let b = 0; b < lb.blocks; b++) {
       const from = b === 0 ? 0 : lb.lastDoc[b - 1]! + 1;
       const to = Math.min(lb.lastDoc[b]!, hi - 1);
       if (from >= hi) break;
       if (to < lo) continue;
-      let u = leadMax[b]!;
+      let u = 0;
       for (let r = 0; r < rest.length; r++) {
         const xb = rest[r]!.s.bounds;
         const xMax = restMax[r]!;
@@ -299,7 +301,8 @@ class BlockScan {
         for (let m = j; m < xb.blocks && (m === j || xb.lastDoc[m - 1]! < to); m++) if (xMax[m]! > best) best = xMax[m]!;
         u += best;
       }
-      ub[b] = u;
+      restUb[b] = u;
+      ub[b] = leadMax[b]! + u;
       order.push(b);
     }
     order.sort((a, b) => ub[b]! - ub[a]! || a - b);
@@ -308,12 +311,16 @@ class BlockScan {
       // The margin covers summing the same bounds in another order than the scores.
       if (this.heap.size === this.k && ub[b]! * (1 + 1e-12) < this.heap.peek()!.score) break;
       const from = Math.max(lo, b === 0 ? 0 : lb.lastDoc[b - 1]! + 1);
-      this.run(from, Math.min(lb.lastDoc[b]!, hi - 1), lead.s.seek(from));
+      this.run(from, Math.min(lb.lastDoc[b]!, hi - 1), lead.s.seek(from), restUb[b]!);
     }
   }
 
-  /** Scores the lead's documents in [from, to]; `first` is the lead already moved to `from`. */
-  private run(from: number, to: number, first?: number): void {
+  /**
+   * Scores the lead's documents in [from, to]; `first` is the lead already moved to `from`. With
+   * `restBound` (what the other phrases can add at most), a document whose lead score plus it is
+   * below the k-th score is passed over without looking it up in the other lists.
+   */
+  private run(from: number, to: number, first?: number, restBound?: number): void {
     const { lead, others, not, all, heap, k, lengths, avgdl, accept } = this;
     const single = lead.length === 1 ? lead[0]!.s : undefined;
     // next candidate from the lead group (a union when it is an OR group)
@@ -327,7 +334,15 @@ class BlockScan {
       return min;
     };
     let d = first ?? leadNext(from);
+    const leadIdf = lead[0]!.idf;
     while (d <= to) {
+      if (restBound !== undefined && single && heap.size === k) {
+        const best = termScore(leadIdf, single.tf, lengths[d]!, avgdl) + restBound;
+        if (best * (1 + 1e-12) < heap.peek()!.score) {
+          d = single.next();
+          continue;
+        }
+      }
       // every other group must have a phrase at d
       let next = -1;
       for (const g of others) {
