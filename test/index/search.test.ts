@@ -80,7 +80,7 @@ describe('block-max search', () => {
     const queries: string[] = [];
     for (let i = 0; i < 40; i++) {
       queries.push(word(), `${word()} ${word()}`, `${word()} ${word()} ${word()}`, `${word()} -${word()}`, `${word()} OR ${word()}`);
-      queries.push(`"${word()} ${word()}"`, `${word().slice(0, 1)}* ${word()}`, `${word()} doc:gen/001*`, `${word()} page:1?`);
+      queries.push(`"${word()} ${word()}"`, `${word().slice(0, 1)}* ${word()}`, `${word()} doc:gen/001*`, `${word()} page:1?`, `${word()} ${word()} OR ${word()}`);
     }
     let compared = 0;
     for (const searcher of [new Searcher([reader]), new Searcher(shards)]) {
