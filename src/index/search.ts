@@ -8,7 +8,7 @@ import { compareDocKeys, compareUtf8 } from './keys.js';
 import { idf, termScore } from './bm25.js';
 import { ListSource, TermSource, phraseMatches, prefixMatches, type DocSource } from './sources.js';
 import type { Filter, Phrase, Query } from './query.js';
-import type { IndexReader } from './codec/reader.js';
+import type { DocLengths, IndexReader } from './codec/reader.js';
 import type { StoredDoc } from './codec/writer.js';
 
 export interface Hit {
@@ -35,7 +35,7 @@ function resolve(reader: IndexReader, p: Phrase): DocSource | undefined {
     return info ? new TermSource(reader, info) : undefined;
   }
   const m = p.kind === 'prefix' ? prefixMatches(reader, utf8(p.prefix)) : phraseMatches(reader, p.terms.map(utf8));
-  return m.docs.length > 0 ? new ListSource(m.docs, m.tfs, reader.lengths()) : undefined;
+  return m.docs.length > 0 ? new ListSource(m.docs, m.tfs, reader.docLengths()) : undefined;
 }
 
 interface Scored {
@@ -194,7 +194,7 @@ export class Searcher {
       const dead = this.shadowed[index];
       const check = docFilter(reader, rest);
       const accept = dead ? (id: number) => !dead[id] && (check === undefined || check(id)) : check;
-      const scored = this.topK(x.groups, idfs, x.not, reader.lengths(), want, range, accept);
+      const scored = this.topK(x.groups, idfs, x.not, reader.docLengths(), want, range, accept);
       for (const s of scored) hits.push({ index, id: s.id, score: s.score, doc: reader.doc(s.id) });
     });
     hits.sort((a, b) => b.score - a.score || compareDocKeys(a.doc, b.doc) || a.index - b.index);
@@ -212,7 +212,7 @@ export class Searcher {
     groupsIn: (DocSource | undefined)[][],
     idfs: number[],
     not: DocSource[],
-    lengths: Uint32Array,
+    lengths: DocLengths,
     k: number,
     range: [number, number],
     accept: ((id: number) => boolean) | undefined,
@@ -251,7 +251,7 @@ class BlockScan {
     /** Every phrase, in query order (the order scores are summed in). */
     private readonly all: Weighted[],
     private readonly not: DocSource[],
-    private readonly lengths: Uint32Array,
+    private readonly lengths: DocLengths,
     private readonly avgdl: number,
     private readonly k: number,
     private readonly range: [number, number],
@@ -337,7 +337,7 @@ class BlockScan {
     const leadIdf = lead[0]!.idf;
     while (d <= to) {
       if (restBound !== undefined && single && heap.size === k) {
-        const best = termScore(leadIdf, single.tf, lengths[d]!, avgdl) + restBound;
+        const best = termScore(leadIdf, single.tf, lengths.get(d), avgdl) + restBound;
         if (best * (1 + 1e-12) < heap.peek()!.score) {
           d = single.next();
           continue;
@@ -364,7 +364,7 @@ class BlockScan {
       let excluded = false;
       for (const s of not) if (s.seek(d) === d) excluded = true;
       if (!excluded && (accept === undefined || accept(d))) {
-        const len = lengths[d]!;
+        const len = lengths.get(d);
         let score = 0;
         for (const x of all) if (x.s.doc === d) score += termScore(x.idf, x.s.tf, len, avgdl);
         if (heap.size < k) heap.push({ score, id: d });

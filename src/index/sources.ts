@@ -3,7 +3,7 @@
 import { POSTING_BLOCK } from './codec/layout.js';
 import { PostingsCursor, blockImpacts } from './codec/postings.js';
 import { termScore } from './bm25.js';
-import type { IndexReader, TermInfo } from './codec/reader.js';
+import type { DocLengths, IndexReader, TermInfo } from './codec/reader.js';
 
 /** The posting blocks of a source: how many, and the last document of each. */
 export interface Blocks {
@@ -78,7 +78,7 @@ export class ListSource implements DocSource {
   constructor(
     readonly docs: Int32Array,
     readonly tfs: Int32Array,
-    private readonly lengths: Uint32Array,
+    private readonly lengths: DocLengths,
   ) {
     const blocks = Math.ceil(docs.length / POSTING_BLOCK);
     const lastDoc = new Float64Array(blocks);
@@ -88,7 +88,7 @@ export class ListSource implements DocSource {
   blockMaxScores(idf: number, avgdl: number): Float64Array {
     const out = new Float64Array(this.bounds.blocks);
     for (let k = 0; k < this.docs.length; k++) {
-      const score = termScore(idf, this.tfs[k]!, this.lengths[this.docs[k]!]!, avgdl);
+      const score = termScore(idf, this.tfs[k]!, this.lengths.get(this.docs[k]!), avgdl);
       const b = (k / POSTING_BLOCK) | 0;
       if (score > out[b]!) out[b] = score;
     }

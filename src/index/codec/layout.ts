@@ -3,7 +3,8 @@
 //   header    magic "REAMIDX\0", u32 version, u32 flags, analyzer id, stored field names, u32 CRC
 //   docs      doc blocks of DOC_BLOCK documents (doc, page, stored fields, text), each + u32 CRC
 //   docindex  f64 offset of every doc block, plus the end (random access to block i)
-//   lengths   u32 token count per document (BM25's D), loaded whole by search
+//   lengths   u32 token count per document (BM25's D), then a u32 CRC per LENGTH_CHUNK of them and
+//             a u32 CRC of those CRCs: search reads and checks only the chunks it scores
 //   terms     per term its postings (doc blocks with skip data, then positions); after every
 //             TERM_BLOCK terms, the dictionary block describing them (+ u32 CRC)
 //   termindex first term and offsets of every dictionary block: the sparse in-memory index
@@ -23,6 +24,8 @@ export const POSTING_BLOCK = 128;
 export const TERM_BLOCK = 64;
 /** Documents per stored-document block. */
 export const DOC_BLOCK = 32;
+/** Document lengths per checksummed chunk of the lengths section (one 4 KiB page). */
+export const LENGTH_CHUNK = 1024;
 
 export const FLAG_STORE_TEXT = 1;
 

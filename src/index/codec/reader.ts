@@ -6,7 +6,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ByteReader } from './bytes.js';
 import { crc32 } from './crc.js';
 import {
-  CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, MAGIC, SECTION_NAMES, TRAILER_BYTES,
+  CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, LENGTH_CHUNK, MAGIC, SECTION_NAMES, TRAILER_BYTES,
   decodeFooter, decodeHeader, decodeTrailer,
   type Footer, type Header, type Section, type Stats,
 } from './layout.js';
@@ -134,7 +134,7 @@ export class IndexReader {
   }
 
   /** Reads `length` bytes at `offset` into the start of buf; returns how many (fewer only at the end). */
-  private readInto(buf: Buffer, offset: number, length: number): number {
+  private readInto(buf: Uint8Array, offset: number, length: number): number {
     let got = 0;
     while (got < length) {
       const n = readSync(this.fd, buf, got, length - got, offset + got);
@@ -168,16 +168,44 @@ export class IndexReader {
     return this.readChecked(s.offset, s.length, s.crc, name);
   }
 
-  /** Token count per document. */
+  /** Token count per document, all of them (the whole section read and checked). */
   lengths(): Uint32Array {
     if (!this.lengthsCache) {
       const bytes = this.readSection('lengths');
-      if (bytes.length !== this.stats.docCount * 4) throw new CorruptIndex(`${this.path}: lengths damaged`);
+      if (bytes.length !== lengthsSectionBytes(this.stats.docCount)) throw new CorruptIndex(`${this.path}: lengths damaged`);
       // a large read has a buffer of its own: viewed in place unless it is a misaligned slice of the pool
       const aligned = bytes.byteOffset % 4 === 0 ? bytes : new Uint8Array(bytes);
       this.lengthsCache = new Uint32Array(aligned.buffer, aligned.byteOffset, this.stats.docCount);
     }
     return this.lengthsCache;
+  }
+
+  private docLengthsCache: DocLengths | undefined;
+
+  /** Token count per document, read and checked a chunk at a time as documents are asked for (search). */
+  docLengths(): DocLengths {
+    if (this.lengthsCache) return (this.docLengthsCache ??= new DocLengths(this.stats.docCount, () => {}, this.lengthsCache, true));
+    if (!this.docLengthsCache) {
+      const n = this.stats.docCount;
+      const s = this.sections.lengths!;
+      if (s.length !== lengthsSectionBytes(n)) throw new CorruptIndex(`${this.path}: lengths damaged`);
+      const chunks = Math.ceil(n / LENGTH_CHUNK);
+      const table = this.read(s.offset + n * 4, chunks * 4 + 4);
+      if (table.length !== chunks * 4 + 4 || crc32(table.subarray(0, chunks * 4)) !== table.readUInt32LE(chunks * 4)) {
+        throw new CorruptIndex(`${this.path}: lengths checksum mismatch`);
+      }
+      const values = new Uint32Array(n);
+      const bytes = new Uint8Array(values.buffer);
+      this.docLengthsCache = new DocLengths(n, (c) => {
+        const from = c * LENGTH_CHUNK * 4;
+        const length = Math.min(n * 4 - from, LENGTH_CHUNK * 4);
+        const got = this.readInto(bytes.subarray(from, from + length), s.offset + from, length);
+        if (got !== length || crc32(bytes.subarray(from, from + length)) !== table.readUInt32LE(c * 4)) {
+          throw new CorruptIndex(`${this.path}: lengths checksum mismatch`);
+        }
+      }, values);
+    }
+    return this.docLengthsCache;
   }
 
   get termBlockCount(): number {
@@ -393,6 +421,38 @@ export class IndexReader {
       off += n;
     }
     if ((crc >>> 0) !== this.fileCrc) throw new CorruptIndex('checksum mismatch');
+  }
+}
+
+/** The lengths section of n documents: the lengths, a CRC per chunk, the CRC of those. */
+function lengthsSectionBytes(n: number): number {
+  return n * 4 + Math.ceil(n / LENGTH_CHUNK) * 4 + 4;
+}
+
+/**
+ * Document lengths loaded a checked chunk at a time (a query scoring a few blocks of postings reads
+ * a few pages, not the 4 MB of a million documents).
+ */
+export class DocLengths {
+  private readonly loaded: Uint8Array;
+
+  constructor(
+    readonly count: number,
+    private readonly load: (chunk: number) => void,
+    private readonly values: Uint32Array,
+    all = false,
+  ) {
+    this.loaded = new Uint8Array(Math.ceil(count / LENGTH_CHUNK)).fill(all ? 1 : 0);
+  }
+
+  /** The token count of document d. */
+  get(d: number): number {
+    const c = (d / LENGTH_CHUNK) | 0;
+    if (this.loaded[c] === 0) {
+      this.load(c);
+      this.loaded[c] = 1;
+    }
+    return this.values[d]!;
   }
 }
 
