@@ -278,8 +278,8 @@ class BlockScan {
     const lb = lead.s.bounds;
     const rest = this.all.filter((x) => x !== lead);
     const pointers = new Int32Array(rest.length);
-    const leadMax = lead.s.blockMaxScores(lead.idf, this.avgdl);
-    const restMax = rest.map((x) => x.s.blockMaxScores(x.idf, this.avgdl));
+    // the others' block maxima as needed (-1: not yet): a rare lead overlaps few of a common word's blocks
+    const restMax = rest.map((x) => new Float64Array(x.s.bounds.blocks).fill(-1));
     const ub = new Float64Array(lb.blocks);
     // the other phrases' share of ub: with the lead's exact score it bounds a single document
     const restUb = new Float64Array(lb.blocks);
@@ -298,11 +298,14 @@ class BlockScan {
         pointers[r] = j;
         // the best of the blocks that may hold documents in [from, to]
         let best = 0;
-        for (let m = j; m < xb.blocks && (m === j || xb.lastDoc[m - 1]! < to); m++) if (xMax[m]! > best) best = xMax[m]!;
+        for (let m = j; m < xb.blocks && (m === j || xb.lastDoc[m - 1]! < to); m++) {
+          if (xMax[m]! < 0) xMax[m] = rest[r]!.s.blockMaxScore(m, rest[r]!.idf, this.avgdl);
+          if (xMax[m]! > best) best = xMax[m]!;
+        }
         u += best;
       }
       restUb[b] = u;
-      ub[b] = leadMax[b]! + u;
+      ub[b] = lead.s.blockMaxScore(b, lead.idf, this.avgdl) + u;
       order.push(b);
     }
     order.sort((a, b) => ub[b]! - ub[a]! || a - b);

@@ -18,8 +18,8 @@ export interface DocSource {
   /** Documents matching in this index (n for idf). */
   readonly count: number;
   readonly bounds: Blocks;
-  /** The best score of a document of each block, for this idf and average length (block-max). */
-  blockMaxScores(idf: number, avgdl: number): Float64Array;
+  /** The best score of a document of block b, for this idf and average length (block-max). */
+  blockMaxScore(b: number, idf: number, avgdl: number): number;
   next(): number;
   /** Moves forward to the first document >= target (the current one if it is). */
   advance(target: number): number;
@@ -43,20 +43,13 @@ export class TermSource implements DocSource {
   get bounds(): Blocks {
     return this.cursor.table;
   }
-  blockMaxScores(idf: number, avgdl: number): Float64Array {
-    const t = this.cursor.table;
-    const out = new Float64Array(t.blocks);
+  blockMaxScore(b: number, idf: number, avgdl: number): number {
     let best = 0;
-    const keep = (tf: number, length: number) => {
+    blockImpacts(this.cursor.part, this.cursor.table, b, (tf, length) => {
       const score = termScore(idf, tf, length, avgdl);
       if (score > best) best = score;
-    };
-    for (let b = 0; b < t.blocks; b++) {
-      best = 0;
-      blockImpacts(this.cursor.part, t, b, keep);
-      out[b] = best;
-    }
-    return out;
+    });
+    return best;
   }
   next(): number {
     return this.cursor.next();
@@ -85,14 +78,13 @@ export class ListSource implements DocSource {
     for (let b = 0; b < blocks; b++) lastDoc[b] = docs[Math.min(docs.length, (b + 1) * POSTING_BLOCK) - 1]!;
     this.bounds = { blocks, lastDoc };
   }
-  blockMaxScores(idf: number, avgdl: number): Float64Array {
-    const out = new Float64Array(this.bounds.blocks);
-    for (let k = 0; k < this.docs.length; k++) {
+  blockMaxScore(b: number, idf: number, avgdl: number): number {
+    let best = 0;
+    for (let k = b * POSTING_BLOCK; k < Math.min(this.docs.length, (b + 1) * POSTING_BLOCK); k++) {
       const score = termScore(idf, this.tfs[k]!, this.lengths.get(this.docs[k]!), avgdl);
-      const b = (k / POSTING_BLOCK) | 0;
-      if (score > out[b]!) out[b] = score;
+      if (score > best) best = score;
     }
-    return out;
+    return best;
   }
   get count(): number {
     return this.docs.length;
