@@ -25,7 +25,9 @@ export interface TermInfo {
 }
 
 interface TermBlockRef {
-  first: Uint8Array;
+  /** The block's first term: termIndex[firstStart…firstEnd) (offsets, not views: opening makes thousands). */
+  firstStart: number;
+  firstEnd: number;
   offset: number;
   length: number;
   postingsStart: number;
@@ -59,6 +61,7 @@ export class IndexReader {
   readonly size: number;
   private readonly fileCrc: number;
   private readonly blocks: TermBlockRef[] = [];
+  private readonly termIndex: Buffer;
   private readonly blockCache = new Map<number, TermInfo[]>();
   private lengthsCache: Uint32Array | undefined;
   private docBlockCache = new Map<number, StoredDoc[]>();
@@ -91,12 +94,15 @@ export class IndexReader {
     const hs = footer.sections.header;
     const headerBytes = hs.length <= head.length ? head.subarray(0, hs.length) : this.read(0, hs.length);
     this.header = guarded('header', () => decodeHeader(headerBytes)).header;
-    const ti = this.readSection('termindex');
+    const ti = (this.termIndex = this.readSection('termindex'));
     guarded('term index', () => {
       const r = new ByteReader(ti);
       while (!r.done) {
-        const first = r.bytes(r.varint()); // a view into the term index, no copy
-        this.blocks.push({ first, offset: r.varint(), length: r.varint(), postingsStart: r.varint() });
+        const firstEnd = r.varint() + r.pos;
+        const firstStart = r.pos;
+        if (firstEnd > ti.length) throw new RangeError('term index');
+        r.pos = firstEnd;
+        this.blocks.push({ firstStart, firstEnd, offset: r.varint(), length: r.varint(), postingsStart: r.varint() });
       }
     });
     if (this.blocks.length !== this.stats.termBlockCount) throw new CorruptIndex('term index damaged');
@@ -262,7 +268,8 @@ export class IndexReader {
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (Buffer.compare(this.blocks[mid]!.first, term) <= 0) {
+      const ref = this.blocks[mid]!;
+      if (this.termIndex.compare(term, 0, term.length, ref.firstStart, ref.firstEnd) <= 0) {
         found = mid;
         lo = mid + 1;
       } else hi = mid - 1;
