@@ -308,8 +308,11 @@ class BlockScan {
       ub[b] = lead.s.blockMaxScore(b, lead.idf, this.avgdl) + u;
       order.push(b);
     }
-    order.sort((a, b) => ub[b]! - ub[a]! || a - b);
-    for (const b of order) {
+    // best bound first (ties by block): a heap, as usually only a few blocks are taken
+    const better = (a: number, b: number) => ub[a]! > ub[b]! || (ub[a] === ub[b] && a < b);
+    const queue = new Heap<number>(better, order);
+    while (queue.size > 0) {
+      const b = queue.pop()!;
       // Strictly below: a block bounded by exactly the k-th score may hold a tie with a smaller id.
       // The margin covers summing the same bounds in another order than the scores.
       if (this.heap.size === this.k && ub[b]! * (1 + 1e-12) < this.heap.peek()!.score) break;

@@ -1,7 +1,8 @@
 // What a query phrase reads in one index: a term's posting list (decoded block by block, with the
 // skip table's block-max inputs), or, for phrases and prefixes, the matching pages computed up front.
 import { POSTING_BLOCK } from './codec/layout.js';
-import { PostingsCursor, blockImpacts } from './codec/postings.js';
+import { PostingsCursor } from './codec/postings.js';
+import { readVarint, varintEnd } from './codec/bytes.js';
 import { termScore } from './bm25.js';
 import type { DocLengths, IndexReader, TermInfo } from './codec/reader.js';
 
@@ -44,11 +45,18 @@ export class TermSource implements DocSource {
     return this.cursor.table;
   }
   blockMaxScore(b: number, idf: number, avgdl: number): number {
+    // blockImpacts without a callback: this runs for every block of a common word
+    const part = this.cursor.part;
+    const n = readVarint(part, this.cursor.table.impactsAt[b]!);
+    let tf = 0;
+    let length = 0;
     let best = 0;
-    blockImpacts(this.cursor.part, this.cursor.table, b, (tf, length) => {
+    for (let k = 0; k < n; k++) {
+      tf += readVarint(part, varintEnd);
+      length += readVarint(part, varintEnd);
       const score = termScore(idf, tf, length, avgdl);
       if (score > best) best = score;
-    });
+    }
     return best;
   }
   next(): number {

@@ -438,9 +438,17 @@ export class PostingsCursor {
   /** The block that would hold `target` (without decoding it), or -1 past the end. */
   blockFor(target: number): number {
     const last = this.table.lastDoc;
+    const blocks = this.table.blocks;
     let b = this.block < 0 ? 0 : this.block;
-    while (b < this.table.blocks && last[b]! < target) b++;
-    return b < this.table.blocks ? b : -1;
+    // the next few blocks in turn (the usual short step), then a binary search of the rest
+    for (const stop = Math.min(blocks, b + 4); b < stop; b++) if (last[b]! >= target) return b;
+    let hi = blocks;
+    while (b < hi) {
+      const mid = (b + hi) >> 1;
+      if (last[mid]! < target) b = mid + 1;
+      else hi = mid;
+    }
+    return b < blocks ? b : -1;
   }
 
   /** Moves to the first document >= target; returns it (Infinity at the end). */

@@ -239,11 +239,13 @@ export class IndexReader {
       let offset = ref.postingsStart;
       for (let i = 0; i < n; i++) {
         const shared = r.varint();
-        const suffix = r.bytes(r.varint());
-        if (shared > prev.length) throw new CorruptIndex('term dictionary damaged');
-        const term = new Uint8Array(shared + suffix.length);
-        term.set(prev.subarray(0, shared));
-        term.set(suffix, shared);
+        const suffixLength = r.varint();
+        if (shared > prev.length || r.pos + suffixLength > body.length) throw new CorruptIndex('term dictionary damaged');
+        // copied byte by byte: terms are short, and a subarray per term costs more
+        const term = new Uint8Array(shared + suffixLength);
+        for (let k = 0; k < shared; k++) term[k] = prev[k]!;
+        for (let k = 0; k < suffixLength; k++) term[shared + k] = body[r.pos + k]!;
+        r.pos += suffixLength;
         const df = r.varint();
         const cf = df + r.varint();
         const docsLength = r.varint();
