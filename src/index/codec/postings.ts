@@ -312,6 +312,17 @@ export interface SkipTable {
   impactsAt: Float64Array;
 }
 
+// Decoded skip tables of the doc parts an index reader keeps: a common word's has thousands of
+// entries, decoded again by every query otherwise. Weak: a part dropped from the cache takes its table.
+const skipTables = new WeakMap<Uint8Array, SkipTable>();
+
+/** The skip table of a doc part, decoded once per part buffer. */
+export function skipTableOf(part: Uint8Array): SkipTable {
+  let t = skipTables.get(part);
+  if (!t) skipTables.set(part, (t = decodeSkipTable(part)));
+  return t;
+}
+
 /** Decodes a skip table. */
 export function decodeSkipTable(part: Uint8Array): SkipTable {
   const blocks = readVarint(part, 0);
@@ -402,7 +413,7 @@ export class PostingsCursor {
   tf = 0;
 
   constructor(readonly part: Uint8Array) {
-    this.table = decodeSkipTable(part);
+    this.table = skipTableOf(part);
   }
 
   get count(): number {
