@@ -2,36 +2,15 @@
 // FTS5 (the same queries), then whole processes (`ream search` vs the `sqlite3` CLI) per query.
 //   latency.mjs INDEX FTS_DB PAGES_NDJSON > results.json
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readSync } from 'node:fs';
 import { IndexReader } from '../../src/index/codec/reader.js';
 import { Searcher } from '../../src/index/search.js';
 import { parseQuery, toFts5 } from '../../src/index/query.js';
 import { getAnalyzer } from '../../src/text/analyzer.js';
+import { benchQueries } from './queries.js';
 
 const [indexPath, ftsPath, pagesPath, reamBin] = process.argv.slice(2) as [string, string, string, string];
 const analyzer = getAnalyzer('standard');
-let seed = 42;
-const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
-const pick = <T>(a: T[]): T => a[Math.floor(rand() * a.length)]!;
-
-// sample pages from the first 20 MB of the corpus for query words
-// Queries are drawn from the first 20 MB of pages (the whole file can be gigabytes: no one string).
-const head = Buffer.alloc(20 << 20);
-const fd = openSync(pagesPath, 'r');
-const got = readSync(fd, head, 0, head.length, 0);
-closeSync(fd);
-const sample = head.subarray(0, got).toString('utf8').split('\n').slice(0, -1).map((l) => JSON.parse(l).tokens as string[]);
-const N = 60;
-const queries: Record<string, string[]> = { term: [], and: [], phrase: [], prefix: [] };
-for (let i = 0; i < N; i++) {
-  const p = pick(sample);
-  queries.term!.push(pick(p));
-  queries.and!.push(`${pick(p)} ${pick(p)}`);
-  const at = Math.floor(rand() * (p.length - 1));
-  queries.phrase!.push(`"${p[at]} ${p[at + 1]}"`);
-  const w = pick(p.filter((t) => t.length >= 3).concat(['abc']));
-  queries.prefix!.push(`${w.slice(0, 3)}*`);
-}
+const queries = benchQueries(pagesPath);
 
 const pct = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);

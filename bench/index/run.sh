@@ -21,7 +21,7 @@ T3() { for _ in 1 2 3; do T "$@"; done | sort -n | sed -n 2p; }
   const rl = require("readline").createInterface({ input: process.stdin });
   const out = []; rl.on("line", (l) => { out.push(JSON.parse(l).tokens.join(" ")); if (out.length > 5000) { process.stdout.write(out.join("\n") + "\n"); out.length = 0; } });
   rl.on("close", () => out.length && process.stdout.write(out.join("\n") + "\n"));' < "$DATA/pages.ndjson" > "$DATA/text.tmp" && mv "$DATA/text.tmp" "$DATA/text.tsv"; }
-TEXT_BYTES=$(stat -c %s "$DATA/text.tsv")
+TEXT_BYTES=$(stat -L -c %s "$DATA/text.tsv")
 
 echo "ream index ($PAGES pages, one process)" >&2
 rm -f "$DATA/all.ream"

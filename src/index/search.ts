@@ -8,7 +8,7 @@ import { compareDocKeys, compareUtf8 } from './keys.js';
 import { idf, termScore } from './bm25.js';
 import { ListSource, TermSource, phraseMatches, prefixMatches, type DocSource } from './sources.js';
 import type { Filter, Phrase, Query } from './query.js';
-import type { IndexReader } from './codec/reader.js';
+import type { DocLengths, IndexReader } from './codec/reader.js';
 import type { StoredDoc } from './codec/writer.js';
 
 export interface Hit {
@@ -35,7 +35,7 @@ function resolve(reader: IndexReader, p: Phrase): DocSource | undefined {
     return info ? new TermSource(reader, info) : undefined;
   }
   const m = p.kind === 'prefix' ? prefixMatches(reader, utf8(p.prefix)) : phraseMatches(reader, p.terms.map(utf8));
-  return m.docs.length > 0 ? new ListSource(m.docs, m.tfs, reader.lengths()) : undefined;
+  return m.docs.length > 0 ? new ListSource(m.docs, m.tfs, reader.docLengths()) : undefined;
 }
 
 interface Scored {
@@ -194,7 +194,7 @@ export class Searcher {
       const dead = this.shadowed[index];
       const check = docFilter(reader, rest);
       const accept = dead ? (id: number) => !dead[id] && (check === undefined || check(id)) : check;
-      const scored = this.topK(x.groups, idfs, x.not, reader.lengths(), want, range, accept);
+      const scored = this.topK(x.groups, idfs, x.not, reader.docLengths(), want, range, accept);
       for (const s of scored) hits.push({ index, id: s.id, score: s.score, doc: reader.doc(s.id) });
     });
     hits.sort((a, b) => b.score - a.score || compareDocKeys(a.doc, b.doc) || a.index - b.index);
@@ -212,59 +212,149 @@ export class Searcher {
     groupsIn: (DocSource | undefined)[][],
     idfs: number[],
     not: DocSource[],
-    lengths: Uint32Array,
+    lengths: DocLengths,
     k: number,
-    [lo, hi]: [number, number],
+    range: [number, number],
     accept: ((id: number) => boolean) | undefined,
   ): Scored[] {
     if (k <= 0) return [];
     // flatten: every phrase with its idf, grouped
     let at = 0;
-    const groups = groupsIn.map((g) => g.map((s) => ({ s, idf: idfs[at++]! })).filter((x): x is { s: DocSource; idf: number } => x.s !== undefined));
+    const groups = groupsIn.map((g) => g.map((s) => ({ s, idf: idfs[at++]! })).filter((x): x is Weighted => x.s !== undefined));
     if (groups.some((g) => g.length === 0)) return [];
-    const all = groups.flat();
-    const avgdl = this.avgdl;
     let leadIndex = 0;
-    const size = (g: { s: DocSource }[]) => g.reduce((n, x) => n + x.s.count, 0);
+    const size = (g: Weighted[]) => g.reduce((n, x) => n + x.s.count, 0);
     groups.forEach((g, i) => {
       if (size(g) < size(groups[leadIndex]!)) leadIndex = i;
     });
+    const scan = new BlockScan(groups[leadIndex]!, groups.filter((_, i) => i !== leadIndex), groups.flat(), not, lengths, this.avgdl, k, range, accept);
     const lead = groups[leadIndex]!;
-    const others = groups.filter((_, i) => i !== leadIndex);
-    const heap = new Heap<Scored>((a, b) => a.score < b.score || (a.score === b.score && a.id > b.id));
-    const bound = (idfValue: number, m: { maxTf: number; minLen: number } | undefined) => (m ? termScore(idfValue, m.maxTf, m.minLen, avgdl) : 0);
-    const single = lead.length === 1 ? lead[0]! : undefined;
+    // One lead list and a bounded k: its blocks are scored best bound first, and the rest are
+    // skipped undecoded once the k-th score beats their bound. An OR lead is scanned in doc order.
+    if (lead.length === 1 && k !== Infinity) scan.byBlockBound(lead[0]!);
+    else scan.inDocOrder();
+    return scan.results();
+  }
+}
+
+interface Weighted {
+  s: DocSource;
+  idf: number;
+}
+
+/** Document-at-a-time scoring of one index: the lead group drives, the other groups must match. */
+class BlockScan {
+  private readonly heap = new Heap<Scored>((a, b) => a.score < b.score || (a.score === b.score && a.id > b.id));
+  constructor(
+    private readonly lead: Weighted[],
+    private readonly others: Weighted[][],
+    /** Every phrase, in query order (the order scores are summed in). */
+    private readonly all: Weighted[],
+    private readonly not: DocSource[],
+    private readonly lengths: DocLengths,
+    private readonly avgdl: number,
+    private readonly k: number,
+    private readonly range: [number, number],
+    private readonly accept: ((id: number) => boolean) | undefined,
+  ) {}
+
+  results(): Scored[] {
+    const out: Scored[] = [];
+    while (this.heap.size > 0) out.push(this.heap.pop()!);
+    return out.reverse();
+  }
+
+  /** Every lead document in doc order. */
+  inDocOrder(): void {
+    this.run(this.range[0], this.range[1] - 1);
+  }
+
+  /**
+   * The lead's blocks, best upper bound first (the lead's block max plus every other phrase's
+   * maxima over the blocks that overlap it), until the k-th score is above the next bound.
+   */
+  byBlockBound(lead: Weighted): void {
+    const [lo, hi] = this.range;
+    const lb = lead.s.bounds;
+    const rest = this.all.filter((x) => x !== lead);
+    const pointers = new Int32Array(rest.length);
+    // the others' block maxima as needed (-1: not yet): a rare lead overlaps few of a common word's blocks
+    const restMax = rest.map((x) => new Float64Array(x.s.bounds.blocks).fill(-1));
+    const ub = new Float64Array(lb.blocks);
+    // the other phrases' share of ub: with the lead's exact score it bounds a single document
+    const restUb = new Float64Array(lb.blocks);
+    const order: number[] = [];
+    for (let b = 0; b < lb.blocks; b++) {
+      const from = b === 0 ? 0 : lb.lastDoc[b - 1]! + 1;
+      const to = Math.min(lb.lastDoc[b]!, hi - 1);
+      if (from >= hi) break;
+      if (to < lo) continue;
+      let u = 0;
+      for (let r = 0; r < rest.length; r++) {
+        const xb = rest[r]!.s.bounds;
+        const xMax = restMax[r]!;
+        let j = pointers[r]!;
+        while (j < xb.blocks && xb.lastDoc[j]! < from) j++;
+        pointers[r] = j;
+        // the best of the blocks that may hold documents in [from, to]
+        let best = 0;
+        for (let m = j; m < xb.blocks && (m === j || xb.lastDoc[m - 1]! < to); m++) {
+          if (xMax[m]! < 0) xMax[m] = rest[r]!.s.blockMaxScore(m, rest[r]!.idf, this.avgdl);
+          if (xMax[m]! > best) best = xMax[m]!;
+        }
+        u += best;
+      }
+      restUb[b] = u;
+      ub[b] = lead.s.blockMaxScore(b, lead.idf, this.avgdl) + u;
+      order.push(b);
+    }
+    // best bound first (ties by block): a heap, as usually only a few blocks are taken
+    const better = (a: number, b: number) => ub[a]! > ub[b]! || (ub[a] === ub[b] && a < b);
+    const queue = new Heap<number>(better, order);
+    while (queue.size > 0) {
+      const b = queue.pop()!;
+      // Strictly below: a block bounded by exactly the k-th score may hold a tie with a smaller id.
+      // The margin covers summing the same bounds in another order than the scores.
+      if (this.heap.size === this.k && ub[b]! * (1 + 1e-12) < this.heap.peek()!.score) break;
+      const from = Math.max(lo, b === 0 ? 0 : lb.lastDoc[b - 1]! + 1);
+      this.run(from, Math.min(lb.lastDoc[b]!, hi - 1), lead.s.seek(from), restUb[b]!);
+    }
+  }
+
+  /**
+   * Scores the lead's documents in [from, to]; `first` is the lead already moved to `from`. With
+   * `restBound` (what the other phrases can add at most), a document whose lead score plus it is
+   * below the k-th score is passed over without looking it up in the other lists.
+   */
+  private run(from: number, to: number, first?: number, restBound?: number): void {
+    const { lead, others, not, all, heap, k, lengths, avgdl, accept } = this;
+    const single = lead.length === 1 ? lead[0]!.s : undefined;
     // next candidate from the lead group (a union when it is an OR group)
     const leadNext = (target: number): number => {
+      if (single) return single.advance(target);
       let min = Infinity;
       for (const x of lead) {
-        const d = x.s.doc >= target ? x.s.doc : x.s.advance(target);
+        const d = x.s.seek(target);
         if (d < min) min = d;
       }
       return min;
     };
-    let d = leadNext(lo);
-    // the lead block already found worth scoring (its bound is checked once per block, as Lucene does)
-    let checkedUpTo = -1;
-    while (d < hi) {
-      if (heap.size === k && single && d > checkedUpTo) {
-        const bm = single.s.blockMax(d);
-        if (!bm) break;
-        const last = Math.min(bm.lastDoc, hi - 1);
-        let ub = bound(single.idf, bm);
-        for (const x of all) if (x !== single) ub += bound(x.idf, x.s.rangeMax(d, last));
-        if (ub * (1 + 1e-12) <= heap.peek()!.score) {
-          d = leadNext(bm.lastDoc + 1);
+    let d = first ?? leadNext(from);
+    const leadIdf = lead[0]!.idf;
+    while (d <= to) {
+      if (restBound !== undefined && single && heap.size === k) {
+        const best = termScore(leadIdf, single.tf, lengths.get(d), avgdl) + restBound;
+        if (best * (1 + 1e-12) < heap.peek()!.score) {
+          d = single.next();
           continue;
         }
-        checkedUpTo = bm.lastDoc;
       }
       // every other group must have a phrase at d
       let next = -1;
       for (const g of others) {
         let gmin = Infinity;
         for (const x of g) {
-          const e = x.s.doc >= d ? x.s.doc : x.s.advance(d);
+          const e = x.s.seek(d);
           if (e < gmin) gmin = e;
         }
         if (gmin !== d) {
@@ -273,13 +363,14 @@ export class Searcher {
         }
       }
       if (next >= 0) {
+        if (next > to) return;
         d = leadNext(next);
         continue;
       }
       let excluded = false;
-      for (const s of not) if ((s.doc >= d ? s.doc : s.advance(d)) === d) excluded = true;
+      for (const s of not) if (s.seek(d) === d) excluded = true;
       if (!excluded && (accept === undefined || accept(d))) {
-        const len = lengths[d]!;
+        const len = lengths.get(d);
         let score = 0;
         for (const x of all) if (x.s.doc === d) score += termScore(x.idf, x.s.tf, len, avgdl);
         if (heap.size < k) heap.push({ score, id: d });
@@ -293,8 +384,5 @@ export class Searcher {
       }
       d = leadNext(d + 1);
     }
-    const out: Scored[] = [];
-    while (heap.size > 0) out.push(heap.pop()!);
-    return out.reverse();
   }
 }

@@ -2,7 +2,15 @@
 // skip table's block-max inputs), or, for phrases and prefixes, the matching pages computed up front.
 import { POSTING_BLOCK } from './codec/layout.js';
 import { PostingsCursor } from './codec/postings.js';
-import type { IndexReader, TermInfo } from './codec/reader.js';
+import { readVarint, varintEnd } from './codec/bytes.js';
+import { termScore } from './bm25.js';
+import type { DocLengths, IndexReader, TermInfo } from './codec/reader.js';
+
+/** The posting blocks of a source: how many, and the last document of each. */
+export interface Blocks {
+  readonly blocks: number;
+  readonly lastDoc: ArrayLike<number>;
+}
 
 /** A cursor over (doc, tf) in doc order with per-block upper-bound inputs. */
 export interface DocSource {
@@ -10,24 +18,14 @@ export interface DocSource {
   tf: number;
   /** Documents matching in this index (n for idf). */
   readonly count: number;
+  readonly bounds: Blocks;
+  /** The best score of a document of block b, for this idf and average length (block-max). */
+  blockMaxScore(b: number, idf: number, avgdl: number): number;
   next(): number;
+  /** Moves forward to the first document >= target (the current one if it is). */
   advance(target: number): number;
-  /** Max tf and min length over the block holding `target`, and that block's last doc: for upper bounds. */
-  blockMax(target: number): { maxTf: number; minLen: number; lastDoc: number } | undefined;
-  /** Max tf and min length over the blocks that may hold documents in [from, to]. */
-  rangeMax(from: number, to: number): { maxTf: number; minLen: number } | undefined;
-}
-
-/** Folds block maxima over the blocks b0… whose documents may fall in [from, to]. */
-function foldBlocks(b0: number, blocks: number, to: number, lastDoc: (b: number) => number, maxTf: ArrayLike<number>, minLen: ArrayLike<number>): { maxTf: number; minLen: number } | undefined {
-  if (b0 < 0 || b0 >= blocks) return undefined;
-  let tf = 0;
-  let len = Infinity;
-  for (let b = b0; b < blocks && (b === b0 || lastDoc(b - 1) < to); b++) {
-    if (maxTf[b]! > tf) tf = maxTf[b]!;
-    if (minLen[b]! < len) len = minLen[b]!;
-  }
-  return { maxTf: tf, minLen: len };
+  /** Moves to the first document >= target in the whole list, backward too (blocks scored out of order). */
+  seek(target: number): number;
 }
 
 export class TermSource implements DocSource {
@@ -43,21 +41,32 @@ export class TermSource implements DocSource {
   get tf(): number {
     return this.cursor.tf;
   }
+  get bounds(): Blocks {
+    return this.cursor.table;
+  }
+  blockMaxScore(b: number, idf: number, avgdl: number): number {
+    // blockImpacts without a callback: this runs for every block of a common word
+    const part = this.cursor.part;
+    const n = readVarint(part, this.cursor.table.impactsAt[b]!);
+    let tf = 0;
+    let length = 0;
+    let best = 0;
+    for (let k = 0; k < n; k++) {
+      tf += readVarint(part, varintEnd);
+      length += readVarint(part, varintEnd);
+      const score = termScore(idf, tf, length, avgdl);
+      if (score > best) best = score;
+    }
+    return best;
+  }
   next(): number {
     return this.cursor.next();
   }
   advance(target: number): number {
     return this.cursor.advance(target);
   }
-  blockMax(target: number): { maxTf: number; minLen: number; lastDoc: number } | undefined {
-    const b = this.cursor.blockFor(target);
-    if (b < 0) return undefined;
-    const t = this.cursor.table;
-    return { maxTf: t.maxTf[b]!, minLen: t.minLen[b]!, lastDoc: t.lastDoc[b]! };
-  }
-  rangeMax(from: number, to: number): { maxTf: number; minLen: number } | undefined {
-    const t = this.cursor.table;
-    return foldBlocks(this.cursor.blockFor(from), t.blocks, to, (b) => t.lastDoc[b]!, t.maxTf, t.minLen);
+  seek(target: number): number {
+    return this.cursor.seek(target);
   }
 }
 
@@ -66,31 +75,36 @@ export class ListSource implements DocSource {
   doc = -1;
   tf = 0;
   private i = -1;
-  private maxTf: Float64Array;
-  private minLen: Float64Array;
+  readonly bounds: Blocks;
   constructor(
     readonly docs: Int32Array,
     readonly tfs: Int32Array,
-    lengths: Uint32Array,
+    private readonly lengths: DocLengths,
   ) {
     const blocks = Math.ceil(docs.length / POSTING_BLOCK);
-    this.maxTf = new Float64Array(blocks);
-    this.minLen = new Float64Array(blocks).fill(Infinity);
-    for (let k = 0; k < docs.length; k++) {
-      const b = (k / POSTING_BLOCK) | 0;
-      if (tfs[k]! > this.maxTf[b]!) this.maxTf[b] = tfs[k]!;
-      const len = lengths[docs[k]!]!;
-      if (len < this.minLen[b]!) this.minLen[b] = len;
+    const lastDoc = new Float64Array(blocks);
+    for (let b = 0; b < blocks; b++) lastDoc[b] = docs[Math.min(docs.length, (b + 1) * POSTING_BLOCK) - 1]!;
+    this.bounds = { blocks, lastDoc };
+  }
+  blockMaxScore(b: number, idf: number, avgdl: number): number {
+    let best = 0;
+    for (let k = b * POSTING_BLOCK; k < Math.min(this.docs.length, (b + 1) * POSTING_BLOCK); k++) {
+      const score = termScore(idf, this.tfs[k]!, this.lengths.get(this.docs[k]!), avgdl);
+      if (score > best) best = score;
     }
+    return best;
   }
   get count(): number {
     return this.docs.length;
   }
+  private at(i: number): number {
+    this.i = i;
+    if (i >= this.docs.length) return (this.doc = Infinity);
+    this.tf = this.tfs[i]!;
+    return (this.doc = this.docs[i]!);
+  }
   next(): number {
-    this.i++;
-    if (this.i >= this.docs.length) return (this.doc = Infinity);
-    this.tf = this.tfs[this.i]!;
-    return (this.doc = this.docs[this.i]!);
+    return this.at(this.i + 1);
   }
   advance(target: number): number {
     if (this.doc >= target) return this.doc;
@@ -103,34 +117,22 @@ export class ListSource implements DocSource {
       hi += step;
       step *= 2;
     }
-    hi = Math.min(hi, this.docs.length);
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.docs[mid]! < target) lo = mid + 1;
-      else hi = mid;
-    }
-    this.i = lo;
-    if (lo >= this.docs.length) return (this.doc = Infinity);
-    this.tf = this.tfs[lo]!;
-    return (this.doc = this.docs[lo]!);
+    return this.at(lowerBound(this.docs, target, lo, Math.min(hi, this.docs.length)));
   }
-  private lastDocOf(b: number): number {
-    return this.docs[Math.min(this.docs.length, (b + 1) * POSTING_BLOCK) - 1]!;
+  seek(target: number): number {
+    if (this.i <= 0 || this.docs[this.i - 1]! < target) return this.advance(target);
+    return this.at(lowerBound(this.docs, target, 0, this.i));
   }
-  private blockFor(target: number): number {
-    let b = Math.max(0, (Math.max(this.i, 0) / POSTING_BLOCK) | 0);
-    const blocks = this.maxTf.length;
-    while (b < blocks && this.lastDocOf(b) < target) b++;
-    return b < blocks ? b : -1;
+}
+
+/** The first index in [lo, hi) whose value is >= target (hi if none). */
+function lowerBound(a: ArrayLike<number>, target: number, lo: number, hi: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < target) lo = mid + 1;
+    else hi = mid;
   }
-  blockMax(target: number): { maxTf: number; minLen: number; lastDoc: number } | undefined {
-    const b = this.blockFor(target);
-    if (b < 0) return undefined;
-    return { maxTf: this.maxTf[b]!, minLen: this.minLen[b]!, lastDoc: this.lastDocOf(b) };
-  }
-  rangeMax(from: number, to: number): { maxTf: number; minLen: number } | undefined {
-    return foldBlocks(this.blockFor(from), this.maxTf.length, to, (b) => this.lastDocOf(b), this.maxTf, this.minLen);
-  }
+  return lo;
 }
 
 /** Pages containing any term with the prefix: tf = sum of those terms' tfs (FTS5's instance count). */
@@ -159,20 +161,28 @@ export function prefixMatches(reader: IndexReader, prefix: Uint8Array): { docs: 
   return { docs, tfs };
 }
 
-/** Pages containing the terms at consecutive positions: tf = number of places the phrase starts. */
+/**
+ * Pages containing the terms at consecutive positions: tf = number of places the phrase starts.
+ * Every page is checked (the phrase's document count is its idf). The rarest term drives the
+ * intersection; in a page, the term with the fewest positions gives the candidate starts and the
+ * others only filter them, decoding their positions until no candidate is left.
+ */
 export function phraseMatches(reader: IndexReader, terms: Uint8Array[]): { docs: Int32Array; tfs: Int32Array } {
   const infos = terms.map((t) => reader.lookup(t));
   if (infos.some((i) => i === undefined)) return { docs: new Int32Array(0), tfs: new Int32Array(0) };
-  // distinct terms, rarest first drives the intersection
+  // one cursor per place in the phrase (a repeated word has two, over parts read once)
+  const parts = new Map<number, [Buffer, Buffer]>();
   const cursors = infos.map((info) => {
-    const c = new PostingsCursor(reader.docPart(info!));
-    c.attachPositions(reader.positionsPart(info!));
+    let part = parts.get(info!.docsOffset);
+    if (!part) parts.set(info!.docsOffset, (part = [reader.docPart(info!), reader.positionsPart(info!)]));
+    const c = new PostingsCursor(part[0]);
+    c.attachPositions(part[1]);
     return c;
   });
   const order = cursors.map((_, k) => k).sort((a, b) => infos[a]!.df - infos[b]!.df);
   const docs: number[] = [];
   const tfs: number[] = [];
-  const posLists = terms.map(() => new Int32Array(0) as Int32Array);
+  let starts = new Int32Array(64);
   const lead = cursors[order[0]!]!;
   let target = lead.next();
   outer: while (target !== Infinity) {
@@ -184,30 +194,18 @@ export function phraseMatches(reader: IndexReader, terms: Uint8Array[]): { docs:
         continue outer;
       }
     }
-    for (let k = 0; k < terms.length; k++) {
-      const c = cursors[k]!;
-      if (posLists[k]!.length < c.tf) posLists[k] = new Int32Array(c.tf * 2);
-      c.readPositions(posLists[k]!);
-    }
-    let count = 0;
-    const first = posLists[0]!;
-    const ptr = new Int32Array(terms.length);
-    for (let p = 0; p < cursors[0]!.tf; p++) {
-      const start = first[p]!;
-      let ok = true;
-      for (let k = 1; k < terms.length && ok; k++) {
-        const list = posLists[k]!;
-        const want = start + k;
-        let j = ptr[k]!;
-        while (j < cursors[k]!.tf && list[j]! < want) j++;
-        ptr[k] = j;
-        ok = j < cursors[k]!.tf && list[j] === want;
-      }
-      if (ok) count++;
-    }
-    if (count > 0) {
+    let fewest = 0;
+    for (let k = 1; k < cursors.length; k++) if (cursors[k]!.tf < cursors[fewest]!.tf) fewest = k;
+    const c = cursors[fewest]!;
+    if (starts.length < c.tf) starts = new Int32Array(c.tf * 2);
+    c.readPositions(starts);
+    // the phrase starts `fewest` places before this term
+    let n = 0;
+    for (let i = 0; i < c.tf; i++) if (starts[i]! >= fewest) starts[n++] = starts[i]! - fewest;
+    for (let k = 0; k < cursors.length && n > 0; k++) if (k !== fewest) n = cursors[k]!.keepFollowed(starts, n, k);
+    if (n > 0) {
       docs.push(target);
-      tfs.push(count);
+      tfs.push(n);
     }
     target = lead.next();
   }

@@ -79,7 +79,7 @@ describe('corruption', () => {
     }
   });
 
-  it('names a file that is not an index, and a newer format version', () => {
+  it('names a file that is not an index, and a newer or older format version', () => {
     const other = join(dir, 'other.txt');
     writeFileSync(other, 'hello\n'.repeat(100));
     expect(() => IndexReader.open(other)).toThrow(/not a ream index/);
@@ -87,6 +87,11 @@ describe('corruption', () => {
     newer.writeUInt32LE(FORMAT_VERSION + 1, 8);
     const path = join(dir, 'newer.ream');
     writeFileSync(path, newer);
-    expect(() => IndexReader.open(path)).toThrow(/format version 2 is newer than this ream reads \(1\); upgrade ream/);
+    expect(() => IndexReader.open(path)).toThrow(new RegExp(`format version ${FORMAT_VERSION + 1} is newer than this ream reads \\(${FORMAT_VERSION}\\); upgrade ream`));
+    // version 1 has no impacts in its skip entries: read as 2 it would give wrong bounds
+    const older = Buffer.from(original);
+    older.writeUInt32LE(1, 8);
+    writeFileSync(path, older);
+    expect(() => IndexReader.open(path)).toThrow(/format version 1 is older than this ream reads \(2\); rebuild it with ream index/);
   });
 });

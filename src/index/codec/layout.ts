@@ -1,9 +1,10 @@
-// The on-disk layout of a ream index file, version 1 (docs/index-format.md is the prose version):
+// The on-disk layout of a ream index file, version 2 (docs/index-format.md is the prose version):
 //
 //   header    magic "REAMIDX\0", u32 version, u32 flags, analyzer id, stored field names, u32 CRC
 //   docs      doc blocks of DOC_BLOCK documents (doc, page, stored fields, text), each + u32 CRC
 //   docindex  f64 offset of every doc block, plus the end (random access to block i)
-//   lengths   u32 token count per document (BM25's D), loaded whole by search
+//   lengths   u32 token count per document (BM25's D), then a u32 CRC per LENGTH_CHUNK of them and
+//             a u32 CRC of those CRCs: search reads and checks only the chunks it scores
 //   terms     per term its postings (doc blocks with skip data, then positions); after every
 //             TERM_BLOCK terms, the dictionary block describing them (+ u32 CRC)
 //   termindex first term and offsets of every dictionary block: the sparse in-memory index
@@ -12,7 +13,8 @@
 import { ByteReader, ByteWriter } from './bytes.js';
 import { crc32 } from './crc.js';
 
-export const FORMAT_VERSION = 1;
+/** 2: impacts per posting block (1 had a block's max tf and min length only). */
+export const FORMAT_VERSION = 2;
 export const MAGIC = Buffer.from('REAMIDX\0', 'latin1');
 export const END_MAGIC = Buffer.from('REAMEND\0', 'latin1');
 export const TRAILER_BYTES = 20;
@@ -22,6 +24,8 @@ export const POSTING_BLOCK = 128;
 export const TERM_BLOCK = 64;
 /** Documents per stored-document block. */
 export const DOC_BLOCK = 32;
+/** Document lengths per checksummed chunk of the lengths section (one 4 KiB page). */
+export const LENGTH_CHUNK = 1024;
 
 export const FLAG_STORE_TEXT = 1;
 
@@ -83,6 +87,7 @@ export function decodeHeader(bytes: Uint8Array): { header: Header; length: numbe
   const version = r.u32();
   if (version > FORMAT_VERSION) throw new CorruptIndex(`index format version ${version} is newer than this ream reads (${FORMAT_VERSION}); upgrade ream`);
   if (version < 1) throw new CorruptIndex(`unknown index format version ${version}`);
+  if (version < FORMAT_VERSION) throw new CorruptIndex(`index format version ${version} is older than this ream reads (${FORMAT_VERSION}); rebuild it with ream index`);
   const flags = r.u32();
   const analyzer = r.string();
   const n = r.varint();

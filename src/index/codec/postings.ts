@@ -1,5 +1,6 @@
 // One term's postings: a skip table (per block of POSTING_BLOCK documents: last doc id, byte sizes,
-// and the block-max impact inputs max tf / min length), the doc blocks (doc id deltas with the tf
+// and the block's impacts: the (tf, length) pairs no other document of the block beats on both, so
+// that the block's best BM25 score is known exactly without decoding it), the doc blocks (doc id deltas with the tf
 // folded into the low bit when it is 1, as Lucene does), then the positions (per document, tf
 // position deltas) kept apart so term and AND queries never read them.
 import { ByteRanges, ByteReader, readVarint, varintEnd } from './bytes.js';
@@ -32,8 +33,10 @@ export class DocPartEncoder {
   private blockPrevLast = -1;
   private blockDataStart = 0;
   private blockPosBytes = 0;
-  private blockMaxTf = 0;
-  private blockMinLen = Infinity;
+  // the block's impacts so far, by tf ascending (and so by length ascending): Lucene's competitive impacts
+  private impactTf = new Int32Array(POSTING_BLOCK);
+  private impactLen = new Int32Array(POSTING_BLOCK);
+  private impacts = 0;
 
   begin(): void {
     this.skipLength = SKIP_GAP;
@@ -44,16 +47,14 @@ export class DocPartEncoder {
     this.blockPrevLast = -1;
     this.blockDataStart = 0;
     this.blockPosBytes = 0;
-    this.blockMaxTf = 0;
-    this.blockMinLen = Infinity;
+    this.impacts = 0;
   }
 
   /** The next document: its id, tf, the byte length of its positions and its token count. */
   add(doc: number, tf: number, posBytes: number, length: number): void {
     this.putDoc(doc, tf);
     this.blockPosBytes += posBytes;
-    if (tf > this.blockMaxTf) this.blockMaxTf = tf;
-    if (length < this.blockMinLen) this.blockMinLen = length;
+    this.addImpact(tf, length);
     if (++this.inBlock === POSTING_BLOCK) this.endBlock();
   }
 
@@ -77,23 +78,54 @@ export class DocPartEncoder {
     this.prev = doc;
   }
 
+  /** Keeps (tf, length) if no document of the block so far has a tf as high and a length as short. */
+  private addImpact(tf: number, length: number): void {
+    const tfs = this.impactTf;
+    const lens = this.impactLen;
+    const n = this.impacts;
+    // the first pair with a tf as high: the shortest of those (lengths rise with tfs)
+    let i = 0;
+    while (i < n && tfs[i]! < tf) i++;
+    if (i < n && lens[i]! <= length) return;
+    // pairs the new one beats: lower tfs that are no shorter (a run just before i), and an equal tf
+    let j = i;
+    while (j > 0 && lens[j - 1]! >= length) j--;
+    const end = i < n && tfs[i] === tf ? i + 1 : i;
+    const removed = end - j;
+    if (removed !== 1) {
+      tfs.copyWithin(j + 1, end, n);
+      lens.copyWithin(j + 1, end, n);
+    }
+    tfs[j] = tf;
+    lens[j] = length;
+    this.impacts = n + 1 - removed;
+  }
+
   private endBlock(): void {
-    if (this.skipLength + 50 > this.skip.length) this.skip = grown(this.skip, this.skipLength + 50);
+    const n = this.impacts;
+    if (this.skipLength + 20 + 10 * n > this.skip.length) this.skip = grown(this.skip, this.skipLength + 20 + 10 * n);
     const s = this.skip;
     let at = this.skipLength;
     at = putVarint(s, at, this.prev - this.blockPrevLast);
     at = putVarint(s, at, this.dataLength - this.blockDataStart);
     at = putVarint(s, at, this.blockPosBytes);
-    at = putVarint(s, at, this.blockMaxTf);
-    at = putVarint(s, at, this.blockMinLen);
+    at = putVarint(s, at, n);
+    // tfs and lengths both rise: each pair as deltas from the one before
+    let tf = 0;
+    let len = 0;
+    for (let k = 0; k < n; k++) {
+      at = putVarint(s, at, this.impactTf[k]! - tf);
+      at = putVarint(s, at, this.impactLen[k]! - len);
+      tf = this.impactTf[k]!;
+      len = this.impactLen[k]!;
+    }
     this.skipLength = at;
     this.blocks++;
     this.inBlock = 0;
     this.blockPrevLast = this.prev;
     this.blockDataStart = this.dataLength;
     this.blockPosBytes = 0;
-    this.blockMaxTf = 0;
-    this.blockMinLen = Infinity;
+    this.impacts = 0;
   }
 
   /**
@@ -114,7 +146,7 @@ export class DocPartEncoder {
     let count = 0;
     let cf = 0;
     let copyFrom = -1;
-    let { inBlock, blockPosBytes, blockMaxTf, blockMinLen } = this;
+    let { inBlock, blockPosBytes } = this;
     let doc = this.prev;
     while (at < dataEnd) {
       let code = part[at]!;
@@ -145,9 +177,7 @@ export class DocPartEncoder {
         copyFrom = at;
       }
       tfsInInputBlock += tf;
-      if (tf > blockMaxTf) blockMaxTf = tf;
-      const length = lengths[doc]!;
-      if (length < blockMinLen) blockMinLen = length;
+      this.addImpact(tf, lengths[doc]!);
       cf += tf;
       count++;
       const inputBlockEnds = count % POSTING_BLOCK === 0;
@@ -163,14 +193,10 @@ export class DocPartEncoder {
         copyFrom = at;
         this.prev = doc;
         this.blockPosBytes = blockPosBytes;
-        this.blockMaxTf = blockMaxTf;
-        this.blockMinLen = blockMinLen;
         this.inBlock = inBlock;
         this.endBlock(); // resets the block's figures
         inBlock = 0;
         blockPosBytes = 0;
-        blockMaxTf = 0;
-        blockMinLen = Infinity;
       }
       if (inputBlockEnds) tfsInInputBlock = 0;
     }
@@ -181,8 +207,6 @@ export class DocPartEncoder {
     if (copyFrom >= 0) this.copyData(part, copyFrom, at);
     blockPosBytes += posEnd - posAt - counted;
     this.blockPosBytes = blockPosBytes;
-    this.blockMaxTf = blockMaxTf;
-    this.blockMinLen = blockMinLen;
     this.inBlock = inBlock;
     this.runCf = cf;
     return count;
@@ -262,20 +286,21 @@ export function blocksStart(part: Uint8Array, at: number, end: number, positions
   let posBytes = 0;
   for (let k = 0; k < blocks && at < end; k++) {
     if (positions) positions[k] = posBytes;
-    // five varints per block; the second is the block's data bytes, the third its positions bytes
-    for (let field = 0; field < 5; field++) {
-      const v = readVarint(part, at);
-      at = varintEnd;
-      if (field === 1) dataBytes += v;
-      else if (field === 2) posBytes += v;
-    }
+    // last doc delta, data bytes, positions bytes, impact count, then two varints per impact
+    readVarint(part, at);
+    dataBytes += readVarint(part, varintEnd);
+    posBytes += readVarint(part, varintEnd);
+    const impacts = readVarint(part, varintEnd);
+    at = varintEnd;
+    if (impacts > POSTING_BLOCK) throw new CorruptIndex('postings damaged');
+    at = skipPastVarints(part, at, end, 2 * impacts);
   }
   if (positions) positions[blocks] = posBytes;
   if (at + dataBytes !== end) throw new CorruptIndex('postings damaged');
   return at;
 }
 
-/** The skip table of a doc part, decoded. */
+/** The skip table of a doc part, decoded (impacts are left encoded until a search asks: blockImpacts). */
 export interface SkipTable {
   blocks: number;
   lastDoc: Float64Array;
@@ -283,44 +308,68 @@ export interface SkipTable {
   dataStart: Float64Array;
   /** Byte offset of each block's positions in the positions part (blocks + 1 entries). */
   posStart: Float64Array;
-  maxTf: Float64Array;
-  minLen: Float64Array;
+  /** Byte offset of each block's impact count in the doc part. */
+  impactsAt: Float64Array;
 }
 
-/** Decodes a skip table, into `reuse` when its arrays are large enough (merge decodes millions). */
-export function decodeSkipTable(part: Uint8Array, reuse?: SkipTable): SkipTable {
-  const r = new ByteReader(part);
-  const blocks = r.varint();
+// Decoded skip tables of the doc parts an index reader keeps: a common word's has thousands of
+// entries, decoded again by every query otherwise. Weak: a part dropped from the cache takes its table.
+const skipTables = new WeakMap<Uint8Array, SkipTable>();
+
+/** The skip table of a doc part, decoded once per part buffer. */
+export function skipTableOf(part: Uint8Array): SkipTable {
+  let t = skipTables.get(part);
+  if (!t) skipTables.set(part, (t = decodeSkipTable(part)));
+  return t;
+}
+
+/** Decodes a skip table. */
+export function decodeSkipTable(part: Uint8Array): SkipTable {
+  const blocks = readVarint(part, 0);
+  let at = varintEnd;
   if (blocks > part.length) throw new CorruptIndex('postings damaged');
-  const t: SkipTable =
-    reuse && reuse.lastDoc.length >= blocks
-      ? Object.assign(reuse, { blocks })
-      : {
-          blocks,
-          lastDoc: new Float64Array(blocks),
-          dataStart: new Float64Array(blocks + 1),
-          posStart: new Float64Array(blocks + 1),
-          maxTf: new Float64Array(blocks),
-          minLen: new Float64Array(blocks),
-        };
+  const t: SkipTable = {
+    blocks,
+    lastDoc: new Float64Array(blocks),
+    dataStart: new Float64Array(blocks + 1),
+    posStart: new Float64Array(blocks + 1),
+    impactsAt: new Float64Array(blocks),
+  };
   let last = -1;
   let dataLen = 0;
   let posLen = 0;
   for (let b = 0; b < blocks; b++) {
-    last += r.varint();
+    last += readVarint(part, at);
     t.lastDoc[b] = last;
     t.dataStart[b] = dataLen;
-    dataLen += r.varint();
+    dataLen += readVarint(part, varintEnd);
     t.posStart[b] = posLen;
-    posLen += r.varint();
-    t.maxTf[b] = r.varint();
-    t.minLen[b] = r.varint();
+    posLen += readVarint(part, varintEnd);
+    t.impactsAt[b] = varintEnd;
+    const n = readVarint(part, varintEnd);
+    if (n > POSTING_BLOCK) throw new CorruptIndex('postings damaged');
+    at = skipPastVarints(part, varintEnd, part.length, 2 * n);
   }
-  for (let b = 0; b <= blocks; b++) t.dataStart[b]! += r.pos;
-  t.dataStart[blocks] = r.pos + dataLen;
+  for (let b = 0; b <= blocks; b++) t.dataStart[b]! += at;
+  t.dataStart[blocks] = at + dataLen;
   t.posStart[blocks] = posLen;
-  if (r.pos + dataLen !== part.length) throw new CorruptIndex('postings damaged');
+  if (at + dataLen !== part.length || last !== last) throw new CorruptIndex('postings damaged');
   return t;
+}
+
+/**
+ * Calls fn(tf, length) for each impact of block b: the block's (tf, document length) pairs that no
+ * other document of the block beats on both (higher tf, shorter), by tf ascending.
+ */
+export function blockImpacts(part: Uint8Array, t: SkipTable, b: number, fn: (tf: number, length: number) => void): void {
+  const n = readVarint(part, t.impactsAt[b]!);
+  let tf = 0;
+  let len = 0;
+  for (let k = 0; k < n; k++) {
+    tf += readVarint(part, varintEnd);
+    len += readVarint(part, varintEnd);
+    fn(tf, len);
+  }
 }
 
 /** Decodes block b of a doc part into docs/tfs (returns the number of documents). */
@@ -364,7 +413,7 @@ export class PostingsCursor {
   tf = 0;
 
   constructor(readonly part: Uint8Array) {
-    this.table = decodeSkipTable(part);
+    this.table = skipTableOf(part);
   }
 
   get count(): number {
@@ -400,9 +449,17 @@ export class PostingsCursor {
   /** The block that would hold `target` (without decoding it), or -1 past the end. */
   blockFor(target: number): number {
     const last = this.table.lastDoc;
+    const blocks = this.table.blocks;
     let b = this.block < 0 ? 0 : this.block;
-    while (b < this.table.blocks && last[b]! < target) b++;
-    return b < this.table.blocks ? b : -1;
+    // the next few blocks in turn (the usual short step), then a binary search of the rest
+    for (const stop = Math.min(blocks, b + 4); b < stop; b++) if (last[b]! >= target) return b;
+    let hi = blocks;
+    while (b < hi) {
+      const mid = (b + hi) >> 1;
+      if (last[mid]! < target) b = mid + 1;
+      else hi = mid;
+    }
+    return b < blocks ? b : -1;
   }
 
   /** Moves to the first document >= target; returns it (Infinity at the end). */
@@ -422,6 +479,33 @@ export class PostingsCursor {
     return this.doc;
   }
 
+  /** Moves to the first document >= target in the whole list, backward too; returns it (Infinity at the end). */
+  seek(target: number): number {
+    const t = this.table;
+    if (this.block >= 0) {
+      // the document before the current one: when it is below target, moving forward finds the answer
+      const before =
+        this.doc === Infinity ? (t.blocks === 0 ? -1 : t.lastDoc[t.blocks - 1]!) : this.i > 0 ? this.docsBuf[this.i - 1]! : this.block === 0 ? -1 : t.lastDoc[this.block - 1]!;
+      if (before < target) return this.advance(target);
+    }
+    let lo = 0;
+    let hi = t.blocks;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (t.lastDoc[mid]! < target) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo >= t.blocks) {
+      this.block = t.blocks;
+      return (this.doc = Infinity);
+    }
+    this.load(lo);
+    while (this.docsBuf[this.i]! < target) this.i++;
+    this.doc = this.docsBuf[this.i]!;
+    this.tf = this.tfsBuf[this.i]!;
+    return this.doc;
+  }
+
   /** Byte offset of the current document's positions within the term's positions part. */
   positionsOffset(): number {
     if (this.posDoc > this.i) {
@@ -435,19 +519,38 @@ export class PostingsCursor {
   }
 
   private positions: Uint8Array | undefined;
+  private positionWords: Uint32Array | undefined;
   /** Set by the reader before positionsOffset()/readPositions() are used. */
   attachPositions(positions: Uint8Array): void {
     this.positions = positions;
+    if (positions.byteOffset % 4 === 0) this.positionWords = new Uint32Array(positions.buffer, positions.byteOffset, positions.length >>> 2);
   }
 
   private skipVarints(from: number, firstDoc: number, endDoc: number): number {
     let count = 0;
     for (let k = firstDoc; k < endDoc; k++) count += this.tfsBuf[k]!;
-    return skipPastVarints(this.positions!, from, this.positions!.length, count) - from;
+    const p = this.positions!;
+    const words = this.positionWords;
+    let at = from;
+    if (words && count >= 8) {
+      // four bytes at a time: a word holds as many varint ends as bytes below 0x80
+      while (at % 4 !== 0 && count > 0) if (p[at++]! < 0x80) count--;
+      let w = at >>> 2;
+      const lastWord = words.length;
+      while (count >= 4 && w < lastWord) {
+        const ends = 4 - (Math.imul((words[w]! & 0x80808080) >>> 7, 0x01010101) >>> 24);
+        // the count-th end inside this word: the bytes after it start the next varint
+        if (ends >= count) break;
+        count -= ends;
+        w++;
+      }
+      at = w << 2;
+    }
+    return skipPastVarints(p, at, p.length, count) - from;
   }
 
   /** The current document's positions, into out (returns tf). */
-  readPositions(out: Int32Array | number[]): number {
+  readPositions(out: Int32Array): number {
     const p = this.positions!;
     let at = this.positionsOffset();
     let pos = 0;
@@ -467,5 +570,42 @@ export class PostingsCursor {
     this.posDoc = this.i + 1;
     this.posAt = at;
     return tf;
+  }
+
+  /**
+   * Keeps the phrase starts s of starts[0…n) (ascending) at which this term is at s + offset in the
+   * current document; returns how many are left (at the front of starts). Decodes the positions
+   * only until the last start is passed.
+   */
+  keepFollowed(starts: Int32Array, n: number, offset: number): number {
+    const p = this.positions!;
+    let at = this.positionsOffset();
+    const tf = this.tf;
+    let sum = 0;
+    let pos = -1;
+    let k = 0;
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      const want = starts[i]! + offset;
+      while (pos < want && k < tf) {
+        let delta = p[at]!;
+        if (delta < 0x80) at++;
+        else {
+          delta = readVarint(p, at);
+          at = varintEnd;
+        }
+        sum += delta;
+        pos = sum;
+        k++;
+      }
+      if (pos === want) starts[kept++] = starts[i]!;
+      else if (pos < want) break; // no positions left
+    }
+    if (at > p.length || sum !== sum) throw new CorruptIndex('positions damaged');
+    if (k === tf) {
+      this.posDoc = this.i + 1;
+      this.posAt = at;
+    }
+    return kept;
   }
 }

@@ -6,7 +6,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ByteReader } from './bytes.js';
 import { crc32 } from './crc.js';
 import {
-  CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, MAGIC, SECTION_NAMES, TRAILER_BYTES,
+  CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, LENGTH_CHUNK, MAGIC, SECTION_NAMES, TRAILER_BYTES,
   decodeFooter, decodeHeader, decodeTrailer,
   type Footer, type Header, type Section, type Stats,
 } from './layout.js';
@@ -25,14 +25,21 @@ export interface TermInfo {
 }
 
 interface TermBlockRef {
-  first: Uint8Array;
+  /** The block's first term: termIndex[firstStart…firstEnd) (offsets, not views: opening makes thousands). */
+  firstStart: number;
+  firstEnd: number;
   offset: number;
   length: number;
   postingsStart: number;
 }
 
-/** Bytes of checked postings and positions an open index keeps for the next queries. */
-const PART_CACHE_BYTES = 32 << 20;
+/**
+ * Bytes of checked postings and positions an open index keeps for the next queries, and the largest
+ * part kept: the positions of the commonest words of a million pages are tens of MB, which every
+ * phrase with such a word must read and check again otherwise.
+ */
+const PART_CACHE_BYTES = 128 << 20;
+const PART_CACHE_MAX_PART = 64 << 20;
 
 // One read buffer for every verify(): a merge of many inputs must not hold one each until a GC.
 let verifyChunk: Buffer | undefined;
@@ -54,6 +61,7 @@ export class IndexReader {
   readonly size: number;
   private readonly fileCrc: number;
   private readonly blocks: TermBlockRef[] = [];
+  private readonly termIndex: Buffer;
   private readonly blockCache = new Map<number, TermInfo[]>();
   private lengthsCache: Uint32Array | undefined;
   private docBlockCache = new Map<number, StoredDoc[]>();
@@ -86,12 +94,15 @@ export class IndexReader {
     const hs = footer.sections.header;
     const headerBytes = hs.length <= head.length ? head.subarray(0, hs.length) : this.read(0, hs.length);
     this.header = guarded('header', () => decodeHeader(headerBytes)).header;
-    const ti = this.readSection('termindex');
+    const ti = (this.termIndex = this.readSection('termindex'));
     guarded('term index', () => {
       const r = new ByteReader(ti);
       while (!r.done) {
-        const first = r.bytes(r.varint()); // a view into the term index, no copy
-        this.blocks.push({ first, offset: r.varint(), length: r.varint(), postingsStart: r.varint() });
+        const firstEnd = r.varint() + r.pos;
+        const firstStart = r.pos;
+        if (firstEnd > ti.length) throw new RangeError('term index');
+        r.pos = firstEnd;
+        this.blocks.push({ firstStart, firstEnd, offset: r.varint(), length: r.varint(), postingsStart: r.varint() });
       }
     });
     if (this.blocks.length !== this.stats.termBlockCount) throw new CorruptIndex('term index damaged');
@@ -129,7 +140,7 @@ export class IndexReader {
   }
 
   /** Reads `length` bytes at `offset` into the start of buf; returns how many (fewer only at the end). */
-  private readInto(buf: Buffer, offset: number, length: number): number {
+  private readInto(buf: Uint8Array, offset: number, length: number): number {
     let got = 0;
     while (got < length) {
       const n = readSync(this.fd, buf, got, length - got, offset + got);
@@ -163,16 +174,44 @@ export class IndexReader {
     return this.readChecked(s.offset, s.length, s.crc, name);
   }
 
-  /** Token count per document. */
+  /** Token count per document, all of them (the whole section read and checked). */
   lengths(): Uint32Array {
     if (!this.lengthsCache) {
       const bytes = this.readSection('lengths');
-      if (bytes.length !== this.stats.docCount * 4) throw new CorruptIndex(`${this.path}: lengths damaged`);
-      const copy = new Uint8Array(bytes.length);
-      copy.set(bytes);
-      this.lengthsCache = new Uint32Array(copy.buffer, 0, this.stats.docCount);
+      if (bytes.length !== lengthsSectionBytes(this.stats.docCount)) throw new CorruptIndex(`${this.path}: lengths damaged`);
+      // a large read has a buffer of its own: viewed in place unless it is a misaligned slice of the pool
+      const aligned = bytes.byteOffset % 4 === 0 ? bytes : new Uint8Array(bytes);
+      this.lengthsCache = new Uint32Array(aligned.buffer, aligned.byteOffset, this.stats.docCount);
     }
     return this.lengthsCache;
+  }
+
+  private docLengthsCache: DocLengths | undefined;
+
+  /** Token count per document, read and checked a chunk at a time as documents are asked for (search). */
+  docLengths(): DocLengths {
+    if (this.lengthsCache) return (this.docLengthsCache ??= new DocLengths(this.stats.docCount, () => {}, this.lengthsCache, true));
+    if (!this.docLengthsCache) {
+      const n = this.stats.docCount;
+      const s = this.sections.lengths!;
+      if (s.length !== lengthsSectionBytes(n)) throw new CorruptIndex(`${this.path}: lengths damaged`);
+      const chunks = Math.ceil(n / LENGTH_CHUNK);
+      const table = this.read(s.offset + n * 4, chunks * 4 + 4);
+      if (table.length !== chunks * 4 + 4 || crc32(table.subarray(0, chunks * 4)) !== table.readUInt32LE(chunks * 4)) {
+        throw new CorruptIndex(`${this.path}: lengths checksum mismatch`);
+      }
+      const values = new Uint32Array(n);
+      const bytes = new Uint8Array(values.buffer);
+      this.docLengthsCache = new DocLengths(n, (c) => {
+        const from = c * LENGTH_CHUNK * 4;
+        const length = Math.min(n * 4 - from, LENGTH_CHUNK * 4);
+        const got = this.readInto(bytes.subarray(from, from + length), s.offset + from, length);
+        if (got !== length || crc32(bytes.subarray(from, from + length)) !== table.readUInt32LE(c * 4)) {
+          throw new CorruptIndex(`${this.path}: lengths checksum mismatch`);
+        }
+      }, values);
+    }
+    return this.docLengthsCache;
   }
 
   get termBlockCount(): number {
@@ -200,11 +239,13 @@ export class IndexReader {
       let offset = ref.postingsStart;
       for (let i = 0; i < n; i++) {
         const shared = r.varint();
-        const suffix = r.bytes(r.varint());
-        if (shared > prev.length) throw new CorruptIndex('term dictionary damaged');
-        const term = new Uint8Array(shared + suffix.length);
-        term.set(prev.subarray(0, shared));
-        term.set(suffix, shared);
+        const suffixLength = r.varint();
+        if (shared > prev.length || r.pos + suffixLength > body.length) throw new CorruptIndex('term dictionary damaged');
+        // copied byte by byte: terms are short, and a subarray per term costs more
+        const term = new Uint8Array(shared + suffixLength);
+        for (let k = 0; k < shared; k++) term[k] = prev[k]!;
+        for (let k = 0; k < suffixLength; k++) term[shared + k] = body[r.pos + k]!;
+        r.pos += suffixLength;
         const df = r.varint();
         const cf = df + r.varint();
         const docsLength = r.varint();
@@ -229,7 +270,8 @@ export class IndexReader {
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (Buffer.compare(this.blocks[mid]!.first, term) <= 0) {
+      const ref = this.blocks[mid]!;
+      if (this.termIndex.compare(term, 0, term.length, ref.firstStart, ref.firstEnd) <= 0) {
         found = mid;
         lo = mid + 1;
       } else hi = mid - 1;
@@ -286,7 +328,7 @@ export class IndexReader {
       return hit;
     }
     const bytes = this.readChecked(offset, length, crc, what);
-    if (length <= PART_CACHE_BYTES / 4) {
+    if (length <= PART_CACHE_MAX_PART) {
       this.partCache.set(offset, bytes);
       this.partCacheBytes += length;
       for (const [key, old] of this.partCache) {
@@ -388,6 +430,38 @@ export class IndexReader {
       off += n;
     }
     if ((crc >>> 0) !== this.fileCrc) throw new CorruptIndex('checksum mismatch');
+  }
+}
+
+/** The lengths section of n documents: the lengths, a CRC per chunk, the CRC of those. */
+function lengthsSectionBytes(n: number): number {
+  return n * 4 + Math.ceil(n / LENGTH_CHUNK) * 4 + 4;
+}
+
+/**
+ * Document lengths loaded a checked chunk at a time (a query scoring a few blocks of postings reads
+ * a few pages, not the 4 MB of a million documents).
+ */
+export class DocLengths {
+  private readonly loaded: Uint8Array;
+
+  constructor(
+    readonly count: number,
+    private readonly load: (chunk: number) => void,
+    private readonly values: Uint32Array,
+    all = false,
+  ) {
+    this.loaded = new Uint8Array(Math.ceil(count / LENGTH_CHUNK)).fill(all ? 1 : 0);
+  }
+
+  /** The token count of document d. */
+  get(d: number): number {
+    const c = (d / LENGTH_CHUNK) | 0;
+    if (this.loaded[c] === 0) {
+      this.load(c);
+      this.loaded[c] = 1;
+    }
+    return this.values[d]!;
   }
 }
 

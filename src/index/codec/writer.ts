@@ -6,7 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { ByteRanges, ByteWriter } from './bytes.js';
 import { crc32 } from './crc.js';
 import {
-  DOC_BLOCK, FLAG_STORE_TEXT, FORMAT_VERSION, TERM_BLOCK,
+  DOC_BLOCK, FLAG_STORE_TEXT, FORMAT_VERSION, LENGTH_CHUNK, TERM_BLOCK,
   encodeFooter, encodeHeader, encodeTrailer,
   type Section, type SectionName, type Stats,
 } from './layout.js';
@@ -218,7 +218,12 @@ export class IndexWriter {
     this.sink.write(idx.view());
     this.begin('lengths');
     const lengths = this.lengths;
-    this.sink.write(new Uint8Array(lengths.buffer, lengths.byteOffset, lengths.byteLength));
+    const bytes = new Uint8Array(lengths.buffer, lengths.byteOffset, lengths.byteLength);
+    this.sink.write(bytes);
+    const chunks = new ByteWriter(Math.ceil(lengths.length / LENGTH_CHUNK) * 4 + 4);
+    for (let at = 0; at < bytes.length; at += LENGTH_CHUNK * 4) chunks.u32(crc32(bytes.subarray(at, at + LENGTH_CHUNK * 4)));
+    chunks.u32(crc32(chunks.view()));
+    this.sink.write(chunks.view());
     this.begin('terms');
     this.phase = 'terms';
   }

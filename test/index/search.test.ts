@@ -1,0 +1,135 @@
+// Block-max search: the impacts stored per posting block are exactly the block's competitive
+// (tf, length) pairs, and the top k found by scoring blocks best bound first (skipping the rest)
+// equals the top k of scoring every match, for every query type, filters and several indexes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { IndexBuilder } from '../../src/index/build.js';
+import { IndexReader } from '../../src/index/codec/reader.js';
+import { blockImpacts, decodeBlock, decodeSkipTable } from '../../src/index/codec/postings.js';
+import { POSTING_BLOCK } from '../../src/index/codec/layout.js';
+import { Searcher, type Hit } from '../../src/index/search.js';
+import { phraseMatches } from '../../src/index/sources.js';
+import { parseQuery } from '../../src/index/query.js';
+import { getAnalyzer } from '../../src/text/analyzer.js';
+import { workdir } from '../helpers.js';
+import { generatedPages, rng, toInput, type TestPage } from './corpus.js';
+
+const analyzer = getAnalyzer('standard');
+
+function buildIndex(path: string, pages: TestPage[]): IndexReader {
+  const b = new IndexBuilder(path, { analyzer: analyzer.id, storedFields: [], storeText: false, memoryBytes: 1 << 30 });
+  for (const p of pages) b.add(toInput(p));
+  b.finish();
+  return IndexReader.open(path);
+}
+
+/** The pairs no other pair beats on both tf (higher) and length (shorter), by tf ascending. */
+function frontier(pairs: [number, number][]): [number, number][] {
+  const keep = pairs.filter(([tf, len]) => !pairs.some(([t, l]) => t >= tf && l <= len && (t > tf || l < len)));
+  const unique = [...new Map(keep.map((p) => [`${p[0]},${p[1]}`, p])).values()];
+  return unique.sort((a, b) => a[0] - b[0]);
+}
+
+const key = (h: Hit) => `${h.index}:${h.id}:${h.score}`;
+
+describe('block-max search', () => {
+  const { dir, cleanup } = workdir();
+  // short pages of a small vocabulary: common words span dozens of 128-document blocks
+  const pages = generatedPages({ docs: 400, pagesPerDoc: 20, vocabulary: 800, seed: 21, minLen: 3, maxLen: 60 });
+  let reader: IndexReader;
+  const shards: IndexReader[] = [];
+  beforeAll(() => {
+    reader = buildIndex(join(dir, 'all.ream'), pages);
+    const rand = rng(5);
+    const parts: TestPage[][] = [[], []];
+    for (const p of pages) parts[rand() < 0.5 ? 0 : 1]!.push(p);
+    parts.forEach((s, i) => shards.push(buildIndex(join(dir, `shard${i}.ream`), s)));
+  });
+  afterAll(() => {
+    reader.close();
+    for (const r of shards) r.close();
+    cleanup();
+  });
+
+  it('stores each block\'s competitive (tf, length) pairs', () => {
+    const lengths = reader.lengths();
+    let multiBlock = 0;
+    for (const info of reader.terms()) {
+      const part = reader.docPart(info);
+      const t = decodeSkipTable(part);
+      if (t.blocks > 1) multiBlock++;
+      const docs = new Int32Array(POSTING_BLOCK);
+      const tfs = new Int32Array(POSTING_BLOCK);
+      for (let b = 0; b < t.blocks; b++) {
+        const n = decodeBlock(part, t, b, docs, tfs);
+        const want = frontier([...docs.subarray(0, n)].map((d, i) => [tfs[i]!, lengths[d]!]));
+        const got: [number, number][] = [];
+        blockImpacts(part, t, b, (tf, len) => got.push([tf, len]));
+        expect(got, `${Buffer.from(info.term).toString()} block ${b}`).toEqual(want);
+      }
+    }
+    expect(multiBlock).toBeGreaterThan(20);
+  });
+
+  it('the top k equals the best k of every match, for every query type', () => {
+    const rand = rng(9);
+    const word = () => {
+      const p = pages[Math.floor(rand() * pages.length)]!;
+      return p.tokens[Math.floor(rand() * p.tokens.length)]!;
+    };
+    const queries: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      queries.push(word(), `${word()} ${word()}`, `${word()} ${word()} ${word()}`, `${word()} -${word()}`, `${word()} OR ${word()}`);
+      queries.push(`"${word()} ${word()}"`, `${word().slice(0, 1)}* ${word()}`, `${word()} doc:gen/001*`, `${word()} page:1?`, `${word()} ${word()} OR ${word()}`);
+    }
+    let compared = 0;
+    for (const searcher of [new Searcher([reader]), new Searcher(shards)]) {
+      for (const text of queries) {
+        const q = parseQuery(text, analyzer);
+        const every = searcher.search(q, { k: 1e9, offset: 0, groupByDoc: false });
+        for (const k of [1, 10, 50]) {
+          expect(searcher.search(q, { k, offset: 0, groupByDoc: false }).map(key), `${text} k=${k}`).toEqual(every.slice(0, k).map(key));
+        }
+        if (every.length > 10) compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(300);
+  });
+});
+
+describe('phrase matching', () => {
+  const { dir, cleanup } = workdir();
+  afterAll(cleanup);
+
+  it('finds every place a phrase starts, with position gaps of one to three varint bytes', () => {
+    // words recurring every few tokens or after hundreds of others (multi-byte position deltas)
+    const rand = rng(17);
+    const words = ['a', 'b', 'c', 'd'];
+    const pages: TestPage[] = [];
+    for (let i = 0; i < 700; i++) {
+      const tokens: string[] = [];
+      const len = 20 + Math.floor(rand() * (i % 7 === 0 ? 20000 : 400));
+      for (let t = 0; t < len; t++) tokens.push(rand() < 0.97 ? words[Math.floor(rand() * words.length)]! : `w${Math.floor(rand() * 50)}`);
+      // fillers at the start too: a document's first position then takes two bytes
+      if (i % 3 !== 2) tokens.splice(i % 3 === 0 ? 0 : Math.floor(rand() * tokens.length), 0, ...Array<string>(130 + Math.floor(rand() * 300)).fill('filler'));
+      pages.push({ doc: `p/${String(i).padStart(4, '0')}`, page: 1, tokens });
+    }
+    const reader = buildIndex(join(dir, 'phrases.ream'), pages);
+    try {
+      const phrases = [['a', 'b'], ['b', 'a'], ['a', 'a'], ['w3', 'a'], ['a', 'w7'], ['c', 'd', 'a'], ['filler', 'a'], ['a', 'filler'], ['w1', 'b', 'w2'], ['w5', 'w9'], ['w2', 'filler']];
+      for (const words of phrases) {
+        // page i is document i (names sort as the pages were made)
+        const want: [number, number][] = [];
+        pages.forEach((p, id) => {
+          let n = 0;
+          for (let i = 0; i + words.length <= p.tokens.length; i++) if (words.every((w, k) => p.tokens[i + k] === w)) n++;
+          if (n > 0) want.push([id, n]);
+        });
+        const got = phraseMatches(reader, words.map((w) => Buffer.from(w)));
+        expect([...got.docs].map((d, i) => [d, got.tfs[i]!]), words.join(' ')).toEqual(want);
+      }
+    } finally {
+      reader.close();
+    }
+  });
+});
