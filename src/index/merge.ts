@@ -19,6 +19,8 @@ export interface MergeOptions {
   replace: 'doc' | 'page';
   /** Documents (`doc` values) to leave out. */
   deleted?: ReadonlySet<string>;
+  /** Read window per input (default: 16 MB shared by all, at least 128 KB each); tests make it tiny. */
+  windowBytes?: number;
 }
 
 /** A mismatch between inputs (analyzers) that makes merging them meaningless. */
@@ -37,7 +39,7 @@ export function mergeIndexes(inputs: IndexReader[], out: string, opts: MergeOpti
   const writer = new IndexWriter(out, { analyzer, storedFields, storeText });
   try {
     const { remaps, replaced } = mergeDocs(inputs, writer, opts);
-    mergeTerms(inputs, remaps, writer);
+    mergeTerms(inputs, remaps, writer, opts.windowBytes ?? Math.max(128 << 10, Math.floor((16 << 20) / inputs.length)));
     const stats = writer.finish();
     return { ...stats, bytes: writer.bytesWritten, replaced };
   } catch (err) {
@@ -214,12 +216,9 @@ class Gathered {
   }
 }
 
-function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWriter): void {
+function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWriter, windowBytes: number): void {
   // read windows share 16 MB whatever the number of inputs (merge memory stays bounded); a window
-  // grows only to hold one dictionary block with its postings
-  const windowBytes = Math.max(128 << 10, Math.floor((16 << 20) / inputs.length));
-  const streams = inputs.map((r) => r.termStream(windowBytes));
-  const done = streams.map((s) => !s.next());
+  // grows only to hold one term's doc part (or, re-encoding, its whole postings)
   // Inputs that keep all their documents, with ids moved by a constant (shards of distinct
   // documents, the runs of a build): their postings are copied in runs rather than re-encoded.
   const shifts = remaps.map((remap) => {
@@ -227,6 +226,10 @@ function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWr
     return remap.length === 0 ? 0 : remap[0]!;
   });
   const allShifted = shifts.every((s) => s >= 0);
+  // Copied runs leave the positions of a term larger than a window in the file, so memory does not
+  // grow with the largest term ("the" of a big shard); re-encoded terms need theirs in the window.
+  const streams = inputs.map((r) => r.termStream(windowBytes, allShifted ? windowBytes : Infinity));
+  const done = streams.map((s) => !s.next());
   // in that case, visiting inputs by shift puts each term's runs in id order
   let active = streams.map((_, i) => i).filter((i) => !done[i]).sort((a, b) => shifts[a]! - shifts[b]!);
   const lengths = writer.lengths;
@@ -277,14 +280,15 @@ function writeShiftedTerm(term: string, group: number[], streams: TermStream[], 
     try {
       if (blockPositions.length <= s.df / POSTING_BLOCK + 1) blockPositions = new Float64Array(2 * (s.df / POSTING_BLOCK + 1));
       const dataAt = blocksStart(s.window, s.docsAt, docsEnd, blockPositions);
-      const n = enc.addShifted(s.window, dataAt, docsEnd, s.window, s.posAt, s.posAt + s.posLength, blockPositions, shifts[i]!, inputs[i]!.stats.docCount, lengths);
+      const n = enc.addShifted(s.window, dataAt, docsEnd, s.posLength, s, blockPositions, shifts[i]!, inputs[i]!.stats.docCount, lengths);
       if (n !== s.df) throw new CorruptIndex('postings damaged');
       count += n;
       cf += enc.runCf;
     } catch (err) {
       throw err instanceof CorruptIndex ? new CorruptIndex(`${inputs[i]!.path}: ${err.message}`) : err;
     }
-    positions.push(s.window, s.posAt, s.posAt + s.posLength);
+    if (s.positionsInWindow) positions.push(s.window, s.posAt, s.posAt + s.posLength);
+    else positions.pushFile(s, s.posFileAt, s.posLength, s.posCrc);
   }
   enc.finish();
   writer.addEncodedTerm(Buffer.from(term, 'latin1'), count, cf, enc, positions);

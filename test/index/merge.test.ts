@@ -2,10 +2,11 @@
 // and does not depend on the order of its inputs; later inputs replace documents; deletions.
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IndexBuilder } from '../../src/index/build.js';
 import { IndexReader } from '../../src/index/codec/reader.js';
+import { CorruptIndex } from '../../src/index/codec/layout.js';
 import { mergeIndexes } from '../../src/index/merge.js';
 import { Searcher } from '../../src/index/search.js';
 import { parseQuery } from '../../src/index/query.js';
@@ -27,11 +28,11 @@ function build(pages: TestPage[], memoryBytes = 1 << 30): string {
   return path;
 }
 
-function merge(paths: string[], replace: 'doc' | 'page' = 'doc', deleted?: Set<string>): string {
+function merge(paths: string[], replace: 'doc' | 'page' = 'doc', deleted?: Set<string>, windowBytes?: number): string {
   const out = join(dir, `m${serial++}.ream`);
   const readers = paths.map((p) => IndexReader.open(p));
   try {
-    mergeIndexes(readers, out, { replace, deleted });
+    mergeIndexes(readers, out, { replace, deleted, windowBytes });
   } finally {
     for (const r of readers) r.close();
   }
@@ -89,7 +90,36 @@ describe('merge', () => {
       });
       expect(bytes(merge(shards)).equals(whole)).toBe(true);
       expect(bytes(merge([...shards].reverse())).equals(whole)).toBe(true);
+      // windows smaller than most terms: positions are scanned and copied from the files
+      for (const windowBytes of [16, 300]) expect(bytes(merge(shards, 'doc', undefined, windowBytes)).equals(whole)).toBe(true);
     }
+  });
+
+  it('with positions left in the files, any single-byte change to an input fails the merge or changes nothing', () => {
+    const pages = generatedPages({ docs: 30, pagesPerDoc: 4, vocabulary: 80, seed: 3, minLen: 5, maxLen: 60 });
+    const docs = [...new Set(pages.map((p) => p.doc))].sort(compareUtf8);
+    const first = new Set(docs.slice(0, 11));
+    const a = build(pages.filter((p) => first.has(p.doc)));
+    const b = build(pages.filter((p) => !first.has(p.doc)));
+    const good = bytes(merge([a, b], 'doc', undefined, 16));
+    const original = bytes(a);
+    const damaged = join(dir, 'damaged.ream');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: original.length - 1 }), fc.integer({ min: 1, max: 255 }), (at, xor) => {
+        const copy = Buffer.from(original);
+        copy[at]! ^= xor;
+        writeFileSync(damaged, copy);
+        let out: string;
+        try {
+          out = merge([damaged, b], 'doc', undefined, 16);
+        } catch (err) {
+          expect(err).toBeInstanceOf(CorruptIndex);
+          return;
+        }
+        expect(bytes(out).equals(good)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('is associative: (a+b)+c = a+(b+c) byte for byte', () => {

@@ -88,10 +88,24 @@ export class ByteWriter {
 }
 
 /** Byte ranges of other buffers, written one after the other (a term's parts, without copying them first). */
+/** Bytes left in a file until they are written (merge: the positions of a large term). */
+export interface FileBytes {
+  readonly path: string;
+  readInto(buf: Buffer, offset: number, length: number): number;
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * Pieces of bytes to write one after the other: ranges of buffers, or ranges of files (`files[i]`
+ * set, `starts`/`ends` file offsets, `crcs[i]` the CRC they must have or -1).
+ */
 export class ByteRanges {
   bufs: Uint8Array[] = [];
   starts: number[] = [];
   ends: number[] = [];
+  files: (FileBytes | undefined)[] = [];
+  crcs: number[] = [];
   count = 0;
 
   clear(): void {
@@ -109,6 +123,18 @@ export class ByteRanges {
     this.bufs[this.count] = bytes;
     this.starts[this.count] = start;
     this.ends[this.count] = end;
+    this.files[this.count] = undefined;
+    this.count++;
+  }
+
+  /** Adds `length` bytes of `file` at `offset`, to be read as they are written; `crc` -1 if not to be checked. */
+  pushFile(file: FileBytes, offset: number, length: number, crc: number): void {
+    if (length === 0) return;
+    this.bufs[this.count] = NO_BYTES;
+    this.starts[this.count] = offset;
+    this.ends[this.count] = offset + length;
+    this.files[this.count] = file;
+    this.crcs[this.count] = crc;
     this.count++;
   }
 

@@ -16,6 +16,11 @@ export interface PostingList {
   posStarts: ArrayLike<number>;
 }
 
+/** Finds where positions end: after `count` varints from offset `from`, which must end by `to`. */
+export interface PositionScanner {
+  scanPositions(from: number, to: number, count: number): number;
+}
+
 /**
  * Encodes one doc part (skip table + blocks) posting by posting, into buffers reused from term to
  * term: begin(), add() per document in id order, finish(), then pieces() for the writer.
@@ -132,12 +137,12 @@ export class DocPartEncoder {
    * Adds every document of an encoded doc part with its ids moved by `shift` (merge: an input none
    * of whose documents is dropped, placed as one run). Doc deltas inside the run do not change, so
    * their bytes are copied a block at a time; only the first is encoded anew. `part[dataAt…dataEnd)`
-   * are the blocks, `positions[posAt…posEnd)` the positions; ids must stay below `docLimit`.
+   * are the blocks, `posLength` the byte length of the positions; ids must stay below `docLimit`.
    * `blockPositions[b]` is where the input's block b starts in its positions (from its skip table,
-   * see blocksStart): positions are scanned only from there to where an output block ends.
+   * see blocksStart): `positions` scans them only from there to where an output block ends.
    * Returns the number of documents; their tfs' sum is left in `runCf`.
    */
-  addShifted(part: Uint8Array, dataAt: number, dataEnd: number, positions: Uint8Array, posAt: number, posEnd: number, blockPositions: ArrayLike<number>, shift: number, docLimit: number, lengths: ArrayLike<number>): number {
+  addShifted(part: Uint8Array, dataAt: number, dataEnd: number, posLength: number, positions: PositionScanner, blockPositions: ArrayLike<number>, shift: number, docLimit: number, lengths: ArrayLike<number>): number {
     let at = dataAt;
     // positions bytes of this run already counted in output blocks, and tfs since the input block began
     let counted = 0;
@@ -186,7 +191,7 @@ export class DocPartEncoder {
         const inputBlock = ((count - 1) - ((count - 1) % POSTING_BLOCK)) / POSTING_BLOCK;
         const after = inputBlockEnds
           ? blockPositions[inputBlock + 1]!
-          : skipPastVarints(positions, posAt + blockPositions[inputBlock]!, posEnd, tfsInInputBlock) - posAt;
+          : positions.scanPositions(blockPositions[inputBlock]!, blockPositions[inputBlock + 1]!, tfsInInputBlock);
         blockPosBytes += after - counted;
         counted = after;
         this.copyData(part, copyFrom, at);
@@ -201,11 +206,11 @@ export class DocPartEncoder {
       if (inputBlockEnds) tfsInInputBlock = 0;
     }
     this.prev = doc;
-    if (at !== dataEnd || blockPositions[(count + POSTING_BLOCK - 1 - ((count + POSTING_BLOCK - 1) % POSTING_BLOCK)) / POSTING_BLOCK] !== posEnd - posAt) {
+    if (at !== dataEnd || blockPositions[(count + POSTING_BLOCK - 1 - ((count + POSTING_BLOCK - 1) % POSTING_BLOCK)) / POSTING_BLOCK] !== posLength) {
       throw new CorruptIndex('postings damaged');
     }
     if (copyFrom >= 0) this.copyData(part, copyFrom, at);
-    blockPosBytes += posEnd - posAt - counted;
+    blockPosBytes += posLength - counted;
     this.blockPosBytes = blockPosBytes;
     this.inBlock = inBlock;
     this.runCf = cf;

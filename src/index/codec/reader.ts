@@ -4,6 +4,7 @@
 // piece carries a CRC checked when it is read; verify() checks the whole-file CRC as merge does.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ByteReader } from './bytes.js';
+import { skipPastVarints } from './postings.js';
 import { crc32 } from './crc.js';
 import {
   CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, LENGTH_CHUNK, MAGIC, SECTION_NAMES, TRAILER_BYTES,
@@ -398,8 +399,8 @@ export class IndexReader {
    * window of about `windowBytes` (merge). Term CRCs are checked unless verify() has checked the
    * whole file already.
    */
-  termStream(windowBytes: number): TermStream {
-    return new TermStream(this, this.blocks, (buf, offset, length) => this.readInto(buf, offset, length), windowBytes, !this.verified);
+  termStream(windowBytes: number, streamOver?: number): TermStream {
+    return new TermStream(this, this.blocks, (buf, offset, length) => this.readInto(buf, offset, length), windowBytes, !this.verified, streamOver);
   }
 
   /** Every term in byte order (streams block by block). */
@@ -471,8 +472,10 @@ const latin1 = (buf: Buffer, start: number, end: number): string => (buf as unkn
 /**
  * A cursor over the terms of one index in byte order, for merge: `term` (the term's bytes as a
  * latin1 string, which compares as the bytes do), `df`, `cf`, and where its doc part and positions
- * lie in `window`. Each dictionary block is read together with the postings before it, so one read
- * serves many terms; a term's bytes stay valid until next().
+ * lie in `window`. The window reads ahead, so one read serves many small terms; a term's bytes stay
+ * valid until next(). A term whose postings are larger than `streamOver` leaves its positions in the
+ * file (`positionsInWindow` false, `posFileAt`): merge copies them through a small buffer and reads
+ * what it must scan with scanPositions(), so memory does not grow with the largest term.
  */
 export class TermStream {
   term = '';
@@ -483,8 +486,14 @@ export class TermStream {
   docsLength = 0;
   posAt = 0;
   posLength = 0;
+  /** Whether window[posAt, posAt + posLength) holds the positions; if not, they are at posFileAt. */
+  positionsInWindow = true;
+  posFileAt = 0;
+  /** The CRC the positions must have, or -1 when the file was checked whole (for copies from the file). */
+  posCrc = 0;
   private windowAt = 0;
   private windowLength = 0;
+  private dict: Buffer = Buffer.allocUnsafe(0);
   private block = -1;
   private i = 0;
   private n = 0;
@@ -495,14 +504,19 @@ export class TermStream {
   private posLengths: number[] = [];
   private docsCrcs: number[] = [];
   private posCrcs: number[] = [];
-  private termAt = 0;
+  /** File offset of the current block's next term's postings. */
+  private fileAt = 0;
+  private scanBuf: Buffer = Buffer.allocUnsafe(0);
+  private scanAt = 0;
+  private scanLength = 0;
 
   constructor(
     private readonly reader: IndexReader,
     private readonly blocks: readonly TermBlockRef[],
-    private readonly readInto: (buf: Buffer, offset: number, length: number) => number,
+    readonly readInto: (buf: Buffer, offset: number, length: number) => number,
     private readonly windowBytes: number,
     private readonly checkTerms: boolean,
+    private readonly streamOver = Infinity,
   ) {}
 
   /** Moves to the next term; false after the last. */
@@ -515,17 +529,46 @@ export class TermStream {
     this.term = this.terms[i]!;
     this.df = this.dfs[i]!;
     this.cf = this.cfs[i]!;
-    this.docsLength = this.docsLengths[i]!;
-    this.posLength = this.posLengths[i]!;
-    this.docsAt = this.termAt;
-    this.posAt = this.termAt + this.docsLength;
-    this.termAt = this.posAt + this.posLength;
+    const docsLength = (this.docsLength = this.docsLengths[i]!);
+    const posLength = (this.posLength = this.posLengths[i]!);
+    this.posCrc = this.checkTerms ? this.posCrcs[i]! : -1;
+    const docsFileAt = this.fileAt;
+    this.posFileAt = docsFileAt + docsLength;
+    this.fileAt = this.posFileAt + posLength;
+    this.positionsInWindow = docsLength + posLength <= this.streamOver;
+    this.ensure(docsFileAt, this.positionsInWindow ? this.fileAt : this.posFileAt);
+    this.docsAt = docsFileAt - this.windowAt;
+    this.posAt = this.docsAt + docsLength;
     if (this.checkTerms) {
       const w = this.window;
       if (crc32(w.subarray(this.docsAt, this.posAt)) !== this.docsCrcs[i]) throw this.damaged('postings checksum mismatch');
-      if (crc32(w.subarray(this.posAt, this.termAt)) !== this.posCrcs[i]) throw this.damaged('positions checksum mismatch');
+      if (this.positionsInWindow && crc32(w.subarray(this.posAt, this.posAt + posLength)) !== this.posCrc) throw this.damaged('positions checksum mismatch');
     }
     return true;
+  }
+
+  /**
+   * The offset (from the start of the term's positions) after `count` varints that start at `from`
+   * and end by `to`: the positions bytes of some documents, found without holding all of them.
+   */
+  scanPositions(from: number, to: number, count: number): number {
+    if (this.positionsInWindow) return skipPastVarints(this.window, this.posAt + from, this.posAt + to, count) - this.posAt;
+    const start = this.posFileAt + from;
+    const end = this.posFileAt + to;
+    if (start < this.scanAt || end > this.scanAt + this.scanLength) {
+      // read ahead: blocks are scanned in order
+      const want = Math.min(Math.max(end - start, 256 << 10), this.posFileAt + this.posLength - start);
+      if (want > this.scanBuf.length) this.scanBuf = Buffer.allocUnsafe(Math.max(want, 256 << 10));
+      this.scanLength = this.readInto(this.scanBuf, start, want);
+      this.scanAt = start;
+      if (this.scanLength < end - start) throw this.damaged('truncated');
+    }
+    const base = this.scanAt - this.posFileAt;
+    return skipPastVarints(this.scanBuf, from - base, to - base, count) + base;
+  }
+
+  get path(): string {
+    return this.reader.path;
   }
 
   private damaged(what: string): CorruptIndex {
@@ -546,10 +589,12 @@ export class TermStream {
     const ref = this.blocks[b]!;
     const end = ref.offset + ref.length;
     if (ref.postingsStart > ref.offset || ref.length < 5 || end > this.reader.size) throw this.damaged('term index damaged');
-    this.ensure(ref.postingsStart, end);
-    const w = this.window;
-    const at = ref.offset - this.windowAt;
-    const bodyEnd = at + ref.length - 4;
+    // the dictionary block alone (it follows its terms' postings, which next() reads as needed)
+    if (ref.length > this.dict.length) this.dict = Buffer.allocUnsafe(Math.max(ref.length, 64 << 10));
+    if (this.readInto(this.dict, ref.offset, ref.length) < ref.length) throw this.damaged('truncated');
+    const w = this.dict;
+    const at = 0;
+    const bodyEnd = ref.length - 4;
     if (crc32(w.subarray(at, bodyEnd)) !== w.readUInt32LE(bodyEnd)) throw this.damaged('term dictionary checksum mismatch');
     const r = new ByteReader(w, at, bodyEnd);
     let postings = 0;
@@ -584,6 +629,6 @@ export class TermStream {
     }
     if (ref.postingsStart + postings !== ref.offset) throw this.damaged('term dictionary damaged');
     this.i = 0;
-    this.termAt = ref.postingsStart - this.windowAt;
+    this.fileAt = ref.postingsStart;
   }
 }

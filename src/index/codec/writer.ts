@@ -3,10 +3,10 @@
 // byte-for-byte determined by what is added, so merges are reproducible.
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ByteRanges, ByteWriter } from './bytes.js';
+import { ByteRanges, ByteWriter, type FileBytes } from './bytes.js';
 import { crc32 } from './crc.js';
 import {
-  DOC_BLOCK, FLAG_STORE_TEXT, FORMAT_VERSION, LENGTH_CHUNK, TERM_BLOCK,
+  CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, FORMAT_VERSION, LENGTH_CHUNK, TERM_BLOCK,
   encodeFooter, encodeHeader, encodeTrailer,
   type Section, type SectionName, type Stats,
 } from './layout.js';
@@ -94,6 +94,12 @@ class Sink {
       const bytes = ranges.bufs[i]!;
       const start = ranges.starts[i]!;
       const end = ranges.ends[i]!;
+      const file = ranges.files[i];
+      if (file) {
+        crc = this.copyFile(file, start, end, ranges.crcs[i]!, crc32(this.buf.subarray(from, this.used), crc));
+        from = this.used;
+        continue;
+      }
       if (end - start > this.buf.length - this.used) {
         crc = crc32(this.buf.subarray(from, this.used), crc);
         this.flush();
@@ -109,6 +115,25 @@ class Sink {
       this.offset += end - start;
     }
     return crc32(this.buf.subarray(from, this.used), crc);
+  }
+
+  private bounce: Buffer | undefined;
+
+  /** Writes file bytes [start, end) through a 1 MB buffer; returns `crc` carried over them. */
+  private copyFile(file: FileBytes, start: number, end: number, expected: number, crc: number): number {
+    const bounce = (this.bounce ??= Buffer.allocUnsafe(1 << 20));
+    let own = 0;
+    for (let at = start; at < end; ) {
+      const n = file.readInto(bounce, at, Math.min(bounce.length, end - at));
+      if (n <= 0) throw new CorruptIndex(`${file.path}: truncated`);
+      const chunk = bounce.subarray(0, n);
+      crc = crc32(chunk, crc);
+      if (expected >= 0) own = crc32(chunk, own);
+      this.write(chunk);
+      at += n;
+    }
+    if (expected >= 0 && own !== expected) throw new CorruptIndex(`${file.path}: positions checksum mismatch`);
+    return crc;
   }
 
   flush(): void {
