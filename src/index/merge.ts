@@ -39,7 +39,7 @@ export function mergeIndexes(inputs: IndexReader[], out: string, opts: MergeOpti
   const writer = new IndexWriter(out, { analyzer, storedFields, storeText });
   try {
     const { remaps, replaced } = mergeDocs(inputs, writer, opts);
-    mergeTerms(inputs, remaps, writer, opts.windowBytes ?? Math.max(128 << 10, Math.floor((16 << 20) / inputs.length)));
+    mergeTerms(inputs, remaps, writer, opts.windowBytes);
     const stats = writer.finish();
     return { ...stats, bytes: writer.bytesWritten, replaced };
   } catch (err) {
@@ -216,9 +216,10 @@ class Gathered {
   }
 }
 
-function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWriter, windowBytes: number): void {
+function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWriter, windowBytes?: number): void {
   // read windows share 16 MB whatever the number of inputs (merge memory stays bounded); a window
   // grows only to hold one term's doc part (or, re-encoding, its whole postings)
+  windowBytes ??= Math.max(128 << 10, Math.floor((16 << 20) / inputs.length));
   // Inputs that keep all their documents, with ids moved by a constant (shards of distinct
   // documents, the runs of a build): their postings are copied in runs rather than re-encoded.
   const shifts = remaps.map((remap) => {

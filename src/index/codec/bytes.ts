@@ -87,7 +87,6 @@ export class ByteWriter {
   }
 }
 
-/** Byte ranges of other buffers, written one after the other (a term's parts, without copying them first). */
 /** Bytes left in a file until they are written (merge: the positions of a large term). */
 export interface FileBytes {
   readonly path: string;
@@ -97,8 +96,9 @@ export interface FileBytes {
 const NO_BYTES = new Uint8Array(0);
 
 /**
- * Pieces of bytes to write one after the other: ranges of buffers, or ranges of files (`files[i]`
- * set, `starts`/`ends` file offsets, `crcs[i]` the CRC they must have or -1).
+ * Pieces of bytes to write one after the other without copying them first (a term's parts): ranges
+ * of buffers, or ranges of files (`files[i]` set, `starts`/`ends` file offsets, `crcs[i]` the CRC
+ * they must have or -1).
  */
 export class ByteRanges {
   bufs: Uint8Array[] = [];

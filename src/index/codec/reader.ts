@@ -481,7 +481,6 @@ export class TermStream {
   term = '';
   df = 0;
   cf = 0;
-  window: Buffer = Buffer.allocUnsafe(0);
   docsAt = 0;
   docsLength = 0;
   posAt = 0;
@@ -491,8 +490,9 @@ export class TermStream {
   posFileAt = 0;
   /** The CRC the positions must have, or -1 when the file was checked whole (for copies from the file). */
   posCrc = 0;
-  private windowAt = 0;
-  private windowLength = 0;
+  private readonly postings: ReadAhead;
+  /** Positions left in the file, read for scanPositions(). */
+  private readonly scanned: ReadAhead;
   private dict: Buffer = Buffer.allocUnsafe(0);
   private block = -1;
   private i = 0;
@@ -506,18 +506,23 @@ export class TermStream {
   private posCrcs: number[] = [];
   /** File offset of the current block's next term's postings. */
   private fileAt = 0;
-  private scanBuf: Buffer = Buffer.allocUnsafe(0);
-  private scanAt = 0;
-  private scanLength = 0;
 
   constructor(
     private readonly reader: IndexReader,
     private readonly blocks: readonly TermBlockRef[],
     readonly readInto: (buf: Buffer, offset: number, length: number) => number,
-    private readonly windowBytes: number,
+    windowBytes: number,
     private readonly checkTerms: boolean,
     private readonly streamOver = Infinity,
-  ) {}
+  ) {
+    this.postings = new ReadAhead(readInto, windowBytes, reader.size);
+    this.scanned = new ReadAhead(readInto, 256 << 10, reader.size);
+  }
+
+  /** The bytes docsAt and posAt point into. */
+  get window(): Buffer {
+    return this.postings.buf;
+  }
 
   /** Moves to the next term; false after the last. */
   next(): boolean {
@@ -536,8 +541,8 @@ export class TermStream {
     this.posFileAt = docsFileAt + docsLength;
     this.fileAt = this.posFileAt + posLength;
     this.positionsInWindow = docsLength + posLength <= this.streamOver;
-    this.ensure(docsFileAt, this.positionsInWindow ? this.fileAt : this.posFileAt);
-    this.docsAt = docsFileAt - this.windowAt;
+    if (!this.postings.ensure(docsFileAt, this.positionsInWindow ? this.fileAt : this.posFileAt)) throw this.damaged('truncated');
+    this.docsAt = docsFileAt - this.postings.at;
     this.posAt = this.docsAt + docsLength;
     if (this.checkTerms) {
       const w = this.window;
@@ -553,18 +558,10 @@ export class TermStream {
    */
   scanPositions(from: number, to: number, count: number): number {
     if (this.positionsInWindow) return skipPastVarints(this.window, this.posAt + from, this.posAt + to, count) - this.posAt;
-    const start = this.posFileAt + from;
-    const end = this.posFileAt + to;
-    if (start < this.scanAt || end > this.scanAt + this.scanLength) {
-      // read ahead: blocks are scanned in order
-      const want = Math.min(Math.max(end - start, 256 << 10), this.posFileAt + this.posLength - start);
-      if (want > this.scanBuf.length) this.scanBuf = Buffer.allocUnsafe(Math.max(want, 256 << 10));
-      this.scanLength = this.readInto(this.scanBuf, start, want);
-      this.scanAt = start;
-      if (this.scanLength < end - start) throw this.damaged('truncated');
-    }
-    const base = this.scanAt - this.posFileAt;
-    return skipPastVarints(this.scanBuf, from - base, to - base, count) + base;
+    // blocks are scanned in order, so the read-ahead serves many of them
+    if (!this.scanned.ensure(this.posFileAt + from, this.posFileAt + to)) throw this.damaged('truncated');
+    const base = this.scanned.at - this.posFileAt;
+    return skipPastVarints(this.scanned.buf, from - base, to - base, count) + base;
   }
 
   get path(): string {
@@ -573,16 +570,6 @@ export class TermStream {
 
   private damaged(what: string): CorruptIndex {
     return new CorruptIndex(`${this.reader.path}: ${what}`);
-  }
-
-  /** Makes the window hold file bytes [start, end) (and more after them, up to the window size). */
-  private ensure(start: number, end: number): void {
-    if (start >= this.windowAt && end <= this.windowAt + this.windowLength) return;
-    const want = Math.max(end - start, Math.min(this.windowBytes, this.reader.size - start));
-    if (want > this.window.length) this.window = Buffer.allocUnsafe(Math.max(want, Math.min(this.windowBytes, this.reader.size)));
-    this.windowLength = this.readInto(this.window, start, want);
-    this.windowAt = start;
-    if (this.windowLength < end - start) throw this.damaged('truncated');
   }
 
   private loadBlock(b: number): void {
@@ -630,5 +617,28 @@ export class TermStream {
     if (ref.postingsStart + postings !== ref.offset) throw this.damaged('term dictionary damaged');
     this.i = 0;
     this.fileAt = ref.postingsStart;
+  }
+}
+
+/** A buffer holding file bytes [at, at + length), refilled from a requested offset onwards (reading ahead). */
+class ReadAhead {
+  buf: Buffer = Buffer.allocUnsafe(0);
+  at = 0;
+  private length = 0;
+
+  constructor(
+    private readonly readInto: (buf: Buffer, offset: number, length: number) => number,
+    private readonly readAhead: number,
+    private readonly fileSize: number,
+  ) {}
+
+  /** Makes buf hold [start, end) and up to readAhead bytes from start; false if the file ends before end. */
+  ensure(start: number, end: number): boolean {
+    if (start >= this.at && end <= this.at + this.length) return true;
+    const want = Math.max(end - start, Math.min(this.readAhead, this.fileSize - start));
+    if (want > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(want, Math.min(this.readAhead, this.fileSize)));
+    this.length = this.readInto(this.buf, start, want);
+    this.at = start;
+    return this.length >= end - start;
   }
 }
