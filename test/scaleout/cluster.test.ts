@@ -43,7 +43,7 @@ function extractsUnder(root: string): number[] {
       const cwd = readlinkSync(`/proc/${entry}/cwd`);
       if (!cwd.startsWith(root)) continue;
       const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (argv.some((a) => a.endsWith('/bin/ream') || a.endsWith('/bin/ream-extract')) && argv.includes('extract')) found.push(Number(entry));
+      if (argv.some((a) => a.endsWith('/bin/ream') || a.endsWith('/bin/ream.cjs') || a.endsWith('/bin/ream-extract')) && argv.includes('extract')) found.push(Number(entry));
     } catch {
       // gone already, or not ours to read
     }

@@ -355,7 +355,11 @@ export class IndexReader {
     const start = range.readDoubleLE(0);
     const end = range.readDoubleLE(8);
     const docs = this.sections.docs!;
-    if (!(start >= 0 && end > start + 4 && end <= docs.length)) throw new CorruptIndex('document index damaged');
+    // the document index has no CRC of its own: a damaged offset is caught here (not a whole byte
+    // count) or by the CRC at the end of the block it delimits
+    if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && end > start + 4 && end <= docs.length)) {
+      throw new CorruptIndex('document index damaged');
+    }
     const bytes = this.read(docs.offset + start, end - start);
     const body = bytes.subarray(0, bytes.length - 4);
     if (crc32(body) !== bytes.readUInt32LE(bytes.length - 4)) throw new CorruptIndex('document table checksum mismatch');
