@@ -64,6 +64,9 @@ await Promise.all(
       target: 'node20',
       external,
       plugins: [lazyChildProcess, onlyCommand(name)],
+      // import() becomes require(): the lazy imports are builtins and other bundles, and bin/ream.cjs
+      // compiles the bundle with vm.Script (for V8's code cache), whose code has no import() hook.
+      supported: { 'dynamic-import': false },
       // Less source for V8 to scan at every start; names are kept, and the source map maps back.
       minifyWhitespace: true,
       minifySyntax: true,

@@ -1,10 +1,10 @@
 // The stream core end to end: the built binaries in real shell pipelines (head, xargs -P4 into a slow
 // pipe, a 100 MB line, bad lines), checking output, exit codes and stderr.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { writeFileSync, openSync, writeSync, closeSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { parseLines, ream, sh, workdir } from '../helpers.js';
+import { ROOT, parseLines, ream, sh, workdir } from '../helpers.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -161,6 +161,24 @@ writeSync(1, Buffer.concat(got));
     expect(dropped.stdout).toBe('{"n":1}\n');
     expect(ream(['filter', 'true'], { input: '', env: { ...env, REAM_KEEP_CA_CERTS: '1' } }).stderr).toMatch(/extra certs/);
     expect(ream(['filter', 'url != "https://example.org/"'], { input: '', env }).stderr).toMatch(/extra certs/);
+  });
+
+  it("starts from V8's code cache: written by the first run, replaced when V8 cannot use it", () => {
+    const cmds = join(ROOT, 'dist', 'cmd');
+    const caches = () => readdirSync(cmds).filter((f) => f.startsWith('count.cjs.') && f.endsWith('.v8cache'));
+    for (const f of caches()) rmSync(join(cmds, f), { force: true });
+    // gzip input: the bundle's lazy import of node:zlib must work from the cached code too
+    const input = gzipSync('{"tokens":["a","b","a"]}\n');
+    const first = ream(['count'], { input });
+    expect(first).toMatchObject({ status: 0, stderr: '', stdout: '{"term":"a","count":2}\n{"term":"b","count":1}\n' });
+    const [cache] = caches();
+    expect(cache).toBeDefined();
+    const path = join(cmds, cache!);
+    expect(statSync(path).size).toBeGreaterThan(10_000);
+    expect(ream(['count'], { input })).toEqual(first);
+    writeFileSync(path, 'not a code cache');
+    expect(ream(['count'], { input })).toEqual(first);
+    expect(readFileSync(path, 'latin1')).not.toBe('not a code cache');
   });
 
   it('loses nothing queued at exit: every record of a large run reaches a pipe', () => {
