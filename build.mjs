@@ -10,6 +10,7 @@
 // docs/architecture.md, "start-up").
 import { build } from 'esbuild';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { sep } from 'node:path';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -53,6 +54,42 @@ const onlyCommand = (only) => ({
 const commandNames = readdirSync('bin').filter((f) => f.startsWith('ream-')).map((f) => f.slice('ream-'.length));
 
 rmSync('dist', { recursive: true, force: true });
+// dist/code-cache.cjs: what bin/ream.cjs loads every bundle through (src/runtime/code-cache.ts).
+await build({
+  entryPoints: ['src/runtime/code-cache.ts'],
+  outfile: 'dist/code-cache.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
+// dist/pdfjs.cjs: pdf.js (the copy pdf-parse depends on: its API and its in-thread "worker") as one
+// CommonJS file, so that extract's workers load it through V8's code cache (src/pdf/reader.ts) instead
+// of compiling 3 MB of ES modules in every thread. The code is pdf.js's own, unchanged; import.meta.url
+// still names pdf.mjs in node_modules (found when the bundle loads), where pdf.js looks for its
+// optional @napi-rs/canvas.
+const pdfjsEntry = createRequire(createRequire(import.meta.url).resolve('pdf-parse')).resolve('pdfjs-dist/legacy/build/pdf.mjs');
+await build({
+  stdin: {
+    contents: `export * as pdfjs from ${JSON.stringify(pdfjsEntry)};\nexport * as worker from ${JSON.stringify(pdfjsEntry.replace(/pdf\.mjs$/, 'pdf.worker.mjs'))};\n`,
+    resolveDir: '.',
+    loader: 'js',
+  },
+  outfile: 'dist/pdfjs.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['@napi-rs/canvas', 'canvas'],
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': '__pdfjs_url' },
+  banner: {
+    js: "const __pdfjs_url = require('node:url').pathToFileURL(require('node:module').createRequire(require.resolve('pdf-parse')).resolve('pdfjs-dist/legacy/build/pdf.mjs')).href;",
+  },
+  legalComments: 'none',
+  logLevel: 'error',
+});
 await Promise.all(
   [...commandNames, '_dispatch'].map((name) =>
     build({

@@ -2,7 +2,7 @@
 // one job at a time from the supervisor (pool.ts) and posts the document's pages as they are done. A
 // shared counter of pages the supervisor has written keeps it from running far ahead of a slow reader.
 import { parentPort, workerData } from 'node:worker_threads';
-import { ExtractFailure, extractDocument, loadPdfjs } from './reader.js';
+import { ExtractFailure, extractDocument, loadPdfjs, savePdfjsCodeCache } from './reader.js';
 import type { SupervisorMessage, WorkerMessage } from './protocol.js';
 
 /** Pages posted but not yet written out before this thread waits for the supervisor. */
@@ -31,6 +31,8 @@ port.on('message', async (msg: SupervisorMessage) => {
       },
       info: (record) => post({ type: 'info', id: job.id, record }),
     });
+    // before 'done': the supervisor may end this thread as soon as it hears of it
+    savePdfjsCodeCache();
     post({ type: 'done', id: job.id, warning });
   } catch (err) {
     if (err instanceof ExtractFailure) post({ type: 'failed', id: job.id, reason: err.reason, message: err.message });

@@ -4,9 +4,12 @@
 // pdf-parse's getText() keeps every page in memory until the end and leaves out form fields and
 // annotations. Secure options are fixed here (see docs/extract.md, "Threat model").
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { requireWithCodeCache } from '../runtime/code-cache.js';
 import type { DocumentMeta, ExtractJob, FailureReason, PageResult } from './protocol.js';
 import { describeReadError, looksLikePdf, sniff } from './file-kind.js';
 import { cleanPageText, joinRuns, usableCharRatio, type TextRun } from './text.js';
@@ -58,6 +61,13 @@ export class ExtractFailure extends Error {
 }
 
 let pdfjsPromise: Promise<{ pdfjs: PdfjsModule; dataDir: string }> | undefined;
+let saveCodeCache = (): void => {};
+
+/** Writes pdf.js's code cache if this thread compiled it afresh: call once a document has been read,
+ *  so that the cache holds the parser's functions too (src/runtime/code-cache.ts). */
+export function savePdfjsCodeCache(): void {
+  saveCodeCache();
+}
 
 /** Loads pdf.js (the copy pdf-parse depends on) once per thread, with its CMap and font data dirs. */
 export function loadPdfjs(): Promise<{ pdfjs: PdfjsModule; dataDir: string }> {
@@ -72,10 +82,22 @@ export function loadPdfjs(): Promise<{ pdfjs: PdfjsModule; dataDir: string }> {
     const fromPdfParse = createRequire(fromHere.resolve('pdf-parse'));
     const entry = fromPdfParse.resolve('pdfjs-dist/legacy/build/pdf.mjs');
     const dataDir = join(dirname(entry), '..', '..');
-    const pdfjs = (await import(entry)) as PdfjsModule;
-    // Set up pdf.js's in-thread "fake worker" from the same file now rather than on the first document.
-    const workerEntry = fromPdfParse.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs');
-    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = await import(workerEntry);
+    // pdf.js as built into dist/pdfjs.cjs, compiled through V8's code cache (build.mjs); its ES
+    // modules where there is no such build (a copy of src run without `node build.mjs`)
+    const bundle = [new URL('./pdfjs.cjs', import.meta.url), new URL('../pdfjs.cjs', import.meta.url), new URL('../../dist/pdfjs.cjs', import.meta.url)]
+      .map((u) => fileURLToPath(u))
+      .find((f) => existsSync(f));
+    let pdfjs: PdfjsModule;
+    if (bundle) {
+      const loaded = requireWithCodeCache(bundle);
+      saveCodeCache = loaded.saveCache;
+      pdfjs = loaded.exports.pdfjs;
+      // pdf.js's in-thread "fake worker", from the same file, set up now rather than on the first document
+      (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = loaded.exports.worker;
+    } else {
+      pdfjs = (await import(entry)) as PdfjsModule;
+      (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = await import(fromPdfParse.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs'));
+    }
     Object.defineProperty(Array.prototype, 'push', nativePush);
     Object.defineProperty(JSON, 'parse', nativeParse);
     return { pdfjs, dataDir };
