@@ -4,7 +4,7 @@
 // piece carries a CRC checked when it is read; verify() checks the whole-file CRC as merge does.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ByteReader } from './bytes.js';
-import { skipPastVarints } from './postings.js';
+import { skipPieces } from './postings.js';
 import { crc32 } from './crc.js';
 import {
   CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, LENGTH_CHUNK, MAGIC, SECTION_NAMES, TRAILER_BYTES,
@@ -557,15 +557,16 @@ export class TermStream {
   }
 
   /**
-   * The offset (from the start of the term's positions) after `count` varints that start at `from`
-   * and end by `to`: the positions bytes of some documents, found without holding all of them.
+   * The bit (from the start of the term's positions) after the pieces of `n` documents (tfs, lens)
+   * that start at bit `from` and end by bit `to`: found without holding all the positions.
    */
-  scanPositions(from: number, to: number, count: number): number {
-    if (this.positionsInWindow) return skipPastVarints(this.window, this.posAt + from, this.posAt + to, count) - this.posAt;
+  scanPositions(from: number, to: number, tfs: Int32Array, lens: Int32Array, n: number): number {
+    if (this.positionsInWindow) return skipPieces(this.window, this.posAt * 8 + from, this.posAt * 8 + to, tfs, lens, n) - this.posAt * 8;
     // blocks are scanned in order, so the read-ahead serves many of them
-    if (!this.scanned.ensure(this.posFileAt + from, this.posFileAt + to)) throw this.damaged('truncated');
-    const base = this.scanned.at - this.posFileAt;
-    return skipPastVarints(this.scanned.buf, from - base, to - base, count) + base;
+    const first = Math.floor(from / 8);
+    if (!this.scanned.ensure(this.posFileAt + first, this.posFileAt + Math.ceil(to / 8))) throw this.damaged('truncated');
+    const base = (this.scanned.at - this.posFileAt) * 8;
+    return skipPieces(this.scanned.buf, from - base, to - base, tfs, lens, n) + base;
   }
 
   get path(): string {
