@@ -81,6 +81,74 @@ export class BitWriter {
     this.n = n;
   }
 
+  /**
+   * Writes one document's positions pos[0…tf) (ascending) for a document of `length` tokens, as
+   * putPositions() does; the usual cases (values of at most 24 bits) with the bits kept in locals.
+   */
+  positions(pos: Int32Array, tf: number, length: number): void {
+    if (this.bytes + 4 * tf + 16 > this.buf.length) this.buf = grown(this.buf, this.bytes + 4 * tf + 16);
+    const buf = this.buf;
+    let acc = this.acc;
+    let n = this.n;
+    let bytes = this.bytes;
+    if (tf <= SMALL_TF) {
+      if (pos[tf - 1]! >= length || length >= 1 << 24) return putPositions(this, pos, tf, length);
+      let prev = 0;
+      for (let k = 0; k < tf; k++) {
+        const p = pos[k]!;
+        const range = length - prev + 1;
+        const w = 31 - Math.clz32(range);
+        const u = (2 << w) - range;
+        let v = p - prev;
+        let bits = w;
+        if (v >= u) {
+          // the high w bits of v + u, then its low bit: as one (w + 1)-bit value, least significant first
+          v += u;
+          v = (v >>> 1) | ((v & 1) << w);
+          bits = w + 1;
+        }
+        acc |= v << n;
+        n += bits;
+        while (n >= 8) {
+          buf[bytes++] = acc & 0xff;
+          acc >>>= 8;
+          n -= 8;
+        }
+        prev = p;
+      }
+    } else {
+      let or = 0;
+      let prev = 0;
+      for (let k = 0; k < tf; k++) {
+        or |= pos[k]! - prev;
+        prev = pos[k]!;
+      }
+      const b = bitWidth(or);
+      if (b > 24) return putPositions(this, pos, tf, length);
+      acc |= b << n;
+      n += 5;
+      prev = 0;
+      for (let k = 0; k < tf; k++) {
+        if (n >= 8) {
+          buf[bytes++] = acc & 0xff;
+          acc >>>= 8;
+          n -= 8;
+        }
+        acc |= (pos[k]! - prev) << n;
+        n += b;
+        while (n >= 8) {
+          buf[bytes++] = acc & 0xff;
+          acc >>>= 8;
+          n -= 8;
+        }
+        prev = pos[k]!;
+      }
+    }
+    this.acc = acc;
+    this.n = n;
+    this.bytes = bytes;
+  }
+
   /** Writes the last partial byte (zero-padded); bits stays as it was. */
   finish(): void {
     if (this.n > 0) {
@@ -97,8 +165,9 @@ export class BitWriter {
 
 /** The w (at most 31) bits at bit `bit` of buf; past the end of buf they read as 0 (callers check bounds). */
 export function readBits(buf: Uint8Array, bit: number, w: number): number {
-  const i = Math.floor(bit / 8);
-  const s = bit - i * 8;
+  // integer shifts while bit offsets fit 31 bits (parts under 256 MB)
+  const i = bit < 0x80000000 ? bit >>> 3 : Math.floor(bit / 8);
+  const s = bit & 7;
   let v = (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24)) >>> s;
   if (s + w > 32) v |= buf[i + 4]! << (32 - s);
   return v & (0x7fffffff >>> (31 - w));
@@ -121,7 +190,18 @@ function putTruncated(w: BitWriter, v: number, n: number): void {
 
 function readTruncated(buf: Uint8Array, bit: number, n: number): number {
   const k = 31 - Math.clz32(n);
-  const u = 2 ** (k + 1) - n;
+  const u = (k < 30 ? 2 << k : 2 ** (k + 1)) - n;
+  if (k < 24) {
+    // the k bits and the one that may follow, in one read
+    const h = readBits(buf, bit, k + 1);
+    const high = h & ((1 << k) - 1);
+    if (high < u) {
+      bitEnd = bit + k;
+      return high;
+    }
+    bitEnd = bit + k + 1;
+    return high * 2 + (h >>> k) - u;
+  }
   const h = readBits(buf, bit, k);
   if (h < u) {
     bitEnd = bit + k;
@@ -183,11 +263,29 @@ export function decodePositions(buf: Uint8Array, bit: number, tf: number, length
   }
   const b = readBits(buf, bit, 5);
   bit += 5;
-  for (let k = 0; k < tf; k++, bit += b) {
-    pos += readBits(buf, bit, b);
+  if (b > 24) {
+    for (let k = 0; k < tf; k++, bit += b) {
+      pos += readBits(buf, bit, b);
+      out[k] = pos;
+    }
+    return bit;
+  }
+  // a byte at a time into a 32-bit reservoir: fixed-width values need no other reads
+  let i = bit < 0x80000000 ? bit >>> 3 : Math.floor(bit / 8);
+  let acc = buf[i++]! >>> (bit & 7);
+  let avail = 8 - (bit & 7);
+  const mask = (1 << b) - 1;
+  for (let k = 0; k < tf; k++) {
+    while (avail < b) {
+      acc |= buf[i++]! << avail;
+      avail += 8;
+    }
+    pos += acc & mask;
+    acc >>>= b;
+    avail -= b;
     out[k] = pos;
   }
-  return bit;
+  return bit + tf * b;
 }
 
 /** The bit after one document's positions at bit `bit` (reads only what it must). */
@@ -605,6 +703,11 @@ export function decodeBlock(part: Uint8Array, t: SkipTable, b: number, docs: Int
   return n;
 }
 
+/** Document lengths as a cursor reads them: loaded for a range of documents at a time (see DocLengths). */
+export interface DocLengthSource {
+  range(first: number, last: number): Uint32Array;
+}
+
 /** Iterates a posting list doc by doc, skipping whole blocks on advance(). */
 export class PostingsCursor {
   readonly table: SkipTable;
@@ -719,9 +822,25 @@ export class PostingsCursor {
     }
     // skip the earlier documents' pieces: each one's size follows from its tf and length
     const p = this.positions!;
-    const lengths = this.lengths!;
+    const docs = this.docsBuf;
+    const tfs = this.tfsBuf;
+    const lengths = this.blockLengths();
     let at = this.posAt;
-    for (let k = this.posDoc; k < this.i; k++) at = skipPositions(p, at, this.tfsBuf[k]!, lengths.get(this.docsBuf[k]!));
+    for (let k = this.posDoc; k < this.i; k++) {
+      const tf = tfs[k]!;
+      const length = lengths[docs[k]!]!;
+      if (tf === 1 && length < 1 << 24) {
+        // one position in truncated binary over length + 1 values (length itself: an escape)
+        const n = length + 1;
+        const w = 31 - Math.clz32(n);
+        const u = (2 << w) - n;
+        const h = readBits(p, at, w + 1);
+        const high = h & ((1 << w) - 1);
+        const value = high < u ? high : high * 2 + (h >>> w) - u;
+        if (value !== length) at += high < u ? w : w + 1;
+        else at = skipPositions(p, at, 1, length);
+      } else at = skipPositions(p, at, tf, length);
+    }
     if (at > p.length * 8) throw new CorruptIndex('positions damaged');
     this.posAt = at;
     this.posDoc = this.i;
@@ -729,18 +848,31 @@ export class PostingsCursor {
   }
 
   private positions: Uint8Array | undefined;
-  private lengths: { get(d: number): number } | undefined;
+  private lengths: DocLengthSource | undefined;
+  private lengthsBlock = -1;
+  private lengthValues: Uint32Array | undefined;
+
   /** Set by the reader before positionsOffset()/readPositions() are used: the positions part and the index's document lengths. */
-  attachPositions(positions: Uint8Array, lengths: { get(d: number): number }): void {
+  attachPositions(positions: Uint8Array, lengths: DocLengthSource): void {
     this.positions = positions;
     this.lengths = lengths;
+  }
+
+  /** The document lengths, loaded for the current block's documents. */
+  private blockLengths(): Uint32Array {
+    if (this.lengthsBlock !== this.block) {
+      this.lengthValues = this.lengths!.range(this.docsBuf[0]!, this.docsBuf[this.n - 1]!);
+      this.lengthsBlock = this.block;
+    }
+    return this.lengthValues!;
   }
 
   /** The current document's positions, into out (returns tf). */
   readPositions(out: Int32Array): number {
     const p = this.positions!;
     const tf = this.tf;
-    const end = decodePositions(p, this.positionsOffset(), tf, this.lengths!.get(this.doc), out);
+    const at = this.positionsOffset();
+    const end = decodePositions(p, at, tf, this.lengthValues![this.doc]!, out);
     if (end > p.length * 8) throw new CorruptIndex('positions damaged');
     // the next document's positions start here: no need to skip these again
     this.posDoc = this.i + 1;
@@ -762,7 +894,7 @@ export class PostingsCursor {
     let end: number;
     let b = 0;
     if (tf <= SMALL_TF) {
-      end = decodePositions(p, at, tf, this.lengths!.get(this.doc), this.scratch);
+      end = decodePositions(p, at, tf, this.lengthValues![this.doc]!, this.scratch);
     } else {
       // fixed-width deltas: the piece's end is known before decoding it
       b = readBits(p, at, 5);
@@ -772,8 +904,18 @@ export class PostingsCursor {
     if (end > p.length * 8) throw new CorruptIndex('positions damaged');
     this.posDoc = this.i + 1;
     this.posAt = end;
-    const small = tf <= SMALL_TF;
+    if (b > 24) {
+      // rare: decoded whole
+      if (this.scratch.length < tf) this.scratch = new Int32Array(tf * 2);
+      decodePositions(p, at - 5, tf, 0, this.scratch);
+    }
+    const small = tf <= SMALL_TF || b > 24;
     const scratch = this.scratch;
+    // the packed deltas, read a byte at a time into a 32-bit reservoir (as decodePositions does)
+    let byte = at < 0x80000000 ? at >>> 3 : Math.floor(at / 8);
+    let acc = p[byte++]! >>> (at & 7);
+    let avail = 8 - (at & 7);
+    const mask = (1 << b) - 1;
     let pos = -1;
     let sum = 0;
     let k = 0;
@@ -783,8 +925,13 @@ export class PostingsCursor {
       while (pos < want && k < tf) {
         if (small) pos = scratch[k]!;
         else {
-          sum += readBits(p, at, b);
-          at += b;
+          while (avail < b) {
+            acc |= p[byte++]! << avail;
+            avail += 8;
+          }
+          sum += acc & mask;
+          acc >>>= b;
+          avail -= b;
           pos = sum;
         }
         k++;

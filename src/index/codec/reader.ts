@@ -459,6 +459,17 @@ export class DocLengths {
     this.loaded = new Uint8Array(Math.ceil(count / LENGTH_CHUNK)).fill(all ? 1 : 0);
   }
 
+  /** The token counts of documents first…last (loaded), indexed by document id. */
+  range(first: number, last: number): Uint32Array {
+    for (let c = (first / LENGTH_CHUNK) | 0; c <= ((last / LENGTH_CHUNK) | 0); c++) {
+      if (this.loaded[c] === 0) {
+        this.load(c);
+        this.loaded[c] = 1;
+      }
+    }
+    return this.values;
+  }
+
   /** The token count of document d. */
   get(d: number): number {
     const c = (d / LENGTH_CHUNK) | 0;

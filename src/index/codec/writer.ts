@@ -10,7 +10,7 @@ import {
   encodeFooter, encodeHeader, encodeTrailer,
   type Section, type SectionName, type Stats,
 } from './layout.js';
-import { BitWriter, DocPartEncoder, copyBytes, putPositions, readBits, type PostingList } from './postings.js';
+import { BitWriter, DocPartEncoder, copyBytes, readBits, type PostingList } from './postings.js';
 
 export interface StoredDoc {
   doc: string;
@@ -396,7 +396,7 @@ export class IndexWriter {
       }
       if (at !== posStarts[i + 1]) throw new Error('positions out of step with tf');
       const before = bits.bits;
-      putPositions(bits, pos, tf, lengths[d]!);
+      bits.positions(pos, tf, lengths[d]!);
       enc.add(d, tf, bits.bits - before, lengths[d]!);
       cf += tf;
     }
