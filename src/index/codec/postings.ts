@@ -305,9 +305,26 @@ export function skipPositions(buf: Uint8Array, bit: number, tf: number, length: 
   return bit;
 }
 
+/** The bit after a one-position piece at `at` of a document of `length` (below 2^24) tokens. */
+export function skipOne(buf: Uint8Array, at: number, length: number): number {
+  // truncated binary over length + 1 values (length itself: an escape)
+  const n = length + 1;
+  const w = 31 - Math.clz32(n);
+  const u = (2 << w) - n;
+  const h = readBits(buf, at, w + 1);
+  const high = h & ((1 << w) - 1);
+  const value = high < u ? high : high * 2 + (h >>> w) - u;
+  if (value === length) return skipPositions(buf, at, 1, length);
+  return at + (high < u ? w : w + 1);
+}
+
 /** The bit after the pieces of n documents (tfs, lens) from bit `at`, which must end by bit `end`. */
-export function skipPieces(buf: Uint8Array, at: number, end: number, tfs: ArrayLike<number>, lens: ArrayLike<number>, n: number): number {
-  for (let k = 0; k < n; k++) at = skipPositions(buf, at, tfs[k]!, lens[k]!);
+export function skipPieces(buf: Uint8Array, at: number, end: number, tfs: Int32Array, lens: Int32Array, n: number): number {
+  for (let k = 0; k < n; k++) {
+    const length = lens[k]!;
+    if (tfs[k] === 1 && length < 1 << 24) at = skipOne(buf, at, length);
+    else at = skipPositions(buf, at, tfs[k]!, length);
+  }
   if (at > end) throw new CorruptIndex('positions damaged');
   return at;
 }
@@ -458,7 +475,8 @@ export class DocPartEncoder {
       } else {
         code = readVarint(part, at);
         at = varintEnd;
-        delta = (code - (code & 1)) / 2;
+        // ids stay below 2^31, so code below 2^32: an integer shift
+        delta = code >>> 1;
       }
       let tf = 1;
       if ((code & 1) === 0) {
@@ -829,17 +847,7 @@ export class PostingsCursor {
     for (let k = this.posDoc; k < this.i; k++) {
       const tf = tfs[k]!;
       const length = lengths[docs[k]!]!;
-      if (tf === 1 && length < 1 << 24) {
-        // one position in truncated binary over length + 1 values (length itself: an escape)
-        const n = length + 1;
-        const w = 31 - Math.clz32(n);
-        const u = (2 << w) - n;
-        const h = readBits(p, at, w + 1);
-        const high = h & ((1 << w) - 1);
-        const value = high < u ? high : high * 2 + (h >>> w) - u;
-        if (value !== length) at += high < u ? w : w + 1;
-        else at = skipPositions(p, at, 1, length);
-      } else at = skipPositions(p, at, tf, length);
+      at = tf === 1 && length < 1 << 24 ? skipOne(p, at, length) : skipPositions(p, at, tf, length);
     }
     if (at > p.length * 8) throw new CorruptIndex('positions damaged');
     this.posAt = at;

@@ -535,8 +535,8 @@ export class TermStream {
   }
 
   /** The bytes docsAt and posAt point into. */
-  get window(): Buffer {
-    return this.postings.buf;
+  get window(): Uint8Array {
+    return this.postings.bytes;
   }
 
   /** Moves to the next term; false after the last. */
@@ -577,7 +577,7 @@ export class TermStream {
     const first = Math.floor(from / 8);
     if (!this.scanned.ensure(this.posFileAt + first, this.posFileAt + Math.ceil(to / 8))) throw this.damaged('truncated');
     const base = (this.scanned.at - this.posFileAt) * 8;
-    return skipPieces(this.scanned.buf, from - base, to - base, tfs, lens, n) + base;
+    return skipPieces(this.scanned.bytes, from - base, to - base, tfs, lens, n) + base;
   }
 
   get path(): string {
@@ -639,6 +639,8 @@ export class TermStream {
 /** A buffer holding file bytes [at, at + length), refilled from a requested offset onwards (reading ahead). */
 class ReadAhead {
   buf: Buffer = Buffer.allocUnsafe(0);
+  /** buf as a plain Uint8Array: merge's loops over it then see one kind of array (as in builds). */
+  bytes: Uint8Array = new Uint8Array(0);
   at = 0;
   private length = 0;
 
@@ -652,7 +654,10 @@ class ReadAhead {
   ensure(start: number, end: number): boolean {
     if (start >= this.at && end <= this.at + this.length) return true;
     const want = Math.max(end - start, Math.min(this.readAhead, this.fileSize - start));
-    if (want > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(want, Math.min(this.readAhead, this.fileSize)));
+    if (want > this.buf.length) {
+      this.buf = Buffer.allocUnsafe(Math.max(want, Math.min(this.readAhead, this.fileSize)));
+      this.bytes = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+    }
     this.length = this.readInto(this.buf, start, want);
     this.at = start;
     return this.length >= end - start;

@@ -179,10 +179,19 @@ class Sink {
         const buf = this.buf;
         let used = this.used;
         const stop = Math.min(used + Math.floor((end - bit) / 8), buf.length);
-        for (; used < stop; i++) {
-          const v = ((src[i]! >>> s) | (src[i + 1]! << (8 - s))) & 0xff;
-          buf[used++] = (carry | (v << c)) & 0xff;
-          carry = v >>> (8 - c);
+        if (s === 0) {
+          // a byte-aligned source (a whole run of an input's positions): one read per byte
+          for (; used < stop; i++) {
+            const v = src[i]!;
+            buf[used++] = (carry | (v << c)) & 0xff;
+            carry = v >>> (8 - c);
+          }
+        } else {
+          for (; used < stop; i++) {
+            const v = ((src[i]! >>> s) | (src[i + 1]! << (8 - s))) & 0xff;
+            buf[used++] = (carry | (v << c)) & 0xff;
+            carry = v >>> (8 - c);
+          }
         }
         bit += (used - this.used) * 8;
         this.offset += used - this.used;
