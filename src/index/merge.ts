@@ -3,8 +3,9 @@
 // when a document is in several inputs the one listed last wins (whole documents for `ream merge`,
 // single pages for the runs of one build). Terms are merged by bytes, each input read through one
 // window. An input that keeps all its documents with ids moved by a constant (distinct shards, the
-// runs of a build) contributes each term as one run whose doc-delta and position bytes are copied;
-// otherwise postings are decoded, remapped and re-encoded, positions still copied byte for byte.
+// runs of a build) contributes each term as one run whose doc-delta bytes and position bits are
+// copied; otherwise postings are decoded, remapped and re-encoded, positions still copied as bits
+// (each document's piece is coded from its tf and length alone, so it moves unchanged).
 import { Heap } from './heap.js';
 import { compareDocKeys, compareUtf8 } from './keys.js';
 import { CorruptIndex, POSTING_BLOCK } from './codec/layout.js';
@@ -135,7 +136,7 @@ class Gathered {
   n = 0;
   segStart: number[] = [];
   segWindow: Uint8Array[] = [];
-  /** Whether the segment's documents are all of its input's (so its positions are one byte range). */
+  /** Whether the segment's documents are all of its input's (so its positions are one bit range). */
   segWhole: boolean[] = [];
   segCount = 0;
 

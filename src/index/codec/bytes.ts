@@ -95,17 +95,11 @@ export interface FileBytes {
 
 const NO_BYTES = new Uint8Array(0);
 
-/**
- * Pieces of bytes to write one after the other without copying them first (a term's parts): ranges
- * of buffers, or ranges of files (`files[i]` set, `starts`/`ends` file offsets, `crcs[i]` the CRC
- * they must have or -1).
- */
+/** Pieces of bytes to write one after the other without copying them first (a term's doc part). */
 export class ByteRanges {
   bufs: Uint8Array[] = [];
   starts: number[] = [];
   ends: number[] = [];
-  files: (FileBytes | undefined)[] = [];
-  crcs: number[] = [];
   count = 0;
 
   clear(): void {
@@ -123,18 +117,6 @@ export class ByteRanges {
     this.bufs[this.count] = bytes;
     this.starts[this.count] = start;
     this.ends[this.count] = end;
-    this.files[this.count] = undefined;
-    this.count++;
-  }
-
-  /** Adds `length` bytes of `file` at `offset`, to be read as they are written; `crc` -1 if not to be checked. */
-  pushFile(file: FileBytes, offset: number, length: number, crc: number): void {
-    if (length === 0) return;
-    this.bufs[this.count] = NO_BYTES;
-    this.starts[this.count] = offset;
-    this.ends[this.count] = offset + length;
-    this.files[this.count] = file;
-    this.crcs[this.count] = crc;
     this.count++;
   }
 

@@ -94,12 +94,6 @@ class Sink {
       const bytes = ranges.bufs[i]!;
       const start = ranges.starts[i]!;
       const end = ranges.ends[i]!;
-      const file = ranges.files[i];
-      if (file) {
-        crc = this.copyFile(file, start, end, ranges.crcs[i]!, crc32(this.buf.subarray(from, this.used), crc));
-        from = this.used;
-        continue;
-      }
       if (end - start > this.buf.length - this.used) {
         crc = crc32(this.buf.subarray(from, this.used), crc);
         this.flush();
@@ -234,23 +228,6 @@ class Sink {
   }
 
   private bounce: Buffer | undefined;
-
-  /** Writes file bytes [start, end) through a 1 MB buffer; returns `crc` carried over them. */
-  private copyFile(file: FileBytes, start: number, end: number, expected: number, crc: number): number {
-    const bounce = (this.bounce ??= Buffer.allocUnsafe(1 << 20));
-    let own = 0;
-    for (let at = start; at < end; ) {
-      const n = file.readInto(bounce, at, Math.min(bounce.length, end - at));
-      if (n <= 0) throw new CorruptIndex(`${file.path}: truncated`);
-      const chunk = bounce.subarray(0, n);
-      crc = crc32(chunk, crc);
-      if (expected >= 0) own = crc32(chunk, own);
-      this.write(chunk);
-      at += n;
-    }
-    if (expected >= 0 && own !== expected) throw new CorruptIndex(`${file.path}: positions checksum mismatch`);
-    return crc;
-  }
 
   flush(): void {
     this.settle();
