@@ -3,13 +3,14 @@
 // when a document is in several inputs the one listed last wins (whole documents for `ream merge`,
 // single pages for the runs of one build). Terms are merged by bytes, each input read through one
 // window. An input that keeps all its documents with ids moved by a constant (distinct shards, the
-// runs of a build) contributes each term as one run whose doc-delta and position bytes are copied;
-// otherwise postings are decoded, remapped and re-encoded, positions still copied byte for byte.
+// runs of a build) contributes each term as one run whose doc-delta bytes and position bits are
+// copied; otherwise postings are decoded, remapped and re-encoded, positions still copied as bits
+// (each document's piece is coded from its tf and length alone, so it moves unchanged).
 import { Heap } from './heap.js';
 import { compareDocKeys, compareUtf8 } from './keys.js';
 import { CorruptIndex, POSTING_BLOCK } from './codec/layout.js';
-import { ByteRanges, readVarint, varintEnd } from './codec/bytes.js';
-import { DocPartEncoder, blocksStart } from './codec/postings.js';
+import { BitRanges, readVarint, varintEnd } from './codec/bytes.js';
+import { DocPartEncoder, blocksStart, skipPositions } from './codec/postings.js';
 import type { IndexReader, TermStream } from './codec/reader.js';
 import { IndexWriter, type StoredDoc } from './codec/writer.js';
 import type { Stats } from './codec/layout.js';
@@ -129,12 +130,13 @@ function mergeDocs(inputs: IndexReader[], writer: IndexWriter, opts: MergeOption
 class Gathered {
   docs = new Int32Array(1024);
   tfs = new Int32Array(1024);
-  posStart = new Int32Array(1024);
-  posEnd = new Int32Array(1024);
+  // bit offsets into the window (a term's positions can pass 2^31 bits)
+  posStart = new Float64Array(1024);
+  posEnd = new Float64Array(1024);
   n = 0;
   segStart: number[] = [];
-  segWindow: Buffer[] = [];
-  /** Whether the segment's documents are all of its input's (so its positions are one byte range). */
+  segWindow: Uint8Array[] = [];
+  /** Whether the segment's documents are all of its input's (so its positions are one bit range). */
   segWhole: boolean[] = [];
   segCount = 0;
 
@@ -142,8 +144,8 @@ class Gathered {
     const need = this.n + extra;
     if (need <= this.docs.length) return;
     const cap = Math.max(need, this.docs.length * 2);
-    const grow = (a: Int32Array) => {
-      const next = new Int32Array(cap);
+    const grow = <T extends Int32Array | Float64Array>(a: T): T => {
+      const next = new (a.constructor as new (n: number) => T)(cap);
       next.set(a.subarray(0, this.n));
       return next;
     };
@@ -158,12 +160,12 @@ class Gathered {
     this.segCount = 0;
   }
 
-  /** Decodes the current term of `s` (its doc part and positions), remapping ids through `remap`. */
-  add(s: TermStream, remap: Int32Array, path: string): void {
+  /** Decodes the current term of `s` (its doc part and positions), remapping ids through `remap`; `lengths` are its input's. */
+  add(s: TermStream, remap: Int32Array, lengths: Uint32Array, path: string): void {
     this.reserve(s.df);
     const w = s.window;
     const docsEnd = s.docsAt + s.docsLength;
-    const posEnd = s.posAt + s.posLength;
+    const posEnd = (s.posAt + s.posLength) * 8;
     const damaged = () => new CorruptIndex(`${path}: postings damaged`);
     // the blocks are decoded as one run of deltas: of the skip table only its size matters here
     let at = s.docsAt;
@@ -176,7 +178,7 @@ class Gathered {
     const segment = this.n;
     let n = this.n;
     let prev = -1;
-    let p = s.posAt;
+    let p = s.posAt * 8;
     let seen = 0;
     while (at < docsEnd) {
       let code = w[at]!;
@@ -191,12 +193,10 @@ class Gathered {
         tf = readVarint(w, at);
         at = varintEnd;
       }
-      const start = p;
-      for (let k = tf; k > 0; p++) {
-        if (p >= posEnd) throw new CorruptIndex(`${path}: positions damaged`);
-        if (w[p]! < 0x80) k--;
-      }
       if (prev >= remap.length || ++seen > s.df) throw damaged();
+      const start = p;
+      p = skipPositions(w, p, tf, lengths[prev]!);
+      if (p > posEnd) throw new CorruptIndex(`${path}: positions damaged`);
       const to = remap[prev]!;
       if (to < 0) continue;
       docs[n] = to;
@@ -205,7 +205,8 @@ class Gathered {
       ends[n] = p;
       n++;
     }
-    if (at !== docsEnd || p !== posEnd || seen !== s.df) throw damaged();
+    // the positions end in the last byte (zero padding after them)
+    if (at !== docsEnd || p <= posEnd - 8 || seen !== s.df) throw damaged();
     if (n === segment) return;
     this.n = n;
     this.segStart[this.segCount] = segment;
@@ -233,10 +234,15 @@ function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWr
   const done = streams.map((s) => !s.next());
   // in that case, visiting inputs by shift puts each term's runs in id order
   let active = streams.map((_, i) => i).filter((i) => !done[i]).sort((a, b) => shifts[a]! - shifts[b]!);
-  const lengths = writer.lengths;
+  // every posting looks up its document's length (for the output blocks' impacts): as 16-bit values
+  // when they fit, the table of a million pages (2 MB) stays nearer the cache
+  const written = writer.lengths;
+  let max = 0;
+  for (let d = 0; d < written.length; d++) if (written[d]! > max) max = written[d]!;
+  const lengths = max < 0x10000 ? Uint16Array.from(written) : new Int32Array(written.buffer, written.byteOffset, written.length);
   const gathered = new Gathered();
   const encoder = new DocPartEncoder();
-  const positions = new ByteRanges();
+  const positions = new BitRanges();
   const order: number[] = [];
   const heads: number[] = [];
   const group: number[] = [];
@@ -253,7 +259,7 @@ function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWr
     if (allShifted) writeShiftedTerm(term, group, streams, shifts, inputs, lengths, encoder, positions, writer);
     else {
       gathered.clear();
-      for (const i of group) gathered.add(streams[i]!, remaps[i]!, inputs[i]!.path);
+      for (const i of group) gathered.add(streams[i]!, remaps[i]!, inputs[i]!.lengths(), inputs[i]!.path);
       if (gathered.n > 0) writeTerm(Buffer.from(term, 'latin1'), gathered, lengths, encoder, positions, order, heads, writer);
     }
     // only now: an input's next term may reuse the window this term's bytes are in
@@ -270,7 +276,7 @@ function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWr
 let blockPositions = new Float64Array(1024);
 
 /** Writes one merged term from inputs (in id order) that are each one run of shifted ids. */
-function writeShiftedTerm(term: string, group: number[], streams: TermStream[], shifts: number[], inputs: IndexReader[], lengths: Uint32Array, enc: DocPartEncoder, positions: ByteRanges, writer: IndexWriter): void {
+function writeShiftedTerm(term: string, group: number[], streams: TermStream[], shifts: number[], inputs: IndexReader[], lengths: Int32Array | Uint16Array, enc: DocPartEncoder, positions: BitRanges, writer: IndexWriter): void {
   enc.begin();
   positions.clear();
   let count = 0;
@@ -278,25 +284,30 @@ function writeShiftedTerm(term: string, group: number[], streams: TermStream[], 
   for (const i of group) {
     const s = streams[i]!;
     const docsEnd = s.docsAt + s.docsLength;
+    let posBits = 0;
     try {
-      if (blockPositions.length <= s.df / POSTING_BLOCK + 1) blockPositions = new Float64Array(2 * (s.df / POSTING_BLOCK + 1));
+      const blocks = Math.ceil(s.df / POSTING_BLOCK);
+      if (blockPositions.length <= blocks) blockPositions = new Float64Array(2 * (blocks + 1));
       const dataAt = blocksStart(s.window, s.docsAt, docsEnd, blockPositions);
-      const n = enc.addShifted(s.window, dataAt, docsEnd, s.posLength, s, blockPositions, shifts[i]!, inputs[i]!.stats.docCount, lengths);
+      // the positions end in their last byte (zero padding after them)
+      posBits = blockPositions[blocks]!;
+      if (Math.ceil(posBits / 8) !== s.posLength) throw new CorruptIndex('postings damaged');
+      const n = enc.addShifted(s.window, dataAt, docsEnd, posBits, s, blockPositions, shifts[i]!, inputs[i]!.stats.docCount, lengths);
       if (n !== s.df) throw new CorruptIndex('postings damaged');
       count += n;
       cf += enc.runCf;
     } catch (err) {
       throw err instanceof CorruptIndex ? new CorruptIndex(`${inputs[i]!.path}: ${err.message}`) : err;
     }
-    if (s.positionsInWindow) positions.push(s.window, s.posAt, s.posAt + s.posLength);
-    else positions.pushFile(s, s.posFileAt, s.posLength, s.posCrc);
+    if (s.positionsInWindow) positions.push(s.window, s.posAt * 8, s.posAt * 8 + posBits);
+    else positions.pushFile(s, s.posFileAt, s.posLength, posBits, s.posCrc);
   }
   enc.finish();
   writer.addEncodedTerm(Buffer.from(term, 'latin1'), count, cf, enc, positions);
 }
 
 /** Writes one merged term: segments in id order, concatenated when their ids do not interleave. */
-function writeTerm(term: Uint8Array, g: Gathered, lengths: Uint32Array, enc: DocPartEncoder, positions: ByteRanges, order: number[], heads: number[], writer: IndexWriter): void {
+function writeTerm(term: Uint8Array, g: Gathered, lengths: Int32Array | Uint16Array, enc: DocPartEncoder, positions: BitRanges, order: number[], heads: number[], writer: IndexWriter): void {
   const { docs, tfs, posStart, posEnd, segStart, segWindow, segCount } = g;
   order.length = 0;
   for (let j = 0; j < segCount; j++) order.push(j);

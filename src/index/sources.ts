@@ -172,11 +172,13 @@ export function phraseMatches(reader: IndexReader, terms: Uint8Array[]): { docs:
   if (infos.some((i) => i === undefined)) return { docs: new Int32Array(0), tfs: new Int32Array(0) };
   // one cursor per place in the phrase (a repeated word has two, over parts read once)
   const parts = new Map<number, [Buffer, Buffer]>();
+  // positions are coded by document length (see putPositions)
+  const lengths = reader.docLengths();
   const cursors = infos.map((info) => {
     let part = parts.get(info!.docsOffset);
     if (!part) parts.set(info!.docsOffset, (part = [reader.docPart(info!), reader.positionsPart(info!)]));
     const c = new PostingsCursor(part[0]);
-    c.attachPositions(part[1]);
+    c.attachPositions(part[1], lengths);
     return c;
   });
   const order = cursors.map((_, k) => k).sort((a, b) => infos[a]!.df - infos[b]!.df);

@@ -88,10 +88,12 @@ describe('corruption', () => {
     const path = join(dir, 'newer.ream');
     writeFileSync(path, newer);
     expect(() => IndexReader.open(path)).toThrow(new RegExp(`format version ${FORMAT_VERSION + 1} is newer than this ream reads \\(${FORMAT_VERSION}\\); upgrade ream`));
-    // version 1 has no impacts in its skip entries: read as 2 it would give wrong bounds
+    // versions 1 and 2 code skip entries and positions otherwise: read as 3 they would give wrong answers
     const older = Buffer.from(original);
-    older.writeUInt32LE(1, 8);
-    writeFileSync(path, older);
-    expect(() => IndexReader.open(path)).toThrow(/format version 1 is older than this ream reads \(2\); rebuild it with ream index/);
+    for (const version of [1, 2]) {
+      older.writeUInt32LE(version, 8);
+      writeFileSync(path, older);
+      expect(() => IndexReader.open(path)).toThrow(new RegExp(`format version ${version} is older than this ream reads \\(3\\); rebuild it with ream index`));
+    }
   });
 });

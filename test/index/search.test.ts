@@ -101,8 +101,51 @@ describe('phrase matching', () => {
   const { dir, cleanup } = workdir();
   afterAll(cleanup);
 
-  it('finds every place a phrase starts, with position gaps of one to three varint bytes', () => {
-    // words recurring every few tokens or after hundreds of others (multi-byte position deltas)
+  it('finds phrases in pages whose parts are placed past their token count (positions beyond the length)', () => {
+    const rand = rng(23);
+    const words = ['a', 'b', 'c'];
+    const pages: { doc: string; parts: { tokens: string[]; start: number }[] }[] = [];
+    for (let i = 0; i < 300; i++) {
+      const parts: { tokens: string[]; start: number }[] = [];
+      let start = 0;
+      for (let k = 0; k < 1 + (i % 4); k++) {
+        const tokens = Array.from({ length: 1 + Math.floor(rand() * (i % 5 === 0 ? 3 : 60)) }, () => (rand() < 0.9 ? words[Math.floor(rand() * 3)]! : `w${i % 7}`));
+        parts.push({ tokens, start });
+        // gaps of a few tokens up to tens of millions (wider than 24 bits)
+        start += tokens.length + Math.floor(rand() ** 3 * (i % 3 === 0 ? 1 << 26 : 5000));
+      }
+      pages.push({ doc: `g/${String(i).padStart(4, '0')}`, parts });
+    }
+    const path = join(dir, 'gaps.ream');
+    const builder = new IndexBuilder(path, { analyzer: analyzer.id, storedFields: [], storeText: false, memoryBytes: 1 << 30 });
+    for (const p of pages) builder.add({ doc: p.doc, page: 1, fields: '', parts: p.parts });
+    builder.finish();
+    const reader = IndexReader.open(path);
+    try {
+      for (const phrase of [['a', 'b'], ['b', 'b', 'c'], ['w1', 'a'], ['c', 'w3'], ['a', 'a']]) {
+        const want: [number, number][] = [];
+        pages.forEach((p, id) => {
+          let n = 0;
+          for (const { tokens, start } of p.parts) for (let i = 0; i + phrase.length <= tokens.length; i++) if (phrase.every((w, k) => tokens[i + k] === w)) n++;
+          // words that end one part and begin the next only meet when the parts touch
+          for (let k = 1; k < p.parts.length; k++) {
+            const [x, y] = [p.parts[k - 1]!, p.parts[k]!];
+            if (x.start + x.tokens.length !== y.start) continue;
+            const joined = [...x.tokens, ...y.tokens];
+            for (let i = Math.max(0, x.tokens.length - phrase.length + 1); i < x.tokens.length && i + phrase.length <= joined.length; i++) if (phrase.every((w, j) => joined[i + j] === w)) n++;
+          }
+          if (n > 0) want.push([id, n]);
+        });
+        const got = phraseMatches(reader, phrase.map((w) => Buffer.from(w)));
+        expect([...got.docs].map((d, i) => [d, got.tfs[i]!]), phrase.join(' ')).toEqual(want);
+      }
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('finds every place a phrase starts, with position gaps from one to thousands of tokens', () => {
+    // words recurring every few tokens or after hundreds of others (wide position deltas)
     const rand = rng(17);
     const words = ['a', 'b', 'c', 'd'];
     const pages: TestPage[] = [];
@@ -110,7 +153,7 @@ describe('phrase matching', () => {
       const tokens: string[] = [];
       const len = 20 + Math.floor(rand() * (i % 7 === 0 ? 20000 : 400));
       for (let t = 0; t < len; t++) tokens.push(rand() < 0.97 ? words[Math.floor(rand() * words.length)]! : `w${Math.floor(rand() * 50)}`);
-      // fillers at the start too: a document's first position then takes two bytes
+      // fillers at the start too: a document's first position is then far from 0
       if (i % 3 !== 2) tokens.splice(i % 3 === 0 ? 0 : Math.floor(rand() * tokens.length), 0, ...Array<string>(130 + Math.floor(rand() * 300)).fill('filler'));
       pages.push({ doc: `p/${String(i).padStart(4, '0')}`, page: 1, tokens });
     }

@@ -95,17 +95,11 @@ export interface FileBytes {
 
 const NO_BYTES = new Uint8Array(0);
 
-/**
- * Pieces of bytes to write one after the other without copying them first (a term's parts): ranges
- * of buffers, or ranges of files (`files[i]` set, `starts`/`ends` file offsets, `crcs[i]` the CRC
- * they must have or -1).
- */
+/** Pieces of bytes to write one after the other without copying them first (a term's doc part). */
 export class ByteRanges {
   bufs: Uint8Array[] = [];
   starts: number[] = [];
   ends: number[] = [];
-  files: (FileBytes | undefined)[] = [];
-  crcs: number[] = [];
   count = 0;
 
   clear(): void {
@@ -123,18 +117,6 @@ export class ByteRanges {
     this.bufs[this.count] = bytes;
     this.starts[this.count] = start;
     this.ends[this.count] = end;
-    this.files[this.count] = undefined;
-    this.count++;
-  }
-
-  /** Adds `length` bytes of `file` at `offset`, to be read as they are written; `crc` -1 if not to be checked. */
-  pushFile(file: FileBytes, offset: number, length: number, crc: number): void {
-    if (length === 0) return;
-    this.bufs[this.count] = NO_BYTES;
-    this.starts[this.count] = offset;
-    this.ends[this.count] = offset + length;
-    this.files[this.count] = file;
-    this.crcs[this.count] = crc;
     this.count++;
   }
 
@@ -142,6 +124,52 @@ export class ByteRanges {
     let n = 0;
     for (let i = 0; i < this.count; i++) n += this.ends[i]! - this.starts[i]!;
     return n;
+  }
+}
+
+/**
+ * Pieces of bits to write one after the other (a term's positions, which are a bit stream): bit
+ * ranges [starts[i], ends[i]) of buffers, or the first `ends[i]` bits of the `lengths[i]` bytes of
+ * `files[i]` at byte offset `starts[i]`, whose CRC must be `crcs[i]` (-1: not checked).
+ */
+export class BitRanges {
+  bufs: Uint8Array[] = [];
+  starts: number[] = [];
+  ends: number[] = [];
+  files: (FileBytes | undefined)[] = [];
+  lengths: number[] = [];
+  crcs: number[] = [];
+  count = 0;
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  /** Adds bits [start, end) of bytes, joined to the last range when it continues it. */
+  push(bytes: Uint8Array, start: number, end: number): void {
+    if (end === start) return;
+    const last = this.count - 1;
+    if (last >= 0 && this.bufs[last] === bytes && this.ends[last] === start && !this.files[last]) {
+      this.ends[last] = end;
+      return;
+    }
+    this.bufs[this.count] = bytes;
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.files[this.count] = undefined;
+    this.count++;
+  }
+
+  /** Adds the first `bits` bits of the `length` bytes of `file` at `offset`, read as they are written. */
+  pushFile(file: FileBytes, offset: number, length: number, bits: number, crc: number): void {
+    if (length === 0) return;
+    this.bufs[this.count] = NO_BYTES;
+    this.starts[this.count] = offset;
+    this.ends[this.count] = bits;
+    this.lengths[this.count] = length;
+    this.files[this.count] = file;
+    this.crcs[this.count] = crc;
+    this.count++;
   }
 }
 

@@ -1,11 +1,11 @@
-// The on-disk layout of a ream index file, version 2 (docs/index-format.md is the prose version):
+// The on-disk layout of a ream index file, version 3 (docs/index-format.md is the prose version):
 //
 //   header    magic "REAMIDX\0", u32 version, u32 flags, analyzer id, stored field names, u32 CRC
 //   docs      doc blocks of DOC_BLOCK documents (doc, page, stored fields, text), each + u32 CRC
 //   docindex  f64 offset of every doc block, plus the end (random access to block i)
 //   lengths   u32 token count per document (BM25's D), then a u32 CRC per LENGTH_CHUNK of them and
 //             a u32 CRC of those CRCs: search reads and checks only the chunks it scores
-//   terms     per term its postings (doc blocks with skip data, then positions); after every
+//   terms     per term its postings (doc blocks with skip data, then positions in bits); after every
 //             TERM_BLOCK terms, the dictionary block describing them (+ u32 CRC)
 //   termindex first term and offsets of every dictionary block: the sparse in-memory index
 //   footer    section table (offset, length, CRC), statistics; then the 20-byte trailer:
@@ -13,8 +13,11 @@
 import { ByteReader, ByteWriter } from './bytes.js';
 import { crc32 } from './crc.js';
 
-/** 2: impacts per posting block (1 had a block's max tf and min length only). */
-export const FORMAT_VERSION = 2;
+/**
+ * 3: positions as bits coded by tf and document length (2: a varint per position; 1 had a block's
+ * max tf and min length only, not its impacts).
+ */
+export const FORMAT_VERSION = 3;
 export const MAGIC = Buffer.from('REAMIDX\0', 'latin1');
 export const END_MAGIC = Buffer.from('REAMEND\0', 'latin1');
 export const TRAILER_BYTES = 20;

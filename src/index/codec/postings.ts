@@ -1,12 +1,16 @@
-// One term's postings: a skip table (per block of POSTING_BLOCK documents: last doc id, byte sizes,
-// and the block's impacts: the (tf, length) pairs no other document of the block beats on both, so
-// that the block's best BM25 score is known exactly without decoding it), the doc blocks (doc id deltas with the tf
-// folded into the low bit when it is 1, as Lucene does), then the positions (per document, tf
-// position deltas) kept apart so term and AND queries never read them.
+// One term's postings: a skip table (per block of POSTING_BLOCK documents: last doc id, sizes, and
+// the block's impacts: the (tf, length) pairs no other document of the block beats on both, so
+// that the block's best BM25 score is known exactly without decoding it), the doc blocks (doc id
+// deltas with the tf folded into the low bit when it is 1, as Lucene does), then the positions
+// kept apart so term and AND queries never read them: one bit stream per term, each document's
+// piece coded from its tf and its length (see putPositions), padded to a byte at the term's end.
 import { ByteRanges, ByteReader, readVarint, varintEnd } from './bytes.js';
 import { CorruptIndex, POSTING_BLOCK } from './layout.js';
 
-/** A term's postings in memory, in doc id order; positions[posStarts[i]..posStarts[i+1]) for doc i. */
+/**
+ * A term's postings in memory (a build's), in doc id order; positions[posStarts[i]..posStarts[i+1])
+ * are doc i's position deltas as varints (the first from 0), coded into bits as they are written.
+ */
 export interface PostingList {
   count: number;
   docs: ArrayLike<number>;
@@ -16,9 +20,313 @@ export interface PostingList {
   posStarts: ArrayLike<number>;
 }
 
-/** Finds where positions end: after `count` varints from offset `from`, which must end by `to`. */
+/**
+ * Finds where positions end: the bit after the pieces of `n` documents (tfs[k], lengths lens[k])
+ * that start at bit `from` of the term's positions and must end by bit `to`.
+ */
 export interface PositionScanner {
-  scanPositions(from: number, to: number, count: number): number;
+  scanPositions(from: number, to: number, tfs: Int32Array, lens: Int32Array, n: number): number;
+}
+
+// Positions, in bits. A document's piece depends on its tf and length L (both known from the doc
+// part and the lengths section before the positions are read), so no width or count is stored for
+// the common cases:
+// - tf <= SMALL_TF (most postings: 86% have tf 1): each position p, after the previous one q (0 for
+//   the first), is p - q in truncated binary over the L - q + 1 values 0…L - q (about log2(L - q)
+//   bits: 9 for a 400-word page, where a varint takes 2 bytes). The value L - q is an escape for a
+//   position at or past L (chunks can place tokens past the page's count): a 5-bit width w, then
+//   p - q in w bits.
+// - larger tf: a 5-bit width w, then the tf deltas (the first from 0) in w bits each (common words'
+//   gaps need 4-6 bits, not a byte).
+// Bits are packed least significant first; values are at most 31 bits.
+export const SMALL_TF = 3;
+
+/** Bits needed for v (0 for 0). */
+export function bitWidth(v: number): number {
+  return 32 - Math.clz32(v);
+}
+
+/** Appends values of up to 31 bits to a growing byte buffer, least significant bit first. */
+export class BitWriter {
+  buf = new Uint8Array(1 << 16);
+  bytes = 0;
+  private acc = 0;
+  private n = 0;
+
+  reset(): void {
+    this.bytes = 0;
+    this.acc = 0;
+    this.n = 0;
+  }
+
+  get bits(): number {
+    return this.bytes * 8 + this.n;
+  }
+
+  put(v: number, w: number): void {
+    if (w > 24) {
+      this.put(v & 0xffff, 16);
+      v = v >>> 16;
+      w -= 16;
+    }
+    if (this.bytes + 8 > this.buf.length) this.buf = grown(this.buf, this.bytes + 8);
+    let acc = this.acc | (v << this.n);
+    let n = this.n + w;
+    while (n >= 8) {
+      this.buf[this.bytes++] = acc & 0xff;
+      acc >>>= 8;
+      n -= 8;
+    }
+    this.acc = acc;
+    this.n = n;
+  }
+
+  /**
+   * Writes one document's positions pos[0…tf) (ascending) for a document of `length` tokens, as
+   * putPositions() does; the usual cases (values of at most 24 bits) with the bits kept in locals.
+   */
+  positions(pos: Int32Array, tf: number, length: number): void {
+    if (this.bytes + 4 * tf + 16 > this.buf.length) this.buf = grown(this.buf, this.bytes + 4 * tf + 16);
+    const buf = this.buf;
+    let acc = this.acc;
+    let n = this.n;
+    let bytes = this.bytes;
+    if (tf <= SMALL_TF) {
+      if (pos[tf - 1]! >= length || length >= 1 << 24) return putPositions(this, pos, tf, length);
+      let prev = 0;
+      for (let k = 0; k < tf; k++) {
+        const p = pos[k]!;
+        const range = length - prev + 1;
+        const w = 31 - Math.clz32(range);
+        const u = (2 << w) - range;
+        let v = p - prev;
+        let bits = w;
+        if (v >= u) {
+          // the high w bits of v + u, then its low bit: as one (w + 1)-bit value, least significant first
+          v += u;
+          v = (v >>> 1) | ((v & 1) << w);
+          bits = w + 1;
+        }
+        acc |= v << n;
+        n += bits;
+        while (n >= 8) {
+          buf[bytes++] = acc & 0xff;
+          acc >>>= 8;
+          n -= 8;
+        }
+        prev = p;
+      }
+    } else {
+      let or = 0;
+      let prev = 0;
+      for (let k = 0; k < tf; k++) {
+        or |= pos[k]! - prev;
+        prev = pos[k]!;
+      }
+      const b = bitWidth(or);
+      if (b > 24) return putPositions(this, pos, tf, length);
+      acc |= b << n;
+      n += 5;
+      prev = 0;
+      for (let k = 0; k < tf; k++) {
+        if (n >= 8) {
+          buf[bytes++] = acc & 0xff;
+          acc >>>= 8;
+          n -= 8;
+        }
+        acc |= (pos[k]! - prev) << n;
+        n += b;
+        while (n >= 8) {
+          buf[bytes++] = acc & 0xff;
+          acc >>>= 8;
+          n -= 8;
+        }
+        prev = pos[k]!;
+      }
+    }
+    this.acc = acc;
+    this.n = n;
+    this.bytes = bytes;
+  }
+
+  /** Writes the last partial byte (zero-padded); bits stays as it was. */
+  finish(): void {
+    if (this.n > 0) {
+      if (this.bytes + 1 > this.buf.length) this.buf = grown(this.buf, this.bytes + 1);
+      this.buf[this.bytes] = this.acc & 0xff;
+    }
+  }
+
+  /** Bytes holding bits (after finish()). */
+  get byteLength(): number {
+    return this.bytes + (this.n > 0 ? 1 : 0);
+  }
+}
+
+/** The w (at most 31) bits at bit `bit` of buf; past the end of buf they read as 0 (callers check bounds). */
+export function readBits(buf: Uint8Array, bit: number, w: number): number {
+  // integer shifts while bit offsets fit 31 bits (parts under 256 MB)
+  const i = bit < 0x80000000 ? bit >>> 3 : Math.floor(bit / 8);
+  const s = bit & 7;
+  let v = (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24)) >>> s;
+  if (s + w > 32) v |= buf[i + 4]! << (32 - s);
+  return v & (0x7fffffff >>> (31 - w));
+}
+
+/** Where the value read by the last bit-level read ended. */
+export let bitEnd = 0;
+
+function putTruncated(w: BitWriter, v: number, n: number): void {
+  const k = 31 - Math.clz32(n);
+  const u = 2 ** (k + 1) - n;
+  if (v < u) w.put(v, k);
+  else {
+    // the high k bits first, so that a reader knows from them whether one more follows
+    const x = v + u;
+    w.put(Math.floor(x / 2), k);
+    w.put(x & 1, 1);
+  }
+}
+
+function readTruncated(buf: Uint8Array, bit: number, n: number): number {
+  const k = 31 - Math.clz32(n);
+  const u = (k < 30 ? 2 << k : 2 ** (k + 1)) - n;
+  if (k < 24) {
+    // the k bits and the one that may follow, in one read
+    const h = readBits(buf, bit, k + 1);
+    const high = h & ((1 << k) - 1);
+    if (high < u) {
+      bitEnd = bit + k;
+      return high;
+    }
+    bitEnd = bit + k + 1;
+    return high * 2 + (h >>> k) - u;
+  }
+  const h = readBits(buf, bit, k);
+  if (h < u) {
+    bitEnd = bit + k;
+    return h;
+  }
+  bitEnd = bit + k + 1;
+  return h * 2 + readBits(buf, bit + k, 1) - u;
+}
+
+/** Writes one document's positions pos[0…tf) (ascending) for a document of `length` tokens. */
+export function putPositions(w: BitWriter, pos: Int32Array, tf: number, length: number): void {
+  if (tf <= SMALL_TF) {
+    let prev = 0;
+    for (let k = 0; k < tf; k++) {
+      const p = pos[k]!;
+      const n = (length > prev ? length - prev : 0) + 1;
+      if (p < length) putTruncated(w, p - prev, n);
+      else {
+        putTruncated(w, n - 1, n);
+        const b = bitWidth(p - prev);
+        w.put(b, 5);
+        w.put(p - prev, b);
+      }
+      prev = p;
+    }
+    return;
+  }
+  let or = 0;
+  let prev = 0;
+  for (let k = 0; k < tf; k++) {
+    or |= pos[k]! - prev;
+    prev = pos[k]!;
+  }
+  const b = bitWidth(or);
+  w.put(b, 5);
+  prev = 0;
+  for (let k = 0; k < tf; k++) {
+    w.put(pos[k]! - prev, b);
+    prev = pos[k]!;
+  }
+}
+
+/** Decodes one document's positions at bit `bit` into out[0…tf); returns the bit after them. */
+export function decodePositions(buf: Uint8Array, bit: number, tf: number, length: number, out: Int32Array): number {
+  let pos = 0;
+  if (tf <= SMALL_TF) {
+    for (let k = 0; k < tf; k++) {
+      const n = (length > pos ? length - pos : 0) + 1;
+      const v = readTruncated(buf, bit, n);
+      bit = bitEnd;
+      if (v === n - 1) {
+        const b = readBits(buf, bit, 5);
+        pos += readBits(buf, bit + 5, b);
+        bit += 5 + b;
+      } else pos += v;
+      out[k] = pos;
+    }
+    return bit;
+  }
+  const b = readBits(buf, bit, 5);
+  bit += 5;
+  if (b > 24) {
+    for (let k = 0; k < tf; k++, bit += b) {
+      pos += readBits(buf, bit, b);
+      out[k] = pos;
+    }
+    return bit;
+  }
+  // a byte at a time into a 32-bit reservoir: fixed-width values need no other reads
+  let i = bit < 0x80000000 ? bit >>> 3 : Math.floor(bit / 8);
+  let acc = buf[i++]! >>> (bit & 7);
+  let avail = 8 - (bit & 7);
+  const mask = (1 << b) - 1;
+  for (let k = 0; k < tf; k++) {
+    while (avail < b) {
+      acc |= buf[i++]! << avail;
+      avail += 8;
+    }
+    pos += acc & mask;
+    acc >>>= b;
+    avail -= b;
+    out[k] = pos;
+  }
+  return bit + tf * b;
+}
+
+/** The bit after one document's positions at bit `bit` (reads only what it must). */
+export function skipPositions(buf: Uint8Array, bit: number, tf: number, length: number): number {
+  if (tf > SMALL_TF) return bit + 5 + tf * readBits(buf, bit, 5);
+  let pos = 0;
+  for (let k = 0; k < tf; k++) {
+    const n = (length > pos ? length - pos : 0) + 1;
+    const v = readTruncated(buf, bit, n);
+    bit = bitEnd;
+    if (v === n - 1) {
+      const b = readBits(buf, bit, 5);
+      pos += readBits(buf, bit + 5, b);
+      bit += 5 + b;
+    } else pos += v;
+  }
+  return bit;
+}
+
+/** The bit after a one-position piece at `at` of a document of `length` (below 2^24) tokens. */
+export function skipOne(buf: Uint8Array, at: number, length: number): number {
+  // truncated binary over length + 1 values (length itself: an escape)
+  const n = length + 1;
+  const w = 31 - Math.clz32(n);
+  const u = (2 << w) - n;
+  const h = readBits(buf, at, w + 1);
+  const high = h & ((1 << w) - 1);
+  const value = high < u ? high : high * 2 + (h >>> w) - u;
+  if (value === length) return skipPositions(buf, at, 1, length);
+  return at + (high < u ? w : w + 1);
+}
+
+/** The bit after the pieces of n documents (tfs, lens) from bit `at`, which must end by bit `end`. */
+export function skipPieces(buf: Uint8Array, at: number, end: number, tfs: Int32Array, lens: Int32Array, n: number): number {
+  for (let k = 0; k < n; k++) {
+    const length = lens[k]!;
+    if (tfs[k] === 1 && length < 1 << 24) at = skipOne(buf, at, length);
+    else at = skipPositions(buf, at, tfs[k]!, length);
+  }
+  if (at > end) throw new CorruptIndex('positions damaged');
+  return at;
 }
 
 /**
@@ -37,7 +345,10 @@ export class DocPartEncoder {
   private prev = -1;
   private blockPrevLast = -1;
   private blockDataStart = 0;
-  private blockPosBytes = 0;
+  private blockPosBits = 0;
+  // the docs since the current input block began (addShifted), to find where their positions end
+  private inputTfs = new Int32Array(POSTING_BLOCK);
+  private inputLens = new Int32Array(POSTING_BLOCK);
   // the block's impacts so far, by tf ascending (and so by length ascending): Lucene's competitive impacts
   private impactTf = new Int32Array(POSTING_BLOCK);
   private impactLen = new Int32Array(POSTING_BLOCK);
@@ -51,14 +362,14 @@ export class DocPartEncoder {
     this.prev = -1;
     this.blockPrevLast = -1;
     this.blockDataStart = 0;
-    this.blockPosBytes = 0;
+    this.blockPosBits = 0;
     this.impacts = 0;
   }
 
-  /** The next document: its id, tf, the byte length of its positions and its token count. */
-  add(doc: number, tf: number, posBytes: number, length: number): void {
+  /** The next document: its id, tf, the bit length of its positions and its token count. */
+  add(doc: number, tf: number, posBits: number, length: number): void {
     this.putDoc(doc, tf);
-    this.blockPosBytes += posBytes;
+    this.blockPosBits += posBits;
     this.addImpact(tf, length);
     if (++this.inBlock === POSTING_BLOCK) this.endBlock();
   }
@@ -113,7 +424,7 @@ export class DocPartEncoder {
     let at = this.skipLength;
     at = putVarint(s, at, this.prev - this.blockPrevLast);
     at = putVarint(s, at, this.dataLength - this.blockDataStart);
-    at = putVarint(s, at, this.blockPosBytes);
+    at = putVarint(s, at, this.blockPosBits);
     at = putVarint(s, at, n);
     // tfs and lengths both rise: each pair as deltas from the one before
     let tf = 0;
@@ -129,7 +440,7 @@ export class DocPartEncoder {
     this.inBlock = 0;
     this.blockPrevLast = this.prev;
     this.blockDataStart = this.dataLength;
-    this.blockPosBytes = 0;
+    this.blockPosBits = 0;
     this.impacts = 0;
   }
 
@@ -137,21 +448,23 @@ export class DocPartEncoder {
    * Adds every document of an encoded doc part with its ids moved by `shift` (merge: an input none
    * of whose documents is dropped, placed as one run). Doc deltas inside the run do not change, so
    * their bytes are copied a block at a time; only the first is encoded anew. `part[dataAt…dataEnd)`
-   * are the blocks, `posLength` the byte length of the positions; ids must stay below `docLimit`.
-   * `blockPositions[b]` is where the input's block b starts in its positions (from its skip table,
-   * see blocksStart): `positions` scans them only from there to where an output block ends.
+   * are the blocks, `posBits` the bit length of the positions; ids must stay below `docLimit`.
+   * `blockPositions[b]` is the bit where the input's block b starts in its positions (from its skip
+   * table, see blocksStart): `positions` scans them only from there to where an output block ends.
    * Returns the number of documents; their tfs' sum is left in `runCf`.
    */
-  addShifted(part: Uint8Array, dataAt: number, dataEnd: number, posLength: number, positions: PositionScanner, blockPositions: ArrayLike<number>, shift: number, docLimit: number, lengths: ArrayLike<number>): number {
+  addShifted(part: Uint8Array, dataAt: number, dataEnd: number, posBits: number, positions: PositionScanner, blockPositions: ArrayLike<number>, shift: number, docLimit: number, lengths: ArrayLike<number>): number {
     let at = dataAt;
-    // positions bytes of this run already counted in output blocks, and tfs since the input block began
+    // positions bits of this run already counted in output blocks, and docs since the input block began
     let counted = 0;
-    let tfsInInputBlock = 0;
+    let inInputBlock = 0;
+    const inputTfs = this.inputTfs;
+    const inputLens = this.inputLens;
     let prevIn = -1;
     let count = 0;
     let cf = 0;
     let copyFrom = -1;
-    let { inBlock, blockPosBytes } = this;
+    let { inBlock, blockPosBits } = this;
     let doc = this.prev;
     while (at < dataEnd) {
       let code = part[at]!;
@@ -162,7 +475,8 @@ export class DocPartEncoder {
       } else {
         code = readVarint(part, at);
         at = varintEnd;
-        delta = (code - (code & 1)) / 2;
+        // ids stay below 2^31, so code below 2^32: an integer shift
+        delta = code >>> 1;
       }
       let tf = 1;
       if ((code & 1) === 0) {
@@ -181,8 +495,10 @@ export class DocPartEncoder {
         this.putDoc(doc, tf);
         copyFrom = at;
       }
-      tfsInInputBlock += tf;
-      this.addImpact(tf, lengths[doc]!);
+      const length = lengths[doc]!;
+      inputTfs[inInputBlock] = tf;
+      inputLens[inInputBlock++] = length;
+      this.addImpact(tf, length);
       cf += tf;
       count++;
       const inputBlockEnds = count % POSTING_BLOCK === 0;
@@ -191,27 +507,27 @@ export class DocPartEncoder {
         const inputBlock = ((count - 1) - ((count - 1) % POSTING_BLOCK)) / POSTING_BLOCK;
         const after = inputBlockEnds
           ? blockPositions[inputBlock + 1]!
-          : positions.scanPositions(blockPositions[inputBlock]!, blockPositions[inputBlock + 1]!, tfsInInputBlock);
-        blockPosBytes += after - counted;
+          : positions.scanPositions(blockPositions[inputBlock]!, blockPositions[inputBlock + 1]!, inputTfs, inputLens, inInputBlock);
+        blockPosBits += after - counted;
         counted = after;
         this.copyData(part, copyFrom, at);
         copyFrom = at;
         this.prev = doc;
-        this.blockPosBytes = blockPosBytes;
+        this.blockPosBits = blockPosBits;
         this.inBlock = inBlock;
         this.endBlock(); // resets the block's figures
         inBlock = 0;
-        blockPosBytes = 0;
+        blockPosBits = 0;
       }
-      if (inputBlockEnds) tfsInInputBlock = 0;
+      if (inputBlockEnds) inInputBlock = 0;
     }
     this.prev = doc;
-    if (at !== dataEnd || blockPositions[(count + POSTING_BLOCK - 1 - ((count + POSTING_BLOCK - 1) % POSTING_BLOCK)) / POSTING_BLOCK] !== posLength) {
+    if (at !== dataEnd || blockPositions[(count + POSTING_BLOCK - 1 - ((count + POSTING_BLOCK - 1) % POSTING_BLOCK)) / POSTING_BLOCK] !== posBits) {
       throw new CorruptIndex('postings damaged');
     }
     if (copyFrom >= 0) this.copyData(part, copyFrom, at);
-    blockPosBytes += posLength - counted;
-    this.blockPosBytes = blockPosBytes;
+    blockPosBits += posBits - counted;
+    this.blockPosBits = blockPosBits;
     this.inBlock = inBlock;
     this.runCf = cf;
     return count;
@@ -281,26 +597,26 @@ export function skipPastVarints(buf: Uint8Array, at: number, end: number, count:
 
 /**
  * Where the blocks of the doc part at part[at…end) start (after its skip table). With `positions`,
- * also where each block's positions start (blocks + 1 entries, the last the positions' length).
+ * also the bit where each block's positions start (blocks + 1 entries, the last the positions' bits).
  */
 export function blocksStart(part: Uint8Array, at: number, end: number, positions?: Float64Array): number {
   const blocks = readVarint(part, at);
   at = varintEnd;
   if (blocks > end - at || (positions && positions.length <= blocks)) throw new CorruptIndex('postings damaged');
   let dataBytes = 0;
-  let posBytes = 0;
+  let posBits = 0;
   for (let k = 0; k < blocks && at < end; k++) {
-    if (positions) positions[k] = posBytes;
-    // last doc delta, data bytes, positions bytes, impact count, then two varints per impact
+    if (positions) positions[k] = posBits;
+    // last doc delta, data bytes, positions bits, impact count, then two varints per impact
     readVarint(part, at);
     dataBytes += readVarint(part, varintEnd);
-    posBytes += readVarint(part, varintEnd);
+    posBits += readVarint(part, varintEnd);
     const impacts = readVarint(part, varintEnd);
     at = varintEnd;
     if (impacts > POSTING_BLOCK) throw new CorruptIndex('postings damaged');
     at = skipPastVarints(part, at, end, 2 * impacts);
   }
-  if (positions) positions[blocks] = posBytes;
+  if (positions) positions[blocks] = posBits;
   if (at + dataBytes !== end) throw new CorruptIndex('postings damaged');
   return at;
 }
@@ -311,7 +627,7 @@ export interface SkipTable {
   lastDoc: Float64Array;
   /** Byte offset of each block's data in the doc part (blocks + 1 entries). */
   dataStart: Float64Array;
-  /** Byte offset of each block's positions in the positions part (blocks + 1 entries). */
+  /** Bit offset of each block's positions in the positions part (blocks + 1 entries). */
   posStart: Float64Array;
   /** Byte offset of each block's impact count in the doc part. */
   impactsAt: Float64Array;
@@ -403,6 +719,11 @@ export function decodeBlock(part: Uint8Array, t: SkipTable, b: number, docs: Int
   }
   if (at !== end || prev !== t.lastDoc[b]) throw new CorruptIndex('postings damaged');
   return n;
+}
+
+/** Document lengths as a cursor reads them: loaded for a range of documents at a time (see DocLengths). */
+export interface DocLengthSource {
+  range(first: number, last: number): Uint32Array;
 }
 
 /** Iterates a posting list doc by doc, skipping whole blocks on advance(). */
@@ -511,71 +832,63 @@ export class PostingsCursor {
     return this.doc;
   }
 
-  /** Byte offset of the current document's positions within the term's positions part. */
+  /** Bit offset of the current document's positions within the term's positions part. */
   positionsOffset(): number {
     if (this.posDoc > this.i) {
       this.posDoc = 0;
       this.posAt = this.table.posStart[this.block]!;
     }
-    // Each position is one varint: skip the earlier documents' tf varints.
-    this.posAt += this.skipVarints(this.posAt, this.posDoc, this.i);
+    // skip the earlier documents' pieces: each one's size follows from its tf and length
+    const p = this.positions!;
+    const docs = this.docsBuf;
+    const tfs = this.tfsBuf;
+    const lengths = this.blockLengths();
+    let at = this.posAt;
+    for (let k = this.posDoc; k < this.i; k++) {
+      const tf = tfs[k]!;
+      const length = lengths[docs[k]!]!;
+      at = tf === 1 && length < 1 << 24 ? skipOne(p, at, length) : skipPositions(p, at, tf, length);
+    }
+    if (at > p.length * 8) throw new CorruptIndex('positions damaged');
+    this.posAt = at;
     this.posDoc = this.i;
-    return this.posAt;
+    return at;
   }
 
   private positions: Uint8Array | undefined;
-  private positionWords: Uint32Array | undefined;
-  /** Set by the reader before positionsOffset()/readPositions() are used. */
-  attachPositions(positions: Uint8Array): void {
+  private lengths: DocLengthSource | undefined;
+  private lengthsBlock = -1;
+  private lengthValues: Uint32Array | undefined;
+
+  /** Set by the reader before positionsOffset()/readPositions() are used: the positions part and the index's document lengths. */
+  attachPositions(positions: Uint8Array, lengths: DocLengthSource): void {
     this.positions = positions;
-    if (positions.byteOffset % 4 === 0) this.positionWords = new Uint32Array(positions.buffer, positions.byteOffset, positions.length >>> 2);
+    this.lengths = lengths;
   }
 
-  private skipVarints(from: number, firstDoc: number, endDoc: number): number {
-    let count = 0;
-    for (let k = firstDoc; k < endDoc; k++) count += this.tfsBuf[k]!;
-    const p = this.positions!;
-    const words = this.positionWords;
-    let at = from;
-    if (words && count >= 8) {
-      // four bytes at a time: a word holds as many varint ends as bytes below 0x80
-      while (at % 4 !== 0 && count > 0) if (p[at++]! < 0x80) count--;
-      let w = at >>> 2;
-      const lastWord = words.length;
-      while (count >= 4 && w < lastWord) {
-        const ends = 4 - (Math.imul((words[w]! & 0x80808080) >>> 7, 0x01010101) >>> 24);
-        // the count-th end inside this word: the bytes after it start the next varint
-        if (ends >= count) break;
-        count -= ends;
-        w++;
-      }
-      at = w << 2;
+  /** The document lengths, loaded for the current block's documents. */
+  private blockLengths(): Uint32Array {
+    if (this.lengthsBlock !== this.block) {
+      this.lengthValues = this.lengths!.range(this.docsBuf[0]!, this.docsBuf[this.n - 1]!);
+      this.lengthsBlock = this.block;
     }
-    return skipPastVarints(p, at, p.length, count) - from;
+    return this.lengthValues!;
   }
 
   /** The current document's positions, into out (returns tf). */
   readPositions(out: Int32Array): number {
     const p = this.positions!;
-    let at = this.positionsOffset();
-    let pos = 0;
     const tf = this.tf;
-    for (let k = 0; k < tf; k++) {
-      let delta = p[at]!;
-      if (delta < 0x80) at++;
-      else {
-        delta = readVarint(p, at);
-        at = varintEnd;
-      }
-      pos += delta;
-      out[k] = pos;
-    }
-    if (at > p.length || pos !== pos) throw new CorruptIndex('positions damaged');
+    const at = this.positionsOffset();
+    const end = decodePositions(p, at, tf, this.lengthValues![this.doc]!, out);
+    if (end > p.length * 8) throw new CorruptIndex('positions damaged');
     // the next document's positions start here: no need to skip these again
     this.posDoc = this.i + 1;
-    this.posAt = at;
+    this.posAt = end;
     return tf;
   }
+
+  private scratch = new Int32Array(SMALL_TF);
 
   /**
    * Keeps the phrase starts s of starts[0…n) (ascending) at which this term is at s + offset in the
@@ -586,30 +899,53 @@ export class PostingsCursor {
     const p = this.positions!;
     let at = this.positionsOffset();
     const tf = this.tf;
-    let sum = 0;
+    let end: number;
+    let b = 0;
+    if (tf <= SMALL_TF) {
+      end = decodePositions(p, at, tf, this.lengthValues![this.doc]!, this.scratch);
+    } else {
+      // fixed-width deltas: the piece's end is known before decoding it
+      b = readBits(p, at, 5);
+      at += 5;
+      end = at + tf * b;
+    }
+    if (end > p.length * 8) throw new CorruptIndex('positions damaged');
+    this.posDoc = this.i + 1;
+    this.posAt = end;
+    if (b > 24) {
+      // rare: decoded whole
+      if (this.scratch.length < tf) this.scratch = new Int32Array(tf * 2);
+      decodePositions(p, at - 5, tf, 0, this.scratch);
+    }
+    const small = tf <= SMALL_TF || b > 24;
+    const scratch = this.scratch;
+    // the packed deltas, read a byte at a time into a 32-bit reservoir (as decodePositions does)
+    let byte = at < 0x80000000 ? at >>> 3 : Math.floor(at / 8);
+    let acc = p[byte++]! >>> (at & 7);
+    let avail = 8 - (at & 7);
+    const mask = (1 << b) - 1;
     let pos = -1;
+    let sum = 0;
     let k = 0;
     let kept = 0;
     for (let i = 0; i < n; i++) {
       const want = starts[i]! + offset;
       while (pos < want && k < tf) {
-        let delta = p[at]!;
-        if (delta < 0x80) at++;
+        if (small) pos = scratch[k]!;
         else {
-          delta = readVarint(p, at);
-          at = varintEnd;
+          while (avail < b) {
+            acc |= p[byte++]! << avail;
+            avail += 8;
+          }
+          sum += acc & mask;
+          acc >>>= b;
+          avail -= b;
+          pos = sum;
         }
-        sum += delta;
-        pos = sum;
         k++;
       }
       if (pos === want) starts[kept++] = starts[i]!;
       else if (pos < want) break; // no positions left
-    }
-    if (at > p.length || sum !== sum) throw new CorruptIndex('positions damaged');
-    if (k === tf) {
-      this.posDoc = this.i + 1;
-      this.posAt = at;
     }
     return kept;
   }

@@ -4,7 +4,7 @@
 // piece carries a CRC checked when it is read; verify() checks the whole-file CRC as merge does.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ByteReader } from './bytes.js';
-import { skipPastVarints } from './postings.js';
+import { skipPieces } from './postings.js';
 import { crc32 } from './crc.js';
 import {
   CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, LENGTH_CHUNK, MAGIC, SECTION_NAMES, TRAILER_BYTES,
@@ -459,6 +459,17 @@ export class DocLengths {
     this.loaded = new Uint8Array(Math.ceil(count / LENGTH_CHUNK)).fill(all ? 1 : 0);
   }
 
+  /** The token counts of documents first…last (loaded), indexed by document id. */
+  range(first: number, last: number): Uint32Array {
+    for (let c = (first / LENGTH_CHUNK) | 0; c <= ((last / LENGTH_CHUNK) | 0); c++) {
+      if (this.loaded[c] === 0) {
+        this.load(c);
+        this.loaded[c] = 1;
+      }
+    }
+    return this.values;
+  }
+
   /** The token count of document d. */
   get(d: number): number {
     const c = (d / LENGTH_CHUNK) | 0;
@@ -524,8 +535,8 @@ export class TermStream {
   }
 
   /** The bytes docsAt and posAt point into. */
-  get window(): Buffer {
-    return this.postings.buf;
+  get window(): Uint8Array {
+    return this.postings.bytes;
   }
 
   /** Moves to the next term; false after the last. */
@@ -557,15 +568,16 @@ export class TermStream {
   }
 
   /**
-   * The offset (from the start of the term's positions) after `count` varints that start at `from`
-   * and end by `to`: the positions bytes of some documents, found without holding all of them.
+   * The bit (from the start of the term's positions) after the pieces of `n` documents (tfs, lens)
+   * that start at bit `from` and end by bit `to`: found without holding all the positions.
    */
-  scanPositions(from: number, to: number, count: number): number {
-    if (this.positionsInWindow) return skipPastVarints(this.window, this.posAt + from, this.posAt + to, count) - this.posAt;
+  scanPositions(from: number, to: number, tfs: Int32Array, lens: Int32Array, n: number): number {
+    if (this.positionsInWindow) return skipPieces(this.window, this.posAt * 8 + from, this.posAt * 8 + to, tfs, lens, n) - this.posAt * 8;
     // blocks are scanned in order, so the read-ahead serves many of them
-    if (!this.scanned.ensure(this.posFileAt + from, this.posFileAt + to)) throw this.damaged('truncated');
-    const base = this.scanned.at - this.posFileAt;
-    return skipPastVarints(this.scanned.buf, from - base, to - base, count) + base;
+    const first = Math.floor(from / 8);
+    if (!this.scanned.ensure(this.posFileAt + first, this.posFileAt + Math.ceil(to / 8))) throw this.damaged('truncated');
+    const base = (this.scanned.at - this.posFileAt) * 8;
+    return skipPieces(this.scanned.bytes, from - base, to - base, tfs, lens, n) + base;
   }
 
   get path(): string {
@@ -627,6 +639,8 @@ export class TermStream {
 /** A buffer holding file bytes [at, at + length), refilled from a requested offset onwards (reading ahead). */
 class ReadAhead {
   buf: Buffer = Buffer.allocUnsafe(0);
+  /** buf as a plain Uint8Array: merge's loops over it then see one kind of array (as in builds). */
+  bytes: Uint8Array = new Uint8Array(0);
   at = 0;
   private length = 0;
 
@@ -640,7 +654,10 @@ class ReadAhead {
   ensure(start: number, end: number): boolean {
     if (start >= this.at && end <= this.at + this.length) return true;
     const want = Math.max(end - start, Math.min(this.readAhead, this.fileSize - start));
-    if (want > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(want, Math.min(this.readAhead, this.fileSize)));
+    if (want > this.buf.length) {
+      this.buf = Buffer.allocUnsafe(Math.max(want, Math.min(this.readAhead, this.fileSize)));
+      this.bytes = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+    }
     this.length = this.readInto(this.buf, start, want);
     this.at = start;
     return this.length >= end - start;

@@ -3,14 +3,14 @@
 // byte-for-byte determined by what is added, so merges are reproducible.
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ByteRanges, ByteWriter, type FileBytes } from './bytes.js';
+import { BitRanges, ByteRanges, ByteWriter, type FileBytes } from './bytes.js';
 import { crc32 } from './crc.js';
 import {
   CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, FORMAT_VERSION, LENGTH_CHUNK, TERM_BLOCK,
   encodeFooter, encodeHeader, encodeTrailer,
   type Section, type SectionName, type Stats,
 } from './layout.js';
-import { DocPartEncoder, copyBytes, type PostingList } from './postings.js';
+import { BitWriter, DocPartEncoder, copyBytes, readBits, type PostingList } from './postings.js';
 
 export interface StoredDoc {
   doc: string;
@@ -94,12 +94,6 @@ class Sink {
       const bytes = ranges.bufs[i]!;
       const start = ranges.starts[i]!;
       const end = ranges.ends[i]!;
-      const file = ranges.files[i];
-      if (file) {
-        crc = this.copyFile(file, start, end, ranges.crcs[i]!, crc32(this.buf.subarray(from, this.used), crc));
-        from = this.used;
-        continue;
-      }
       if (end - start > this.buf.length - this.used) {
         crc = crc32(this.buf.subarray(from, this.used), crc);
         this.flush();
@@ -117,24 +111,123 @@ class Sink {
     return crc32(this.buf.subarray(from, this.used), crc);
   }
 
-  private bounce: Buffer | undefined;
+  // bits of a bit stream not yet written (fewer than 8), in the low bits of carry
+  private carry = 0;
+  private carryBits = 0;
+  // the CRC of the bit stream being written, over the bytes of buf from bitsFrom on
+  private bitsCrc = 0;
+  private bitsFrom = 0;
 
-  /** Writes file bytes [start, end) through a 1 MB buffer; returns `crc` carried over them. */
-  private copyFile(file: FileBytes, start: number, end: number, expected: number, crc: number): number {
+  /**
+   * Writes the bit ranges one after the other, zero-padded to a byte at the end; returns the CRC of
+   * the bytes they make. Byte-aligned runs are copied; others shifted a byte at a time.
+   */
+  writeBitRanges(ranges: BitRanges): number {
+    this.carry = 0;
+    this.carryBits = 0;
+    this.bitsCrc = 0;
+    this.bitsFrom = this.used;
+    for (let i = 0; i < ranges.count; i++) {
+      const file = ranges.files[i];
+      if (file) this.copyFileBits(file, ranges.starts[i]!, ranges.lengths[i]!, ranges.ends[i]!, ranges.crcs[i]!);
+      else this.writeBits(ranges.bufs[i]!, ranges.starts[i]!, ranges.ends[i]!);
+    }
+    if (this.carryBits > 0) {
+      this.room(1);
+      this.buf[this.used++] = this.carry;
+      this.offset++;
+    }
+    return crc32(this.buf.subarray(this.bitsFrom, this.used), this.bitsCrc);
+  }
+
+  /** Makes room for n bytes in buf (at most its size), keeping the bit stream's CRC. */
+  private room(n: number): void {
+    if (n <= this.buf.length - this.used) return;
+    this.bitsCrc = crc32(this.buf.subarray(this.bitsFrom, this.used), this.bitsCrc);
+    this.flush();
+    this.bitsFrom = 0;
+  }
+
+  private writeBits(src: Uint8Array, start: number, end: number): void {
+    let bit = start;
+    const c = this.carryBits;
+    if (c === 0 && bit % 8 === 0) {
+      // aligned: whole bytes are copied
+      let from = bit / 8;
+      const to = Math.floor(end / 8);
+      while (from < to) {
+        this.room(1);
+        const n = Math.min(to - from, this.buf.length - this.used);
+        copyBytes(src, this.buf, this.used, from, from + n);
+        this.used += n;
+        this.offset += n;
+        from += n;
+      }
+      bit = to * 8;
+    } else {
+      const s = bit % 8;
+      let i = (bit - s) / 8;
+      let carry = this.carry;
+      while (end - bit >= 8) {
+        this.room(1);
+        const buf = this.buf;
+        let used = this.used;
+        const stop = Math.min(used + Math.floor((end - bit) / 8), buf.length);
+        if (s === 0) {
+          // a byte-aligned source (a whole run of an input's positions): one read per byte
+          for (; used < stop; i++) {
+            const v = src[i]!;
+            buf[used++] = (carry | (v << c)) & 0xff;
+            carry = v >>> (8 - c);
+          }
+        } else {
+          for (; used < stop; i++) {
+            const v = ((src[i]! >>> s) | (src[i + 1]! << (8 - s))) & 0xff;
+            buf[used++] = (carry | (v << c)) & 0xff;
+            carry = v >>> (8 - c);
+          }
+        }
+        bit += (used - this.used) * 8;
+        this.offset += used - this.used;
+        this.used = used;
+      }
+      this.carry = carry;
+    }
+    // the last bits (fewer than 8) join the carry
+    const r = end - bit;
+    if (r > 0) {
+      let carry = this.carry | (readBits(src, bit, r) << this.carryBits);
+      let bits = this.carryBits + r;
+      if (bits >= 8) {
+        this.room(1);
+        this.buf[this.used++] = carry & 0xff;
+        this.offset++;
+        carry >>>= 8;
+        bits -= 8;
+      }
+      this.carry = carry;
+      this.carryBits = bits;
+    }
+  }
+
+  /** Writes the first `bits` bits of file bytes [start, start + length) through a 1 MB buffer, checking their CRC. */
+  private copyFileBits(file: FileBytes, start: number, length: number, bits: number, expected: number): void {
     const bounce = (this.bounce ??= Buffer.allocUnsafe(1 << 20));
     let own = 0;
-    for (let at = start; at < end; ) {
-      const n = file.readInto(bounce, at, Math.min(bounce.length, end - at));
+    let done = 0;
+    for (let at = start; at < start + length; ) {
+      const n = file.readInto(bounce, at, Math.min(bounce.length, start + length - at));
       if (n <= 0) throw new CorruptIndex(`${file.path}: truncated`);
-      const chunk = bounce.subarray(0, n);
-      crc = crc32(chunk, crc);
-      if (expected >= 0) own = crc32(chunk, own);
-      this.write(chunk);
+      if (expected >= 0) own = crc32(bounce.subarray(0, n), own);
+      const take = Math.min(n * 8, bits - done);
+      this.writeBits(bounce, 0, take);
+      done += take;
       at += n;
     }
     if (expected >= 0 && own !== expected) throw new CorruptIndex(`${file.path}: positions checksum mismatch`);
-    return crc;
   }
+
+  private bounce: Buffer | undefined;
 
   flush(): void {
     this.settle();
@@ -259,28 +352,55 @@ export class IndexWriter {
       if (this.phase === 'docs') this.startTerms();
       return;
     }
-    const { count, docs, tfs, posStarts } = list;
+    const { count, docs, tfs, posStarts, positions } = list;
     const lengths = this.lengthsBuf;
     const enc = this.encoder;
+    const bits = this.bits;
     enc.begin();
+    bits.reset();
     let cf = 0;
+    let pos = this.pos;
     for (let i = 0; i < count; i++) {
       const d = docs[i]!;
-      enc.add(d, tfs[i]!, posStarts[i + 1]! - posStarts[i]!, lengths[d]!);
-      cf += tfs[i]!;
+      const tf = tfs[i]!;
+      if (tf > pos.length) pos = this.pos = new Int32Array(tf * 2);
+      // the build's varint deltas, coded into the index's bits
+      let at = posStarts[i]!;
+      let p = 0;
+      for (let k = 0; k < tf; k++) {
+        let v = positions[at++]!;
+        if (v >= 0x80) {
+          v &= 0x7f;
+          for (let scale = 128; ; scale *= 128) {
+            const b = positions[at++]!;
+            v += (b & 0x7f) * scale;
+            if (b < 0x80) break;
+          }
+        }
+        p += v;
+        pos[k] = p;
+      }
+      if (at !== posStarts[i + 1]) throw new Error('positions out of step with tf');
+      const before = bits.bits;
+      bits.positions(pos, tf, lengths[d]!);
+      enc.add(d, tf, bits.bits - before, lengths[d]!);
+      cf += tf;
     }
     enc.finish();
+    bits.finish();
     this.positionRanges.clear();
-    this.positionRanges.push(list.positions, posStarts[0]!, posStarts[count]!);
+    this.positionRanges.push(bits.buf, 0, bits.bits);
     this.addEncodedTerm(term, count, cf, enc, this.positionRanges);
   }
 
   private readonly encoder = new DocPartEncoder();
-  private readonly positionRanges = new ByteRanges();
+  private readonly bits = new BitWriter();
+  private pos = new Int32Array(64);
+  private readonly positionRanges = new BitRanges();
   private readonly docRanges = new ByteRanges();
 
-  /** Adds the next term from its encoded doc part (`enc` after finish()) and its positions' bytes. */
-  addEncodedTerm(term: Uint8Array, count: number, cf: number, enc: DocPartEncoder, positions: ByteRanges): void {
+  /** Adds the next term from its encoded doc part (`enc` after finish()) and its positions' bits. */
+  addEncodedTerm(term: Uint8Array, count: number, cf: number, enc: DocPartEncoder, positions: BitRanges): void {
     if (this.phase === 'docs') this.startTerms();
     if (count === 0) return;
     if (this.termsInBlock === 0) {
@@ -294,7 +414,7 @@ export class IndexWriter {
     const docStart = this.sink.offset;
     const docsCrc = this.sink.writeRanges(docRanges);
     const posStart = this.sink.offset;
-    const posCrc = this.sink.writeRanges(positions);
+    const posCrc = this.sink.writeBitRanges(positions);
     const prev = this.prevTerm;
     let shared = 0;
     const max = Math.min(prev.length, term.length);
