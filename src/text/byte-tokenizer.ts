@@ -183,6 +183,7 @@ export class ByteTokenizer {
             const memo = this.words;
             let entry = memo.findHashed(buf, s, j, h);
             if (entry < 0) {
+              // Always kept: a word of at most MAX_STEMMED_LENGTH chars has one short token.
               const token = this.encodedWordToken(buf, s, j);
               entry = memo.add(buf, s, j, token.bytes, token.length, token.count);
             }
@@ -289,6 +290,10 @@ export class ByteTokenizer {
       tokens.count = 0;
       this.analyzer.appendJson(text, tokens);
       entry = memo.add(buf, r, k, tokens.bytes, tokens.length, tokens.count);
+      if (entry < 0) {
+        this.analyzer.appendJson(text, list);
+        return k;
+      }
     }
     const length = memo.valueLength(entry);
     if (length === 0) return k;

@@ -1,23 +1,31 @@
 // Byte strings → their tokens as JSON bytes, for the byte path (byte-tokenizer.ts): an open-addressing
 // table over one byte pool, so that a hit costs a hash, a compare and a copy and makes no string.
-// Everything a lookup needs but the key and value bytes sits in the slot itself (one cache line), and
-// the table grows with its entries, so a small input's memo stays in the CPU's caches. When full, it
+// A lookup touches one slot and the entry's bytes in the pool, and the table grows with its entries,
+// so a small input's memo stays in the CPU's caches. When full, it
 // keeps the entries used since the last eviction (word frequencies are Zipfian: the common words)
 // rather than starting over.
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-/** Numbers per slot: the key's hash, where the key starts in the pool (the value follows it), key length | token count << 8, value length | USED. */
-const FIELDS = 4;
-/** Set in a slot's value length when the entry was found since the last eviction. */
-const USED = 1 << 30;
-const LENGTH = USED - 1;
-/** Keys are at most this long (the key length has 8 bits). */
-export const MAX_KEY_BYTES = 255;
+/** Numbers per slot: the key's hash, and where its entry starts in the pool + 1 (0: a free slot). */
+const FIELDS = 2;
+/**
+ * An entry in the pool: a 4-byte header (key length | USED, token count, value length as 2 bytes),
+ * the key's folded bytes, the value. The header sits next to the key, so a lookup touches one slot
+ * and the entry's own bytes: two cache lines, which matters once the memo outgrows the CPU's caches.
+ */
+const HEADER = 4;
+/** Set in an entry's key-length byte when it was found since the last eviction. */
+const USED = 0x80;
+/** Keys are at most this long (7 bits of the header). */
+export const MAX_KEY_BYTES = 127;
+/** Values longer than this, or of more than MAX_COUNT tokens, are not kept (add() returns -1). */
+const MAX_VALUE_BYTES = 0xffff;
+const MAX_COUNT = 0xff;
 
 const INITIAL_SLOTS = 1 << 12;
-/** Entries held at most by default: the slots then grow to 2^18 (4 MB), half of them free. */
+/** Entries held at most by default: the slots then grow to 2^18 (2 MB), half of them free. */
 const DEFAULT_MAX_ENTRIES = 1 << 17;
 /** The pool is evicted rather than grown past this. */
 const MAX_POOL_BYTES = 64 << 20;
@@ -32,11 +40,11 @@ export function hashKey(fold: Uint8Array, buf: Uint8Array, s: number, e: number)
 export { FNV_OFFSET, FNV_PRIME };
 
 /**
- * Keys are compared through `fold` (A–Z as a–z for words, unchanged for spans). A found entry is a
- * slot index `e` into `slots`: its value is pool[valueStart(e), valueStart(e) + valueLength(e)).
+ * Keys are compared through `fold` (A–Z as a–z for words, unchanged for spans). An entry is its
+ * offset in `pool`: its value is pool[valueStart(e), valueStart(e) + valueLength(e)).
  */
 export class EncodedMemo {
-  slots: Int32Array;
+  private slots: Int32Array;
   pool: Uint8Array;
   private mask: number;
   private entries = 0;
@@ -77,53 +85,60 @@ export class EncodedMemo {
     const length = e - s;
     this.lastHash = h;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const f = FIELDS * slot;
-      const lengths = slots[f + 2]!;
-      if (lengths === 0) return -1;
-      if (slots[f] !== h || (lengths & 0xff) !== length) continue;
-      let at = slots[f + 1]!;
+      const entry = slots[FIELDS * slot + 1]! - 1;
+      if (entry < 0) return -1;
+      if (slots[FIELDS * slot] !== h || (pool[entry]! & ~USED) !== length) continue;
+      let at = entry + HEADER;
       let k = s;
       while (k < e && pool[at] === fold[buf[k]!]) {
         at++;
         k++;
       }
       if (k === e) {
-        slots[f + 3] = slots[f + 3]! | USED;
-        return f;
+        pool[entry] = length | USED;
+        return entry;
       }
     }
   }
 
   valueStart(entry: number): number {
-    return this.slots[entry + 1]! + (this.slots[entry + 2]! & 0xff);
+    return entry + HEADER + (this.pool[entry]! & ~USED);
   }
 
   valueLength(entry: number): number {
-    return this.slots[entry + 3]! & LENGTH;
+    return this.pool[entry + 2]! | (this.pool[entry + 3]! << 8);
   }
 
   tokenCount(entry: number): number {
-    return this.slots[entry + 2]! >>> 8;
+    return this.pool[entry + 1]!;
   }
 
   /**
    * Adds the key buf[s, e) (1 to MAX_KEY_BYTES bytes) with its value value[0, valueLength) of `count`
-   * tokens; call right after findHashed() of the same key missed. Returns its entry.
+   * tokens; call right after findHashed() of the same key missed. Returns its entry, or -1 when the
+   * value is too long to keep.
    */
   add(buf: Uint8Array, s: number, e: number, value: Uint8Array, valueLength: number, count: number): number {
+    if (valueLength > MAX_VALUE_BYTES || count > MAX_COUNT) return -1;
     const length = e - s;
-    const bytes = length + valueLength;
+    const bytes = HEADER + length + valueLength;
     if (this.entries >= this.maxEntries || (this.used + bytes > this.pool.length && this.used + bytes > this.maxPoolBytes)) this.evict();
     if (2 * (this.entries + 1) > this.mask + 1) this.rehash(2 * (this.mask + 1));
     if (this.used + bytes > this.pool.length) this.growPool(this.used + bytes);
-    const start = this.used;
+    const entry = this.used;
     const pool = this.pool;
     const fold = this.fold;
-    for (let k = s; k < e; k++) pool[this.used++] = fold[buf[k]!]!;
-    pool.set(valueLength === value.length ? value : value.subarray(0, valueLength), this.used);
-    this.used += valueLength;
+    pool[entry] = length;
+    pool[entry + 1] = count;
+    pool[entry + 2] = valueLength & 0xff;
+    pool[entry + 3] = valueLength >> 8;
+    let at = entry + HEADER;
+    for (let k = s; k < e; k++) pool[at++] = fold[buf[k]!]!;
+    pool.set(valueLength === value.length ? value : value.subarray(0, valueLength), at);
+    this.used = at + valueLength;
     this.entries++;
-    return this.place(this.lastHash, start, length | (count << 8), valueLength);
+    this.place(this.lastHash, entry);
+    return entry;
   }
 
   /** Appends the value of `entry` to out[at...] (room made by the caller); returns the index after it. */
@@ -133,24 +148,20 @@ export class EncodedMemo {
     return at;
   }
 
-  private place(h: number, start: number, lengths: number, valueLength: number): number {
+  private place(h: number, entry: number): void {
     const slots = this.slots;
     const mask = this.mask;
     let slot = h & mask;
-    while (slots[FIELDS * slot + 2] !== 0) slot = (slot + 1) & mask;
-    const f = FIELDS * slot;
-    slots[f] = h;
-    slots[f + 1] = start;
-    slots[f + 2] = lengths;
-    slots[f + 3] = valueLength;
-    return f;
+    while (slots[FIELDS * slot + 1] !== 0) slot = (slot + 1) & mask;
+    slots[FIELDS * slot] = h;
+    slots[FIELDS * slot + 1] = entry + 1;
   }
 
   private rehash(count: number): void {
     const old = this.slots;
     this.slots = new Int32Array(FIELDS * count);
     this.mask = count - 1;
-    for (let f = 0; f < old.length; f += FIELDS) if (old[f + 2] !== 0) this.place(old[f]!, old[f + 1]!, old[f + 2]!, old[f + 3]!);
+    for (let f = 0; f < old.length; f += FIELDS) if (old[f + 1] !== 0) this.place(old[f]!, old[f + 1]! - 1);
   }
 
   private growPool(needed: number): void {
@@ -174,13 +185,14 @@ export class EncodedMemo {
     this.entries = 0;
     this.used = 0;
     for (let f = 0; f < old.length && this.entries < keepEntries; f += FIELDS) {
-      if ((old[f + 3]! & USED) === 0) continue;
-      const start = old[f + 1]!;
-      const bytes = (old[f + 2]! & 0xff) + (old[f + 3]! & LENGTH);
+      const start = old[f + 1]! - 1;
+      if (start < 0 || (oldPool[start]! & USED) === 0) continue;
+      const bytes = HEADER + (oldPool[start]! & ~USED) + (oldPool[start + 2]! | (oldPool[start + 3]! << 8));
       if (this.used + bytes > keepBytes) break;
       if (this.used + bytes > this.pool.length) this.growPool(this.used + bytes);
       this.pool.set(oldPool.subarray(start, start + bytes), this.used);
-      this.place(old[f]!, this.used, old[f + 2]!, old[f + 3]! & LENGTH);
+      this.pool[this.used] &= ~USED;
+      this.place(old[f]!, this.used);
       this.used += bytes;
       this.entries++;
     }
