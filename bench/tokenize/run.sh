@@ -92,7 +92,7 @@ tokenized from the bytes, and only spans with other characters go through the an
 their bytes), so the I/O floor row (JSON.parse + JSON.stringify) is no longer a floor. The first
 copy of the corpus costs several times what each later copy does: every span and stemmed word is new
 then (analyzer, memo entries), the hot functions run unoptimized until V8 has compiled them, and the
-compiling itself takes CPU (docs/analyzers.md, "Speed", has the measured split). A user's text is
+compiling itself takes CPU (docs/analyzers.md, "Where the time goes", has the measured split). A user's text is
 not repeated: the "first pass" column of the byte-path table below is the speed to expect on new
 text, the "later passes" column the speed this 8-fold input approaches.
 
