@@ -114,13 +114,13 @@ export class EncodedMemo {
   }
 
   /**
-   * Adds the key buf[s, e) (1 to MAX_KEY_BYTES bytes) with its value value[0, valueLength) of `count`
-   * tokens; call right after findHashed() of the same key missed. Returns its entry, or -1 when the
-   * value is too long to keep.
+   * Adds the key buf[s, e) (at least 1 byte) with its value value[0, valueLength) of `count` tokens;
+   * call right after findHashed() of the same key missed. Returns its entry, or -1 when the key or
+   * the value is too long to keep.
    */
   add(buf: Uint8Array, s: number, e: number, value: Uint8Array, valueLength: number, count: number): number {
-    if (valueLength > MAX_VALUE_BYTES || count > MAX_COUNT) return -1;
     const length = e - s;
+    if (length > MAX_KEY_BYTES || valueLength > MAX_VALUE_BYTES || count > MAX_COUNT) return -1;
     const bytes = HEADER + length + valueLength;
     if (this.entries >= this.maxEntries || (this.used + bytes > this.pool.length && this.used + bytes > this.maxPoolBytes)) this.evict();
     if (2 * (this.entries + 1) > this.mask + 1) this.rehash(2 * (this.mask + 1));

@@ -42,6 +42,19 @@ describe('EncodedMemo (the byte path memo)', () => {
     expect(lookUp(memo, 'k10').value).toBe('"K10"');
   });
 
+  it('does not keep a key or value too long for its header', () => {
+    const memo = new EncodedMemo(SAME);
+    const key = Buffer.from('k'.repeat(128));
+    expect(memo.find(key, 0, key.length)).toBe(-1);
+    expect(memo.add(key, 0, key.length, Buffer.from('"x"'), 3, 1)).toBe(-1);
+    const short = Buffer.from('k');
+    expect(memo.find(short, 0, 1)).toBe(-1);
+    expect(memo.add(short, 0, 1, new Uint8Array(70_000), 70_000, 1)).toBe(-1);
+    expect(memo.size).toBe(0);
+    expect(lookUp(memo, 'k'.repeat(127))).toEqual({ value: JSON.stringify('K'.repeat(127)), hit: false });
+    expect(lookUp(memo, 'k'.repeat(127)).hit).toBe(true);
+  });
+
   it('keeps at most half its capacity, and evicts when the pool would pass its bound', () => {
     const memo = new EncodedMemo(SAME, { maxEntries: 32 });
     for (let i = 0; i < 32; i++) lookUp(memo, `k${i}`);
