@@ -115,30 +115,37 @@ type WordSteps = (word: string) => string;
  * The language steps as one function with a bounded memo: word frequencies are Zipfian, so most
  * words were seen before and cost one Map lookup instead of a stopword lookup plus a Snowball run.
  */
-function compileSteps(steps: LanguageSteps, fold: (word: string) => string): WordSteps {
+function compileSteps(steps: LanguageSteps, fold: (word: string) => string): CompiledSteps {
   const prepare = steps.prepare;
   const stopwords = steps.stopwords ? new Set(steps.stopwords.map((w) => (prepare ? prepare(fold(w)) : fold(w)))) : undefined;
   const stem = steps.stemmer ? loadStemmer(steps.stemmer) : undefined;
   const stemUnless = steps.stemUnless;
+  const uncached: WordSteps = (word) => {
+    const token = prepare ? prepare(word) : word;
+    if (stopwords?.has(token)) return '';
+    return stem && !stemUnless?.(token) ? stem(token) : token;
+  };
   let memo = new Map<string, string>();
-  return (word) => {
+  const cached: WordSteps = (word) => {
     let token = memo.get(word);
     if (token === undefined) {
-      token = prepare ? prepare(word) : word;
-      if (stopwords?.has(token)) token = '';
-      else if (stem && !stemUnless?.(token)) token = stem(token);
+      token = uncached(word);
       if (memo.size >= MAX_MEMO_WORDS) memo = new Map();
       memo.set(word, token);
     }
     return token;
   };
+  return Object.assign(cached, { uncached });
 }
+
+/** The language steps with their memo, and without it for callers that memoize the result themselves (the byte path). */
+type CompiledSteps = WordSteps & { uncached: WordSteps };
 
 class PipelineAnalyzer implements Analyzer, ScanSink {
   readonly id: string;
   readonly name: string;
   readonly steps: readonly string[];
-  private ready: Array<WordSteps | undefined> | undefined;
+  private ready: Array<CompiledSteps | undefined> | undefined;
   private readonly asciiMemos: Array<AsciiWordMemo | undefined> = [];
   /** Tokens of non-ASCII words by their raw text (bounded like the language steps' memo). */
   private readonly wordMemo = new Map<string, string>();
@@ -183,7 +190,8 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
     // What word() does for an ASCII word that was not edited, with the memo of the language steps.
     const steps = (this.ready ??= this.prepareLanguages())[Script.Latin];
     if (!steps || word.length > MAX_STEMMED_LENGTH || isDigitCode(word.charCodeAt(0))) return word;
-    return steps(word);
+    // The byte path keeps the token in its own memo: a second one here would only cost a Map entry.
+    return steps.uncached(word);
   }
 
   keepsAsciiWords(): boolean {
@@ -292,8 +300,8 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
     }
   }
 
-  private prepareLanguages(): Array<WordSteps | undefined> {
-    const ready: Array<WordSteps | undefined> = [];
+  private prepareLanguages(): Array<CompiledSteps | undefined> {
+    const ready: Array<CompiledSteps | undefined> = [];
     for (const [script, steps] of Object.entries(this.def.languages) as Array<[string, LanguageSteps]>) {
       ready[Number(script)] = compileSteps(steps, (w) => this.normalize(w));
     }

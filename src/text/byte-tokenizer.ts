@@ -11,6 +11,7 @@
 import type { Analyzer } from './analyzer.js';
 import { JsonTokenList } from './json-tokens.js';
 import { hexAt } from '../stream/json-members.js';
+import { EncodedMemo, FNV_OFFSET, FNV_PRIME } from './encoded-memo.js';
 
 const LOWER = 1;
 const UPPER = 2;
@@ -43,6 +44,9 @@ for (let c = 0; c < 0x80; c++) ENDS_WORD[c] = (KIND[c]! & WORD_KINDS) === 0 && !
 /** The escapes \" \\ \/ \b \f \n \r \t (the letter after the backslash). */
 const SHORT_ESCAPE = new Uint8Array(256);
 for (const c of '"\\/bfnrt') SHORT_ESCAPE[c.charCodeAt(0)] = 1;
+
+/** ASCII separators skipped between words: KIND 0 but the quote (which ends the string). */
+const SKIPPED = new Uint8Array(256).map((_, c) => (KIND[c] === 0 && c !== QUOTE ? 1 : 0));
 
 /** Escapes that decode to whitespace the scanner looks across (after a hyphen): \n \r \t. */
 function isWhitespaceEscape(e: number): boolean {
@@ -80,13 +84,17 @@ export class ByteTokenizer {
   /** Tokens of ASCII words (for analyzers with language steps), by the word lower-cased. */
   private readonly words: EncodedMemo;
   /** Tokens of spans with non-ASCII characters, by their bytes. */
-  private readonly spans = new EncodedMemo(SAME);
+  private readonly spans: EncodedMemo;
   private readonly scratch = new JsonTokenList();
 
-  constructor(private readonly analyzer: Analyzer) {
+  /** `memoEntries`: entries each memo holds before it evicts (tests make it small). */
+  constructor(
+    private readonly analyzer: Analyzer,
+    memoEntries?: number,
+  ) {
     this.copiesWords = analyzer.keepsAsciiWords();
-    // The word memo's tables take a few MB: only for analyzers that use it.
-    this.words = this.copiesWords ? EMPTY_MEMO : new EncodedMemo(LOWERED);
+    this.words = new EncodedMemo(LOWERED, { maxEntries: memoEntries });
+    this.spans = new EncodedMemo(SAME, { maxEntries: memoEntries });
   }
 
   /**
@@ -94,7 +102,7 @@ export class ByteTokenizer {
    * (between the quotes; buf[end] is the closing quote). False when the line must take the
    * reference path: the text is not valid JSON, or its tokens depend on the whole text.
    */
-  tokenize(buf: Uint8Array, start: number, end: number, list: JsonTokenList): boolean {
+  tokenize(buf: Buffer, start: number, end: number, list: JsonTokenList): boolean {
     // The list's state lives in locals while words are copied; room for the copies is made once
     // (an ASCII word of n bytes takes n + 3 bytes, and at least n + 1 bytes of the text unless last).
     // Word loops need no bounds check: buf[end] is the closing quote, which ends any word.
@@ -106,6 +114,14 @@ export class ByteTokenizer {
     let i = start;
     while (i < end) {
       let c = buf[i]!;
+      // Separators and the escapes of separators between words, in a loop of their own. No bounds
+      // check: the closing quote at buf[end] is not skipped (a quote inside the text is escaped).
+      for (;;) {
+        if (SKIPPED[c] === 1) c = buf[++i]!;
+        else if (c === BACKSLASH && SHORT_ESCAPE[buf[i + 1]!] === 1) c = buf[(i += 2)]!;
+        else break;
+      }
+      if (i >= end) break;
       const kind = KIND[c]!;
       let spanFrom = -1;
       if ((kind & WORD_KINDS) !== 0) {
@@ -167,11 +183,11 @@ export class ByteTokenizer {
             const memo = this.words;
             let entry = memo.findHashed(buf, s, j, h);
             if (entry < 0) {
+              // Always kept: a word of at most MAX_STEMMED_LENGTH chars has one short token.
               const token = this.encodedWordToken(buf, s, j);
-              entry = memo.add(buf, s, j, token, token.length, 1);
+              entry = memo.add(buf, s, j, token.bytes, token.length, token.count);
             }
-            const m = META_FIELDS * entry;
-            const length = memo.meta[m + 2]!;
+            const length = memo.valueLength(entry);
             if (length === 0) continue;
             if (at + length + 1 > out.length) {
               list.length = at;
@@ -179,8 +195,7 @@ export class ByteTokenizer {
               out = list.bytes;
             }
             if (count++ > 0) out[at++] = 0x2c;
-            const pool = memo.pool;
-            for (let k = memo.meta[m]! + memo.meta[m + 1]!, stop = k + length; k < stop; k++) out[at++] = pool[k]!;
+            at = memo.copyValue(entry, out, at);
             continue;
           }
         }
@@ -217,11 +232,14 @@ export class ByteTokenizer {
   }
 
   /** The token of the ASCII word buf[s, e) as JSON bytes, empty when it is dropped. */
-  private encodedWordToken(buf: Uint8Array, s: number, e: number): Uint8Array {
-    let word = '';
-    for (let k = s; k < e; k++) word += String.fromCharCode(LOWERED[buf[k]!]!);
-    const token = this.analyzer.asciiWordToken(word);
-    return token.length === 0 ? EMPTY : Buffer.from(JSON.stringify(token));
+  private encodedWordToken(buf: Buffer, s: number, e: number): JsonTokenList {
+    // The word is ASCII letters, digits and ' . , only: toLowerCase() is A-Z → a-z.
+    const token = this.analyzer.asciiWordToken(buf.toString('latin1', s, e).toLowerCase());
+    const list = this.scratch;
+    list.length = 0;
+    list.count = 0;
+    if (token.length > 0) list.token(token);
+    return list;
   }
 
   /**
@@ -230,7 +248,7 @@ export class ByteTokenizer {
    * never run across whitespace, but for line-end hyphens, which are refused), so they are memoized
    * by the span's bytes. Returns the index after the span, or -1 (reference path).
    */
-  private span(buf: Uint8Array, r: number, end: number, list: JsonTokenList): number {
+  private span(buf: Buffer, r: number, end: number, list: JsonTokenList): number {
     let k = r;
     let escaped = false;
     // The memo's hash of the span's bytes, taken on the way (spans with escapes are hashed again by find()).
@@ -254,7 +272,7 @@ export class ByteTokenizer {
     const memo = this.spans;
     let entry = !memoized ? -1 : escaped ? memo.find(buf, r, k) : memo.findHashed(buf, r, k, h);
     if (entry < 0) {
-      let text = Buffer.from(buf.buffer, buf.byteOffset + r, k - r).toString('utf8');
+      let text = buf.toString('utf8', r, k);
       if (escaped) {
         try {
           text = JSON.parse(`"${text}"`) as string;
@@ -272,8 +290,18 @@ export class ByteTokenizer {
       tokens.count = 0;
       this.analyzer.appendJson(text, tokens);
       entry = memo.add(buf, r, k, tokens.bytes, tokens.length, tokens.count);
+      if (entry < 0) {
+        this.analyzer.appendJson(text, list);
+        return k;
+      }
     }
-    memo.appendTo(entry, list);
+    const length = memo.valueLength(entry);
+    if (length === 0) return k;
+    list.reserve(length + 1);
+    let at = list.length;
+    if (list.count > 0) list.bytes[at++] = 0x2c;
+    list.count += memo.tokenCount(entry);
+    list.length = memo.copyValue(entry, list.bytes, at);
     return k;
   }
 }
@@ -349,125 +377,6 @@ function hyphenNeedsText(buf: Uint8Array, h: number, end: number): boolean {
   return KIND[next] === LOWER && !isDigit(buf[h - 1]!);
 }
 
-const EMPTY = new Uint8Array(0);
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-const SLOTS = 1 << 18;
-const META_FIELDS = 4;
-/** Entries kept before a memo starts over (bounds memory on any input; half the slots stay free). */
-const MAX_ENTRIES = SLOTS >> 1;
 
 /** Bytes as they are (keys of the span memo). */
 const SAME = new Uint8Array(256).map((_, c) => c);
-
-/**
- * Byte strings → their tokens as JSON bytes (each quoted, comma-separated; empty: no token), in an
- * open-addressing table over one byte pool: a hit costs a hash and a compare and makes no string.
- * Keys are compared through `fold` (A-Z as a-z for words, unchanged for spans).
- */
-class EncodedMemo {
-  /** Per slot: the key's hash, then its entry index + 1 (0 when free); one cache line holds both. */
-  private readonly slots: Int32Array;
-  /**
-   * Per entry, META_FIELDS numbers: where its key starts in the pool, the key's length, the value's
-   * length (the value follows the key), and its token count.
-   */
-  readonly meta: Int32Array;
-  private entries = 0;
-  pool = new Uint8Array(1 << 16);
-  private used = 0;
-  private lastHash = 0;
-
-  /** `scale` 0 makes an empty memo that is never used (nothing allocated). */
-  constructor(
-    private readonly fold: Uint8Array,
-    scale = 1,
-  ) {
-    this.slots = new Int32Array(2 * SLOTS * scale);
-    this.meta = new Int32Array(META_FIELDS * MAX_ENTRIES * scale);
-  }
-
-  /** The entry of the key buf[s, e), or -1. */
-  find(buf: Uint8Array, s: number, e: number): number {
-    const fold = this.fold;
-    let h = FNV_OFFSET;
-    for (let k = s; k < e; k++) h = Math.imul(h ^ fold[buf[k]!]!, FNV_PRIME);
-    return this.findHashed(buf, s, e, h);
-  }
-
-  /** find() given the key's FNV-1a hash over its folded bytes. */
-  findHashed(buf: Uint8Array, s: number, e: number, h: number): number {
-    const fold = this.fold;
-    const slots = this.slots;
-    const meta = this.meta;
-    this.lastHash = h;
-    const length = e - s;
-    const pool = this.pool;
-    for (let slot = h & (SLOTS - 1); ; slot = (slot + 1) & (SLOTS - 1)) {
-      const entry = slots[2 * slot + 1]! - 1;
-      if (entry < 0) return -1;
-      if (slots[2 * slot] !== h || meta[META_FIELDS * entry + 1] !== length) continue;
-      let at = meta[META_FIELDS * entry]!;
-      let k = s;
-      while (k < e && pool[at] === fold[buf[k]!]) {
-        at++;
-        k++;
-      }
-      if (k === e) return entry;
-    }
-  }
-
-  /** Adds the key buf[s, e) with its value value[0, valueLength) (`count` tokens); call right after find() of the same key missed. */
-  add(buf: Uint8Array, s: number, e: number, value: Uint8Array, valueLength: number, count: number): number {
-    if (this.entries >= MAX_ENTRIES) this.clear();
-    const length = e - s;
-    if (this.used + length + valueLength > this.pool.length && this.used > MAX_POOL_BYTES) this.clear();
-    if (this.used + length + valueLength > this.pool.length) {
-      const grown = new Uint8Array(Math.max(this.pool.length * 2, this.used + length + valueLength));
-      grown.set(this.pool.subarray(0, this.used));
-      this.pool = grown;
-    }
-    const entry = this.entries++;
-    const fold = this.fold;
-    const m = META_FIELDS * entry;
-    this.meta[m] = this.used;
-    this.meta[m + 1] = length;
-    this.meta[m + 2] = valueLength;
-    this.meta[m + 3] = count;
-    for (let k = s; k < e; k++) this.pool[this.used++] = fold[buf[k]!]!;
-    this.pool.set(valueLength === value.length ? value : value.subarray(0, valueLength), this.used);
-    this.used += valueLength;
-    let slot = this.lastHash & (SLOTS - 1);
-    while (this.slots[2 * slot + 1] !== 0) slot = (slot + 1) & (SLOTS - 1);
-    this.slots[2 * slot] = this.lastHash;
-    this.slots[2 * slot + 1] = entry + 1;
-    return entry;
-  }
-
-  /** Appends the value of `entry` to the list. */
-  appendTo(entry: number, list: JsonTokenList): void {
-    const m = META_FIELDS * entry;
-    const length = this.meta[m + 2]!;
-    if (length === 0) return;
-    list.reserve(length + 1);
-    const out = list.bytes;
-    let at = list.length;
-    if (list.count > 0) out[at++] = 0x2c;
-    list.count += this.meta[m + 3]!;
-    const pool = this.pool;
-    for (let k = this.meta[m]! + this.meta[m + 1]!, stop = k + length; k < stop; k++) out[at++] = pool[k]!;
-    list.length = at;
-  }
-
-  private clear(): void {
-    this.slots.fill(0);
-    this.entries = 0;
-    this.used = 0;
-  }
-}
-
-const EMPTY_MEMO = new EncodedMemo(LOWERED, 0);
-
-/** A memo's pool starts over rather than grow past this. */
-const MAX_POOL_BYTES = 64 << 20;

@@ -18,7 +18,7 @@ export interface LinePaths {
 }
 
 /** Both paths for one analyzer and options, each with its own chunk positions (feed lines in order). */
-export function linePaths(analyzerName: string, opts: Pick<TokenizeOptions, 'field' | 'keepText'>): LinePaths {
+export function linePaths(analyzerName: string, opts: Pick<TokenizeOptions, 'field' | 'keepText'> & { memoEntries?: number }): LinePaths {
   const analyzer = getAnalyzer(analyzerName);
   const commandChunks = new ChunkPositions();
   const referenceChunks = new ChunkPositions();
@@ -31,7 +31,7 @@ export function linePaths(analyzerName: string, opts: Pick<TokenizeOptions, 'fie
       return undefined;
     }
     if (record === null || typeof record !== 'object' || Array.isArray(record)) return undefined;
-    const r = tokenizeRecord(record as Record<string, unknown>, analyzer, chunks, { ...opts, offsets: false });
+    const r = tokenizeRecord(record as Record<string, unknown>, analyzer, chunks, { field: opts.field, keepText: opts.keepText, offsets: false });
     return r.ok ? JSON.stringify(r.record) : undefined;
   };
   return {

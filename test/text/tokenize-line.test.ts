@@ -162,5 +162,14 @@ describeWithCorpus('tokenize byte path on the shared corpus', () => {
     const fast = expectSameOutput(lines);
     // Nearly every page takes the byte path (the rest: line-end hyphenations decided by the whole page).
     expect(fast).toBeGreaterThan(0.95 * lines.length * analyzerNames().length * OPTIONS.length * (2 / 3));
+    // Memos so small that they evict all the time (on real input they evict only past 131072 distinct words or spans).
+    for (const analyzer of ['standard', 'en', 'auto']) {
+      const paths = linePaths(analyzer, { field: 'text', keepText: false, memoEntries: 256 });
+      for (const line of lines) {
+        const got = paths.command(line).output;
+        const want = paths.reference(line);
+        if (got !== want) expect({ analyzer, line, output: got }).toEqual({ analyzer, line, output: want });
+      }
+    }
   }, 120_000);
 });
