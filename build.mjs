@@ -11,6 +11,7 @@
 import { build } from 'esbuild';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { sep } from 'node:path';
+import { writePatchedPdfjsWorker } from './src/pdf/pdfjs-patch.mjs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -94,3 +95,5 @@ await build({
   // Bundled CommonJS packages (commander, csv-parse's cjs parts) call require() for builtins.
   banner: { js: "import { createRequire as __ream_createRequire } from 'node:module'; const require = __ream_createRequire(import.meta.url);" },
 });
+// pdf.js's parser with ream's speed patch (dist/pdfjs/pdf.worker.mjs); throws if pdf.js's text changed.
+writePatchedPdfjsWorker('dist');

@@ -69,7 +69,7 @@ class Slot {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
     const worker = new Worker(this.url, {
       workerData: { written: shared },
-      resourceLimits: { maxOldGenerationSizeMb: this.opts.memoryMb, ...(process.env.XYOUNG ? { maxYoungGenerationSizeMb: +process.env.XYOUNG } : {}) },
+      resourceLimits: { maxOldGenerationSizeMb: this.opts.memoryMb },
       // pdf.js may print; a worker must never write to the command's stdout or stderr directly.
       stdout: true,
       stderr: true,

@@ -4,9 +4,11 @@
 // pdf-parse's getText() keeps every page in memory until the end and leaves out form fields and
 // annotations. Secure options are fixed here (see docs/extract.md, "Threat model").
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DocumentMeta, ExtractJob, FailureReason, PageResult } from './protocol.js';
 import { describeReadError, looksLikePdf, sniff } from './file-kind.js';
 import { cleanPageText, countNonSpace, joinRuns, usableCharRatio, type TextRun } from './text.js';
@@ -114,6 +116,15 @@ function isFlat(message: object): boolean {
   return true;
 }
 
+/** pdf.js's parser as build.mjs patched it (src/pdf/pdfjs-patch.mjs), found next to the bundle. */
+function patchedWorkerUrl(): URL {
+  // dist/pdf-extract.worker.js or dist/chunks/*.js when bundled; src/pdf/ under vitest (uses the built file).
+  const candidates = ['./pdfjs/pdf.worker.mjs', '../pdfjs/pdf.worker.mjs', '../../dist/pdfjs/pdf.worker.mjs'].map((p) => new URL(p, import.meta.url));
+  const found = candidates.find((u) => existsSync(fileURLToPath(u)));
+  if (!found) throw new Error('dist/pdfjs/pdf.worker.mjs not found: run `node build.mjs`');
+  return found;
+}
+
 let pdfjsPromise: Promise<{ pdfjs: PdfjsModule; dataDir: string; worker: unknown }> | undefined;
 
 /** Loads pdf.js (the copy pdf-parse depends on) once per thread, with its CMap and font data dirs. */
@@ -132,7 +143,7 @@ export function loadPdfjs(): Promise<{ pdfjs: PdfjsModule; dataDir: string; work
     const pdfjs = (await import(entry)) as PdfjsModule;
     // pdf.js's parser runs in this thread too (pdf.js in Node has no worker of its own), behind a
     // DirectPort; every document of this thread goes through the one PDFWorker.
-    const workerEntry = fromPdfParse.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs');
+    const workerEntry = patchedWorkerUrl().href;
     const { WorkerMessageHandler } = (await import(workerEntry)) as { WorkerMessageHandler: { initializeFromPort(port: DirectPort): void } };
     Object.defineProperty(Array.prototype, 'push', nativePush);
     Object.defineProperty(JSON, 'parse', nativeParse);
