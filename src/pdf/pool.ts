@@ -4,7 +4,6 @@
 // and nothing else: its failure is reported and the next document goes to a new worker.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { timeoutMessage, type DocumentMeta, type ExtractJob, type FailureReason, type PageResult, type SupervisorMessage, type WorkerMessage } from './protocol.js';
 
@@ -219,23 +218,11 @@ class Slot {
 }
 
 /**
- * V8 collects garbage with helper threads by default (parallel scavenges, concurrent marking and
- * sweeping). A pdf.js worker allocates hard, and those helpers cost more CPU than they save on one
- * core, and take the other cores from the processes `xargs -P` runs beside this one. The flags are
- * process-wide and read when an isolate is created, so they are set before the first worker starts;
- * each is named, as setFlagsFromString does not apply `--single-threaded-gc`'s implications.
- */
-function singleThreadedGc(): void {
-  setFlagsFromString('--single-threaded-gc --no-parallel-scavenge --no-parallel-marking --no-parallel-compaction --no-parallel-pointer-update --no-concurrent-marking --no-concurrent-sweeping --no-concurrent-array-buffer-sweeping');
-}
-
-/**
  * Parses every job from `jobs` with `opts.workers` threads, reporting to `sink`. Resolves once all
  * are done; rejects only if the sink throws (e.g. OutputClosed when the reader has gone).
  */
 export async function extractAll(jobs: AsyncIterable<ExtractJob>, sink: DocumentSink, opts: PoolOptions): Promise<void> {
   const url = opts.workerUrl ?? defaultWorkerUrl();
-  singleThreadedGc();
   let sinkError: unknown;
   const guarded: DocumentSink = {
     open: (...a) => guard(() => sink.open(...a)),
