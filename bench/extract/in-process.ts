@@ -1,5 +1,7 @@
-// Where extract's CPU goes, in one thread: a bare pdf.js getTextContent() loop against ream's reader
-// (extractDocument: text assembly, cleanup, annotations, suspect checks) on the same files.
+// Where extract's CPU goes, in one thread: a bare getTextContent() loop on pdf.js as shipped (its own
+// in-thread worker and channel) against ream's reader (extractDocument: pdf.js's parser as patched at
+// build time behind ream's DirectPort, text assembly, cleanup, annotations, suspect checks) on the
+// same files. Needs `node build.mjs` first (dist/pdfjs/).
 //   node_modules/.bin/esbuild bench/extract/in-process.ts --bundle --platform=node --format=esm \
 //     --external:pdf-parse --external:pdfjs-dist --outfile=bench/data/extract-in-process.mjs
 //   node bench/data/extract-in-process.mjs MODE FILE…   (MODE: bare | ream | ream-noannot)
