@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { sep } from 'node:path';
+import { patchPdfjsWorker } from './src/pdf/pdfjs-patch.mjs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -66,9 +67,10 @@ await build({
 });
 // dist/pdfjs.cjs: pdf.js (the copy pdf-parse depends on: its API and its in-thread "worker") as one
 // CommonJS file, so that extract's workers load it through V8's code cache (src/pdf/reader.ts) instead
-// of compiling 3 MB of ES modules in every thread. The code is pdf.js's own, unchanged; import.meta.url
-// still names pdf.mjs in node_modules (found when the bundle loads), where pdf.js looks for its
-// optional @napi-rs/canvas.
+// of compiling 3 MB of ES modules in every thread. The code is pdf.js's own but for ream's speed patch
+// of its parser (src/pdf/pdfjs-patch.mjs, which fails the build if pdf.js's text changed);
+// import.meta.url still names pdf.mjs in node_modules (found when the bundle loads), where pdf.js looks
+// for its optional @napi-rs/canvas.
 const pdfjsEntry = createRequire(createRequire(import.meta.url).resolve('pdf-parse')).resolve('pdfjs-dist/legacy/build/pdf.mjs');
 await build({
   stdin: {
@@ -77,6 +79,14 @@ await build({
     loader: 'js',
   },
   outfile: 'dist/pdfjs.cjs',
+  plugins: [
+    {
+      name: 'pdfjs-patch',
+      setup(b) {
+        b.onLoad({ filter: /[\\/]pdf\.worker\.mjs$/ }, (args) => ({ contents: patchPdfjsWorker(readFileSync(args.path, 'utf8')), loader: 'js' }));
+      },
+    },
+  ],
   bundle: true,
   format: 'cjs',
   platform: 'node',

@@ -5,43 +5,67 @@
 #   REPEAT=3        runs per measurement (the median is reported)
 #   FILES='good/*.pdf'  glob inside the corpus (e.g. to leave out the 2,415-page file on a busy machine)
 #   CORPUS=../shared/corpus
+#   LOCK=/tmp/ream-bench.lock  on a shared machine: each single run holds this lock (flock), so other
+#                   benchmarks never overlap it and none waits for this whole script
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 CORPUS=${CORPUS:-$ROOT/../shared/corpus}
 REPEAT=${REPEAT:-3}
 FILES=${FILES:-good/*.pdf}
+for tool in pdftotext pdfinfo mutool; do
+  command -v "$tool" >/dev/null || { echo "bench/extract/run.sh: $tool not found (Debian: poppler-utils, mupdf-tools)" >&2; exit 1; }
+done
 node build.mjs
 export PATH="$ROOT/bin:$PATH"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 LIST=$TMP/files.list
+LOADS=$TMP/loads
 cd "$CORPUS"
 # shellcheck disable=SC2086
 ls $FILES > "$LIST"
 PAGES=$(while read -r f; do pdfinfo "$f" 2>/dev/null | awk '/^Pages:/{print $2}'; done < $LIST | paste -sd+ | bc)
 NFILES=$(wc -l < $LIST)
 
-# measure NAME CMD…: runs CMD REPEAT times pinned to CPU 0 unless it is a -P run; prints "wall cpu rss_kb" medians.
-measure() {
+# once CMD: runs CMD once (holding $LOCK if set), prints "wall cpu rss_kb"; notes the load average.
+once() {
   local out=$TMP/time
-  for _ in $(seq "$REPEAT"); do
+  if [ -n "${LOCK:-}" ]; then
+    flock "$LOCK" sh -c 'cut -d" " -f1 /proc/loadavg >> "$0"; /usr/bin/time -f "%e %U %S %M" -o "$1" sh -c "$2" >/dev/null 2>&1' "$LOADS" "$out" "$1" || true
+  else
+    cut -d' ' -f1 /proc/loadavg >> "$LOADS"
     /usr/bin/time -f '%e %U %S %M' -o "$out" sh -c "$1" >/dev/null 2>&1 || true
-    tail -n1 "$out" | awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}'
-  done | sort -n | awk '{w[NR]=$1; c[NR]=$2; m[NR]=$3} END {i=int((NR+1)/2); printf "%s %s %s\n", w[i], c[i], m[i]}'
+  fi
+  tail -n1 "$out" | awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}'
 }
 
+# Each pass runs every command once, so that a change in the machine's load falls on all of them
+# alike; the table has the median of each column over REPEAT passes. Pinned to CPU 0 unless a -P run.
 ONE='taskset -c 0'
-declare -A RESULT
-run() { RESULT[$1]=$(measure "$2"); echo "$1: ${RESULT[$1]}" >&2; }
-run pdftotext "$ONE xargs -d '\n' -n1 sh -c 'pdftotext -q \"\$0\" -' < $LIST"
-run mutool "$ONE xargs -d '\n' -n1 sh -c 'mutool draw -q -F txt -o - \"\$0\"' < $LIST"
-run ream_n64 "$ONE xargs -d '\n' -n64 ream extract < $LIST"
-run ream_n1 "$ONE xargs -d '\n' -n1 ream extract < $LIST"
-run ream_p2 "xargs -d '\n' -P2 -n8 ream extract < $LIST"
-run pdftotext_p2 "xargs -d '\n' -P2 -n1 sh -c 'pdftotext -q \"\$0\" -' < $LIST"
-run poppler_n64 "$ONE xargs -d '\n' -n64 ream extract --engine pdftotext < $LIST"
-run poppler_p2 "xargs -d '\n' -P2 -n8 ream extract --engine pdftotext < $LIST"
+NAMES=()
+declare -A CMD RESULT
+add() { NAMES+=("$1"); CMD[$1]=$2; }
+add pdftotext "$ONE xargs -d '\n' -n1 sh -c 'pdftotext -q \"\$0\" -' < $LIST"
+add mutool "$ONE xargs -d '\n' -n1 sh -c 'mutool draw -q -F txt -o - \"\$0\"' < $LIST"
+add ream_n64 "$ONE xargs -d '\n' -n64 ream extract < $LIST"
+add ream_n1 "$ONE xargs -d '\n' -n1 ream extract < $LIST"
+add ream_p2 "xargs -d '\n' -P2 -n8 ream extract < $LIST"
+add pdftotext_p2 "xargs -d '\n' -P2 -n1 sh -c 'pdftotext -q \"\$0\" -' < $LIST"
+add poppler_n64 "$ONE xargs -d '\n' -n64 ream extract --engine pdftotext < $LIST"
+add poppler_p2 "xargs -d '\n' -P2 -n8 ream extract --engine pdftotext < $LIST"
+for pass in $(seq "$REPEAT"); do
+  for name in "${NAMES[@]}"; do
+    r=$(once "${CMD[$name]}")
+    echo "$r" >> "$TMP/runs.$name"
+    echo "pass $pass $name: $r" >&2
+  done
+done
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+for name in "${NAMES[@]}"; do
+  f=$TMP/runs.$name
+  RESULT[$name]="$(cut -d' ' -f1 "$f" | median) $(cut -d' ' -f2 "$f" | median) $(cut -d' ' -f3 "$f" | median)"
+done
 
 row() { # name, command label
   read -r wall cpu rss <<<"${RESULT[$1]}"
@@ -51,7 +75,7 @@ row() { # name, command label
 read -r ptw ptc _ <<<"${RESULT[pdftotext]}"
 TABLE=$(
   echo "Corpus: \`$FILES\` of the shared corpus, $NFILES files, $PAGES pages; median of $REPEAT runs; ratios are against pdftotext in the same run."
-  echo "Machine: $(nproc) cores, $(uname -sr), Node $(node -v), $(date -u +%Y-%m-%d); shared with other jobs at the time (load average $(cut -d' ' -f1 /proc/loadavg)), so CPU-time pages/s is the steadier column."
+  echo "Machine: $(nproc) cores, $(uname -sr), Node $(node -v), $(date -u +%Y-%m-%d); load average (1 min) at the start of the runs $(sort -n "$LOADS" | awk '{a[NR]=$1} END {printf "%s–%s, median %s", a[1], a[NR], a[int((NR+1)/2)]}'), so CPU-time pages/s is the steadier column."
   echo
   echo '| command | wall s | pages/s (wall) | pages/s (CPU) | x pdftotext (wall) | x pdftotext (CPU) | peak RSS MB |'
   echo '|---|---|---|---|---|---|---|'

@@ -12,11 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { requireWithCodeCache } from '../runtime/code-cache.js';
 import type { DocumentMeta, ExtractJob, FailureReason, PageResult } from './protocol.js';
 import { describeReadError, looksLikePdf, sniff } from './file-kind.js';
-import { cleanPageText, joinRuns, usableCharRatio, type TextRun } from './text.js';
+import { cleanPageText, countNonSpace, joinRuns, usableCharRatio, type TextRun } from './text.js';
 
 // Loose shapes of the pdf.js objects used here (pdfjs-dist's own types pull in DOM types).
 interface PdfjsModule {
   getDocument(params: Record<string, unknown>): { promise: Promise<PdfDocument>; destroy(): Promise<void> };
+  PDFWorker: new (params: { port: DirectPort }) => unknown;
   VerbosityLevel: { ERRORS: number; WARNINGS: number };
   AnnotationType: Record<string, number>;
   AnnotationMode: { ENABLE: number };
@@ -60,7 +61,75 @@ export class ExtractFailure extends Error {
   }
 }
 
-let pdfjsPromise: Promise<{ pdfjs: PdfjsModule; dataDir: string }> | undefined;
+type Listener = (event: { data: unknown }) => void;
+
+/**
+ * The channel between pdf.js's API and its parser ("worker"), both in this thread. pdf.js's own
+ * in-thread channel (LoopbackPort) structured-clones every message, which for text extraction means
+ * every text chunk of every page: ~9% of extract's CPU. This one does what LoopbackPort does
+ * (clone, deliver after a microtask) except for text-content chunks, which are handed over with only
+ * the chunk object copied: pdf.js replaces a sent chunk's `items` and `styles` (it never mutates
+ * them) and builds every item afresh, so nothing the API side receives changes afterwards (the
+ * records of the whole corpus are byte-identical either way). pdf.js takes it through its public
+ * `PDFWorker({ port })` and `WorkerMessageHandler.initializeFromPort(port)`.
+ */
+class DirectPort {
+  readonly #listeners = new Map<Listener, (() => void) | undefined>();
+  readonly #deferred = Promise.resolve();
+  postMessage(message: { chunk?: { items?: unknown; styles?: unknown } }, transfer?: Transferable[]): void {
+    const chunk = message.chunk;
+    let data: unknown;
+    if (chunk && Array.isArray(chunk.items) && typeof chunk.styles === 'object') data = { ...message, chunk: { ...chunk } };
+    else if (isFlat(message)) data = { ...message };
+    else data = structuredClone(message, transfer ? { transfer } : undefined);
+    const event = { data };
+    void this.#deferred.then(() => {
+      for (const listener of this.#listeners.keys()) listener.call(this, event);
+    });
+  }
+  addEventListener(_name: string, listener: Listener, options?: { signal?: AbortSignal }): void {
+    const signal = options?.signal;
+    if (signal?.aborted) return;
+    let unhook: (() => void) | undefined;
+    if (signal) {
+      const onAbort = (): void => this.removeEventListener('message', listener);
+      signal.addEventListener('abort', onAbort);
+      unhook = () => signal.removeEventListener('abort', onAbort);
+    }
+    this.#listeners.set(listener, unhook);
+  }
+  removeEventListener(_name: string, listener: Listener): void {
+    this.#listeners.get(listener)?.();
+    this.#listeners.delete(listener);
+  }
+  terminate(): void {
+    for (const unhook of this.#listeners.values()) unhook?.();
+    this.#listeners.clear();
+  }
+}
+
+/** A message of primitives only (a stream's pull or acknowledgement, most of the traffic): a copy is a clone. */
+function isFlat(message: object): boolean {
+  for (const key in message) {
+    const v = (message as Record<string, unknown>)[key];
+    if (typeof v === 'object' && v !== null) return false;
+  }
+  return true;
+}
+
+/**
+ * pdf.js as build.mjs bundled it (dist/pdfjs.cjs): its API and its parser, with ream's patch
+ * (src/pdf/pdfjs-patch.mjs), in one CommonJS file that loads through V8's code cache.
+ */
+function pdfjsBundle(): string {
+  // dist/pdf-extract.worker.js or dist/chunks/*.js when bundled; src/pdf/ under vitest (uses the built file).
+  const candidates = ['./pdfjs.cjs', '../pdfjs.cjs', '../../dist/pdfjs.cjs'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+  const found = candidates.find((f) => existsSync(f));
+  if (!found) throw new Error('dist/pdfjs.cjs not found: run `node build.mjs`');
+  return found;
+}
+
+let pdfjsPromise: Promise<{ pdfjs: PdfjsModule; dataDir: string; worker: unknown }> | undefined;
 let saveCodeCache = (): void => {};
 
 /** Writes pdf.js's code cache if this thread compiled it afresh: call once a document has been read,
@@ -70,7 +139,7 @@ export function savePdfjsCodeCache(): void {
 }
 
 /** Loads pdf.js (the copy pdf-parse depends on) once per thread, with its CMap and font data dirs. */
-export function loadPdfjs(): Promise<{ pdfjs: PdfjsModule; dataDir: string }> {
+export function loadPdfjs(): Promise<{ pdfjs: PdfjsModule; dataDir: string; worker: unknown }> {
   pdfjsPromise ??= (async () => {
     // pdfjs-dist's legacy build (the one for Node) bundles core-js, which, when loaded on a main
     // thread of Node 20, swaps Array.prototype.push and JSON.parse for JavaScript versions (for edge
@@ -82,25 +151,18 @@ export function loadPdfjs(): Promise<{ pdfjs: PdfjsModule; dataDir: string }> {
     const fromPdfParse = createRequire(fromHere.resolve('pdf-parse'));
     const entry = fromPdfParse.resolve('pdfjs-dist/legacy/build/pdf.mjs');
     const dataDir = join(dirname(entry), '..', '..');
-    // pdf.js as built into dist/pdfjs.cjs, compiled through V8's code cache (build.mjs); its ES
-    // modules where there is no such build (a copy of src run without `node build.mjs`)
-    const bundle = [new URL('./pdfjs.cjs', import.meta.url), new URL('../pdfjs.cjs', import.meta.url), new URL('../../dist/pdfjs.cjs', import.meta.url)]
-      .map((u) => fileURLToPath(u))
-      .find((f) => existsSync(f));
-    let pdfjs: PdfjsModule;
-    if (bundle) {
-      const loaded = requireWithCodeCache(bundle);
-      saveCodeCache = loaded.saveCache;
-      pdfjs = loaded.exports.pdfjs;
-      // pdf.js's in-thread "fake worker", from the same file, set up now rather than on the first document
-      (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = loaded.exports.worker;
-    } else {
-      pdfjs = (await import(entry)) as PdfjsModule;
-      (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = await import(fromPdfParse.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs'));
-    }
+    const loaded = requireWithCodeCache(pdfjsBundle());
+    saveCodeCache = loaded.saveCache;
+    const pdfjs = loaded.exports.pdfjs as PdfjsModule;
+    // pdf.js's parser runs in this thread too (pdf.js in Node has no worker of its own), behind a
+    // DirectPort; every document of this thread goes through the one PDFWorker.
+    const { WorkerMessageHandler } = loaded.exports.worker as { WorkerMessageHandler: { initializeFromPort(port: DirectPort): void } };
     Object.defineProperty(Array.prototype, 'push', nativePush);
     Object.defineProperty(JSON, 'parse', nativeParse);
-    return { pdfjs, dataDir };
+    const port = new DirectPort();
+    WorkerMessageHandler.initializeFromPort(port);
+    const worker = new pdfjs.PDFWorker({ port });
+    return { pdfjs, dataDir, worker };
   })();
   return pdfjsPromise;
 }
@@ -129,7 +191,7 @@ export async function extractDocument(job: ExtractJob, events: ReaderEvents): Pr
     throw new ExtractFailure('unreadable', describeReadError(err));
   }
   if (data.length === 0) throw new ExtractFailure('not_pdf', 'empty file, not a PDF');
-  const { pdfjs, dataDir } = await loadPdfjs();
+  const { pdfjs, dataDir, worker } = await loadPdfjs();
   const repairs: string[] = [];
   const originalWarn = console.warn;
   console.warn = (...args: unknown[]) => {
@@ -142,6 +204,7 @@ export async function extractDocument(job: ExtractJob, events: ReaderEvents): Pr
   const bytes = data.length;
   const task = pdfjs.getDocument({
     data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    worker,
     password: job.password,
     cMapUrl: join(dataDir, 'cmaps') + '/',
     cMapPacked: true,
@@ -259,11 +322,17 @@ async function extractPage(page: PdfPage, n: number, annotations: readonly PdfAn
   const result: PageResult = { page: n, text, chars: text.length };
   // Glyphs were drawn with fonts, yet (almost) nothing usable came out: a font without a Unicode
   // mapping, or a damaged file. Flag it rather than pass it off as a good page.
-  const glyphs = runs.reduce((sum, r) => sum + r.str.replace(/\s/g, '').length, 0);
   const drawn = runs.length;
-  if (drawn >= 5 && text.replace(/\s/g, '').length < 5) result.suspect = 'fonts but almost no text';
-  else if (glyphs >= 20 && usableCharRatio(text) < 0.5) result.suspect = 'mostly unmapped glyphs';
+  if (drawn >= 5 && countNonSpace(text, 5) < 5) result.suspect = 'fonts but almost no text';
+  else if (glyphCount(runs, 20) >= 20 && usableCharRatio(text) < 0.5) result.suspect = 'mostly unmapped glyphs';
   return result;
+}
+
+/** Non-whitespace characters drawn by `runs`, counted up to `limit`. */
+function glyphCount(runs: readonly TextRun[], limit: number): number {
+  let n = 0;
+  for (let i = 0; i < runs.length && n < limit; i++) n += countNonSpace(runs[i]!.str, limit - n);
+  return n;
 }
 
 /**

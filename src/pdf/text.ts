@@ -20,6 +20,9 @@ export interface TextRun {
  */
 export function joinRuns(runs: readonly TextRun[]): string {
   let out = '';
+  // The last character of `out`, kept apart: reading it from `out` would flatten the string being
+  // built (a rope) at every run, copying the page text over and over. -1 while `out` is empty.
+  let last = -1;
   // Recent runs, to drop text drawn again on top of itself (fake bold: the same glyphs printed 2–4
   // times a fraction of a point apart), as pdftotext does.
   const recent: Array<{ str: string; x: number; y: number }> = [];
@@ -47,25 +50,36 @@ export function joinRuns(runs: readonly TextRun[]): string {
         if (str.length === 0) continue;
       }
     }
-    if (str.length > 0 && lastY !== undefined && out.length > 0 && !endsWithBreak(out)) {
+    if (str.length > 0 && lastY !== undefined && last !== -1 && !isBreak(last)) {
       const lineStep = Math.max(size, lastHeight) * 0.5;
-      if (Math.abs(y - lastY) > lineStep) out += '\n';
-      else if (lastX !== undefined && lastStartX !== undefined && !/^\s/.test(str)) {
+      if (Math.abs(y - lastY) > lineStep) {
+        out += '\n';
+        last = 10;
+      } else if (lastX !== undefined && lastStartX !== undefined && !/^\s/.test(str)) {
         const start = x + run.width * (1 - str.length / run.str.length);
         // A run that lies left of the previous one (right-to-left text, or runs drawn out of order):
         // the gap is between its end and the previous run's start.
         const gap = start < lastStartX ? lastStartX - (x + run.width) : start - lastX;
-        if (gap > size * 0.25) out += ' ';
+        if (gap > size * 0.25) {
+          out += ' ';
+          last = 32;
+        }
       }
     }
-    out += str;
+    if (str.length > 0) {
+      out += str;
+      last = str.charCodeAt(str.length - 1);
+    }
     if (run.str.length > 0) {
       lastStartX = x;
       lastX = x + run.width;
       lastY = y;
       lastHeight = size;
     }
-    if (run.hasEOL && !out.endsWith('\n')) out += '\n';
+    if (run.hasEOL && last !== 10) {
+      out += '\n';
+      last = 10;
+    }
   }
   return out;
 }
@@ -94,8 +108,7 @@ function dropOverprintedPrefix(str: string, x: number, y: number, width: number,
   return drop === 0 ? str : chars.slice(drop).join('');
 }
 
-function endsWithBreak(s: string): boolean {
-  const c = s.charCodeAt(s.length - 1);
+function isBreak(c: number): boolean {
   return c === 10 || c === 32 || c === 9;
 }
 
@@ -163,12 +176,34 @@ export function cleanPageText(raw: string): string {
   return text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').replace(/^\n+|\s+$/g, '');
 }
 
+/** Whether the UTF-16 code unit `c` is whitespace as the regex `\s` defines it. */
+function isSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** Non-whitespace code units of `s`, counted up to `limit` (the per-page checks only compare with small numbers). */
+export function countNonSpace(s: string, limit = Infinity): number {
+  let n = 0;
+  for (let i = 0; i < s.length && n < limit; i++) if (!isSpace(s.charCodeAt(i))) n++;
+  return n;
+}
+
+const JUNK = /[\x00-\x08\x0e-\x1f\x7f-\x9f\p{Co}\p{Cn}\ufffd]/u;
+const JUNK_ALL = new RegExp(JUNK.source, 'gu');
+
 /** Characters that are text (letters, digits, punctuation, symbols) rather than junk from a font without a usable encoding. */
 export function usableCharRatio(text: string): number {
-  // Counted with two global regexes rather than a test per character: this runs on every page.
-  const total = text.length - (text.match(/\s/g)?.length ?? 0) - (text.match(/[\ud800-\udbff]/g)?.length ?? 0);
+  // Counted in one pass, without building match arrays: this runs on every page. A surrogate pair is
+  // one character (its high half is not counted).
+  let total = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!isSpace(c) && !(c >= 0xd800 && c <= 0xdbff)) total++;
+  }
   if (total <= 0) return 1;
   // Control characters other than whitespace, private use, unassigned, replacement character.
-  const junk = text.match(/[\x00-\x08\x0e-\x1f\x7f-\x9f\p{Co}\p{Cn}\ufffd]/gu)?.length ?? 0;
+  const junk = JUNK.test(text) ? (text.match(JUNK_ALL)?.length ?? 0) : 0;
   return (total - junk) / total;
 }

@@ -253,6 +253,15 @@ describeWithCorpus('ream extract on the shared corpus', () => {
     expect(Number(r.stdout.trim())).toBeGreaterThanOrEqual(1);
   });
 
+  it('reports a document past --max-memory as out of memory and goes on with the next', () => {
+    // r-refman.pdf (2,415 pages) needs more than 32 MB of heap just to open; r-intro.pdf does not.
+    const r = ream(['extract', '--max-memory', '32M', join(CORPUS, 'good/r-refman.pdf'), join(CORPUS, 'good/r-intro.pdf')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.replace(CORPUS, 'C')).toBe('ream extract: C/good/r-refman.pdf: out of memory (over 32 MB heap; --max-memory)\n');
+    const pages = parseLines(r.stdout).filter((x) => !x.chunk);
+    expect(pages.map((x) => x.doc)).toEqual(Array(113).fill(join(CORPUS, 'good/r-intro.pdf')));
+  });
+
   it('opens the user-password files with their passwords', () => {
     const r = sh(`cd "$C" && ream extract -l 1 --password ELXRTQWS bad/userpw-issue3371.pdf && ream extract -l 1 --password 123456 bad/userpw-123456.pdf`, { env: { C: CORPUS } });
     expect(r.status).toBe(0);

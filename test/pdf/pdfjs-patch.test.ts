@@ -1,0 +1,58 @@
+// The build-time patch of pdf.js's parser (src/pdf/pdfjs-patch.mjs): it must apply to the installed
+// pdf.js exactly, fail loudly on any other text, and compute bit for bit what the code it replaces does.
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { installedPdfjsWorker, PATCHES, patchPdfjsWorker } from '../../src/pdf/pdfjs-patch.mjs';
+
+const upstream = readFileSync(installedPdfjsWorker(), 'utf8');
+const patch = PATCHES.find((p) => p.name.startsWith('getCurrentTextTransform'))!;
+
+describe('pdf.js patch', () => {
+  it('applies once to the installed pdf.worker.mjs, and the build ships the result', () => {
+    const patched = patchPdfjsWorker(upstream);
+    for (const p of PATCHES) {
+      expect(patched.includes(p.from)).toBe(false);
+      expect(patched.split(p.to).length - 1).toBe(1);
+    }
+    // the bundle reader.ts loads (esbuild reprints the code, so one line of each side is looked for)
+    const bundle = readFileSync(new URL('../../dist/pdfjs.cjs', import.meta.url), 'utf8');
+    expect(bundle).not.toContain('return Util.transform(textState.ctm, Util.transform(textState.textMatrix, tsm));');
+    expect(bundle.split('const m = textState.textMatrix, c = textState.ctm;').length - 1).toBe(1);
+  });
+
+  it('fails when the upstream text has changed', () => {
+    const changed = upstream.replace(patch.from, patch.from.replace('textState.textRise', 'textState.textRise ?? 0'));
+    expect(() => patchPdfjsWorker(changed)).toThrow(/getCurrentTextTransform.*found it 0 times/);
+  });
+
+  it('computes exactly what upstream computes, NaN, infinities and -0 included', () => {
+    // pdf.js's own Util.transform and isArrayEqual, from the installed file.
+    const transform = /static transform\(m1, m2\) \{\n\s*(return [^\n]*)\n/.exec(upstream)![1]!;
+    const isArrayEqual = /function isArrayEqual\(arr1, arr2\) \{[\s\S]*?\n\}/.exec(upstream)![0];
+    const make = (body: string) =>
+      new Function('textState', `const Util = { transform(m1, m2) { ${transform} } }; ${isArrayEqual}; const FONT_IDENTITY_MATRIX = [0.001, 0, 0, 0.001, 0, 0];\n${body}\nreturn getCurrentTextTransform();`) as (s: unknown) => number[];
+    const before = make(patch.from);
+    const after = make(patch.to);
+    const num = fc.oneof(fc.double(), fc.constantFrom(0, -0, 1, -1, 0.001, NaN, Infinity, -Infinity), fc.integer({ min: -1000, max: 1000 }));
+    const matrix = fc.array(num, { minLength: 6, maxLength: 6 });
+    const state = fc.record({
+      font: fc.record({ isType3Font: fc.boolean(), isCharBBox: fc.boolean(), bbox: fc.array(num, { minLength: 4, maxLength: 4 }) }),
+      fontSize: num,
+      textHScale: num,
+      textRise: num,
+      textMatrix: matrix,
+      ctm: matrix,
+      fontMatrix: fc.oneof(matrix, fc.constant([0.001, 0, 0, 0.001, 0, 0])),
+    });
+    fc.assert(
+      fc.property(state, (s) => {
+        const a = before(s);
+        const b = after(s);
+        expect(b.length).toBe(6);
+        b.forEach((v, i) => expect(Object.is(v, a[i]), `element ${i}: ${v} vs ${a[i]}`).toBe(true));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
