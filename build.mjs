@@ -10,9 +10,8 @@
 // docs/architecture.md, "start-up").
 import { build } from 'esbuild';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { sep } from 'node:path';
-import { patchPdfjsWorker } from './src/pdf/pdfjs-patch.mjs';
+import { installedPdfjsWorker, patchPdfjsWorker } from './src/pdf/pdfjs-patch.mjs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -71,10 +70,10 @@ await build({
 // of its parser (src/pdf/pdfjs-patch.mjs, which fails the build if pdf.js's text changed);
 // import.meta.url still names pdf.mjs in node_modules (found when the bundle loads), where pdf.js looks
 // for its optional @napi-rs/canvas.
-const pdfjsEntry = createRequire(createRequire(import.meta.url).resolve('pdf-parse')).resolve('pdfjs-dist/legacy/build/pdf.mjs');
+const pdfjsWorker = installedPdfjsWorker();
 await build({
   stdin: {
-    contents: `export * as pdfjs from ${JSON.stringify(pdfjsEntry)};\nexport * as worker from ${JSON.stringify(pdfjsEntry.replace(/pdf\.mjs$/, 'pdf.worker.mjs'))};\n`,
+    contents: `export * as pdfjs from ${JSON.stringify(pdfjsWorker.replace(/pdf\.worker\.mjs$/, 'pdf.mjs'))};\nexport * as worker from ${JSON.stringify(pdfjsWorker)};\n`,
     resolveDir: '.',
     loader: 'js',
   },

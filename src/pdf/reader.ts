@@ -147,10 +147,9 @@ export function loadPdfjs(): Promise<{ pdfjs: PdfjsModule; dataDir: string; work
     // extract workers are not affected; in-process users are. Put the native ones back.
     const nativePush = Object.getOwnPropertyDescriptor(Array.prototype, 'push')!;
     const nativeParse = Object.getOwnPropertyDescriptor(JSON, 'parse')!;
-    const fromHere = createRequire(import.meta.url);
-    const fromPdfParse = createRequire(fromHere.resolve('pdf-parse'));
-    const entry = fromPdfParse.resolve('pdfjs-dist/legacy/build/pdf.mjs');
-    const dataDir = join(dirname(entry), '..', '..');
+    // the installed pdf.js, for its CMaps and standard fonts (its code comes from the bundle below)
+    const fromPdfParse = createRequire(createRequire(import.meta.url).resolve('pdf-parse'));
+    const dataDir = join(dirname(fromPdfParse.resolve('pdfjs-dist/legacy/build/pdf.mjs')), '..', '..');
     const loaded = requireWithCodeCache(pdfjsBundle());
     saveCodeCache = loaded.saveCache;
     const pdfjs = loaded.exports.pdfjs as PdfjsModule;
