@@ -156,6 +156,7 @@ export class Inverter {
   addRanges(page: PageInput, r: TokenRanges, start: number): void {
     const doc = this.startDoc(page, r.count);
     const { line, starts, ends, hashes } = r;
+    this.prefetch(hashes, r.count);
     for (let i = 0; i < r.count; i++) {
       let t: number;
       const backslash = r.escaped ? line.indexOf('\\', starts[i]!) : -1;
@@ -167,6 +168,39 @@ export class Inverter {
     }
     this.endDoc(doc);
   }
+
+  /**
+   * Loads, for every token of a page, the memory its lookup will touch — its hash slot, its term's
+   * state, the term's characters and the end of its positions stream — in passes of independent
+   * loads, which the CPU overlaps; the lookups themselves are chains of dependent loads that wait
+   * for each cache miss in turn (a large vocabulary's tables are megabytes).
+   */
+  private prefetch(hashes: Int32Array, count: number): void {
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    const terms = this.terms;
+    if (this.ids.length < count) this.ids = new Int32Array(Math.max(count, this.ids.length * 2));
+    const ids = this.ids;
+    for (let i = 0; i < count; i++) ids[i] = slots[2 * (hashes[i]! & mask) + 1]!;
+    let sink = 0;
+    for (let i = 0; i < count; i++) {
+      const id = ids[i]!;
+      if (id !== 0) sink ^= terms[(id - 1) * STRIDE + KEY_START]!;
+    }
+    const chars = this.chars;
+    const pool = this.pool;
+    for (let i = 0; i < count; i++) {
+      const id = ids[i]!;
+      if (id === 0) continue;
+      const base = (id - 1) * STRIDE;
+      sink ^= chars[terms[base + KEY_START]!]! ^ pool[terms[base + POS_END]!]!;
+    }
+    this.sink = sink;
+  }
+
+  // the ids prefetch() found (first probe only) and what it loaded, kept so no load is optimized away
+  private ids = new Int32Array(1024);
+  private sink = 0;
 
   /** Term t at position pos of document doc: appends the position delta to its positions stream. */
   private occurs(t: number, doc: number, pos: number): void {
