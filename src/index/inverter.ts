@@ -5,7 +5,7 @@
 // The hot path allocates nothing and touches one cache line of term state per token; a run costs
 // about as many bytes as the postings it will write, so runs hold 3-4x more pages than a token log.
 import { compareDocKeys, compareUtf8 } from './keys.js';
-import type { PostingList } from './codec/postings.js';
+import { copyBytes, type PostingList } from './codec/postings.js';
 import type { StoredDoc } from './codec/writer.js';
 
 /** A page to index: its tokens come in parts (one per chunk) placed at token offset `start`. */
@@ -420,7 +420,7 @@ export class Inverter {
           next.set(positions.subarray(0, bytes));
           positions = next;
         }
-        positions.set(this.pool.subarray(from, stop), bytes);
+        copyBytes(this.pool, positions, bytes, from, stop);
         bytes += stop - from;
         if (last) break;
         from = this.pool32[limit >> 2]!;
