@@ -493,15 +493,15 @@ class SliceReader {
   }
 
   varint(): number {
-    let v = 0;
-    let shift = 0;
-    let b: number;
-    do {
+    let b = this.byte();
+    if (b < 0x80) return b; // most doc entries: one byte
+    let v = b & 0x7f;
+    // a scale, not 2 ** shift: V8 makes the power a call per byte
+    for (let scale = 0x80; ; scale *= 0x80) {
       b = this.byte();
-      v += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (b & 0x80);
-    return v;
+      v += (b & 0x7f) * scale;
+      if (b < 0x80) return v;
+    }
   }
 }
 
