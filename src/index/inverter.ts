@@ -42,8 +42,13 @@ function termHash(text: string, from: number, to: number): number {
 /** Bytes counted per document besides its strings (StoredDoc object, arrays). */
 const DOC_OVERHEAD_BYTES = 120;
 
-// Per-term state: STRIDE ints per term in one array, so a token touches one cache line.
-const STRIDE = 16;
+// Per-term state: STRIDE ints per term in one array: 16 fields in one cache line, then the term's
+// first INLINE_CHARS characters in the next, so that finding a term compares it on the same page of
+// memory as its state instead of in the character pool (a cache miss more per token of a large
+// vocabulary; the pool keeps every term whole, for longer terms and for draining).
+const STRIDE = 32;
+const KEY_INLINE = 16;
+const INLINE_CHARS = 2 * (STRIDE - KEY_INLINE);
 // Fields read for every token come first (keeping them in one cache line), then those read per
 // document entry, then those read only when draining or rehashing.
 const KEY_START = 0;
@@ -80,6 +85,8 @@ export class Inverter {
   // string, and no term keeps its line alive (a sliced string would retain the whole line).
   private slots = new Int32Array(2 << 16);
   private terms = new Int32Array(STRIDE << 15);
+  /** terms, as 16-bit units: the inline characters of term t start at (t * STRIDE + KEY_INLINE) * 2. */
+  private terms16 = new Uint16Array(this.terms.buffer);
   private chars = new Uint16Array(1 << 18);
   private charsUsed = 0;
   private termCount = 0;
@@ -106,6 +113,7 @@ export class Inverter {
   reset(): void {
     this.slots = new Int32Array(2 << 16);
     this.terms = new Int32Array(STRIDE << 15);
+    this.terms16 = new Uint16Array(this.terms.buffer);
     this.chars = new Uint16Array(1 << 18);
     this.charsUsed = 0;
     this.termCount = 0;
@@ -171,7 +179,7 @@ export class Inverter {
 
   /**
    * Loads, for every token of a page, the memory its lookup will touch — its hash slot, its term's
-   * state, the term's characters and the end of its positions stream — in passes of independent
+   * state and inline characters, and the end of its positions stream — in passes of independent
    * loads, which the CPU overlaps; the lookups themselves are chains of dependent loads that wait
    * for each cache miss in turn (a large vocabulary's tables are megabytes).
    */
@@ -185,15 +193,14 @@ export class Inverter {
     let sink = 0;
     for (let i = 0; i < count; i++) {
       const id = ids[i]!;
-      if (id !== 0) sink ^= terms[(id - 1) * STRIDE + KEY_START]!;
+      if (id === 0) continue;
+      const base = (id - 1) * STRIDE;
+      sink ^= terms[base + KEY_START]! ^ terms[base + KEY_INLINE]!;
     }
-    const chars = this.chars;
     const pool = this.pool;
     for (let i = 0; i < count; i++) {
       const id = ids[i]!;
-      if (id === 0) continue;
-      const base = (id - 1) * STRIDE;
-      sink ^= chars[terms[base + KEY_START]!]! ^ pool[terms[base + POS_END]!]!;
+      if (id !== 0) sink ^= pool[terms[(id - 1) * STRIDE + POS_END]!]!;
     }
     this.sink = sink;
   }
@@ -302,10 +309,13 @@ export class Inverter {
       if (slots[2 * at] !== h) continue;
       const base = (id - 1) * STRIDE;
       if (terms[base + KEY_LEN] !== len) continue;
-      const k = terms[base + KEY_START]!;
+      // the characters: inline (most terms), else in the pool
+      const inline = len <= INLINE_CHARS;
+      const key = inline ? this.terms16 : chars;
+      const k = inline ? (base + KEY_INLINE) * 2 : terms[base + KEY_START]!;
       let same = true;
       for (let i = 0; i < len; i++) {
-        if (chars[k + i] !== text.charCodeAt(from + i)) {
+        if (key[k + i] !== text.charCodeAt(from + i)) {
           same = false;
           break;
         }
@@ -321,6 +331,7 @@ export class Inverter {
       const next = new Int32Array(this.terms.length * 2);
       next.set(this.terms);
       this.terms = next;
+      this.terms16 = new Uint16Array(next.buffer);
     }
     const len = to - from;
     if (this.charsUsed + len > this.chars.length) {
@@ -331,6 +342,7 @@ export class Inverter {
     for (let i = 0; i < len; i++) this.chars[this.charsUsed + i] = text.charCodeAt(from + i);
     const t = this.terms;
     const at = id * STRIDE;
+    if (len <= INLINE_CHARS) this.terms16.set(this.chars.subarray(this.charsUsed, this.charsUsed + len), (at + KEY_INLINE) * 2);
     t[at + HASH] = h;
     t[at + KEY_START] = this.charsUsed;
     t[at + KEY_LEN] = len;
