@@ -107,13 +107,12 @@ export class Inverter {
   }
 
   /**
-   * Empties the inverter for the next run, keeping its pool: the pages of memory the last run
-   * touched are reused instead of a fresh pool adding to them until the old one is collected.
+   * Empties the inverter for the next run, keeping its pool and its term table (newTerm sets every
+   * field): the pages of memory the last run touched are reused instead of fresh arrays adding to
+   * them until the old ones are collected.
    */
   reset(): void {
     this.slots = new Int32Array(2 << 16);
-    this.terms = new Int32Array(STRIDE << 15);
-    this.terms16 = new Uint16Array(this.terms.buffer);
     this.chars = new Uint16Array(1 << 18);
     this.charsUsed = 0;
     this.termCount = 0;
@@ -129,7 +128,7 @@ export class Inverter {
 
   /** Approximate bytes held. */
   get memory(): number {
-    return this.poolUsed + this.otherBytes + 4 * (this.slots.length + STRIDE * this.termCount) + 2 * this.charsUsed;
+    return this.poolUsed + this.otherBytes + 4 * (this.slots.length + this.terms.length) + 2 * this.chars.length;
   }
 
   /** True when a page of `tokens` tokens might not fit in the pool: the caller should flush the run first. */
@@ -179,7 +178,7 @@ export class Inverter {
 
   /**
    * Loads, for every token of a page, the memory its lookup will touch — its hash slot, its term's
-   * state and inline characters, and the end of its positions stream — in passes of independent
+   * state and inline characters, and the ends of its two streams — in passes of independent
    * loads, which the CPU overlaps; the lookups themselves are chains of dependent loads that wait
    * for each cache miss in turn (a large vocabulary's tables are megabytes).
    */
@@ -200,7 +199,9 @@ export class Inverter {
     const pool = this.pool;
     for (let i = 0; i < count; i++) {
       const id = ids[i]!;
-      if (id !== 0) sink ^= pool[terms[(id - 1) * STRIDE + POS_END]!]!;
+      if (id === 0) continue;
+      const base = (id - 1) * STRIDE;
+      sink ^= pool[terms[base + POS_END]!]! ^ pool[terms[base + DOC_END]!]!;
     }
     this.sink = sink;
   }
