@@ -2,7 +2,8 @@
 // Postings are built as they arrive, as Lucene's and FTS5's in-memory hashes do: every term owns
 // two byte streams in one pool, its documents (doc delta and tf, varints) and its positions (the
 // index's own per-document position deltas), each a chain of slices that grow as the term recurs.
-// The hot path allocates nothing and touches one cache line of term state per token; a run costs
+// The hot path allocates nothing and touches one page of term state per token (its fields and
+// its characters, side by side), loaded for a whole page of tokens at a time (prefetch); a run costs
 // about as many bytes as the postings it will write, so runs hold 3-4x more pages than a token log.
 import { compareDocKeys, compareUtf8 } from './keys.js';
 import { copyBytes, type PostingList } from './codec/postings.js';
