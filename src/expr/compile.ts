@@ -71,7 +71,7 @@ function fieldGetter(path: Path): Eval {
     }
     return (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Rec)[key] : undefined);
   });
-  const [first, second] = path;
+  const [first] = path;
   // The record itself is always a plain object: the common one- and two-step paths skip its checks.
   if (path.length === 1 && typeof first === 'string' && !INHERITED.has(first)) return (r) => r[first];
   if (path.length === 2 && typeof first === 'string' && !INHERITED.has(first)) {

@@ -102,7 +102,7 @@ export class Inverter {
   private otherBytes = 0;
 
   /** `budgetBytes`: the memory this run may hold; the pool is reserved for it up front (untouched pages cost nothing). */
-  constructor(private readonly budgetBytes = 1 << 20) {
+  constructor(budgetBytes = 1 << 20) {
     this.pool = new Uint8Array(Math.max(1 << 16, Math.floor(budgetBytes * 0.9)) & ~3);
     this.pool32 = new Int32Array(this.pool.buffer);
   }

@@ -3,7 +3,6 @@
 // positions right across the chunks of a page.
 import type { Analyzer } from './analyzer.js';
 import type { JsonRecord } from '../stream/ndjson.js';
-import type { JsonTokenList } from './json-tokens.js';
 
 export interface TokenizeOptions {
   field: string;

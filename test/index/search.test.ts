@@ -126,7 +126,7 @@ describe('phrase matching', () => {
         const want: [number, number][] = [];
         pages.forEach((p, id) => {
           let n = 0;
-          for (const { tokens, start } of p.parts) for (let i = 0; i + phrase.length <= tokens.length; i++) if (phrase.every((w, k) => tokens[i + k] === w)) n++;
+          for (const { tokens } of p.parts) for (let i = 0; i + phrase.length <= tokens.length; i++) if (phrase.every((w, k) => tokens[i + k] === w)) n++;
           // words that end one part and begin the next only meet when the parts touch
           for (let k = 1; k < p.parts.length; k++) {
             const [x, y] = [p.parts[k - 1]!, p.parts[k]!];

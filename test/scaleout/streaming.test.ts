@@ -4,7 +4,7 @@
 // side files, and `reporter:counter:` lines summed into job counters. The jobs are the ones
 // docs/scale-out.md gives as `hadoop jar hadoop-streaming.jar …` invocations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORPUS, PATH_WITH_REAM, ROOT, describeWithCorpus, parseLines, sh, workdir } from '../helpers.js';
 import { partitionOf, runStreamingJob } from './streaming-standin.js';

@@ -4,7 +4,7 @@
 // deltas with the tf folded into the low bit when it is 1, as Lucene does), then the positions
 // kept apart so term and AND queries never read them: one bit stream per term, each document's
 // piece coded from its tf and its length (see putPositions), padded to a byte at the term's end.
-import { ByteRanges, ByteReader, readVarint, varintEnd } from './bytes.js';
+import { ByteRanges, readVarint, varintEnd } from './bytes.js';
 import { CorruptIndex, POSTING_BLOCK } from './layout.js';
 
 /**
