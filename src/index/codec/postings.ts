@@ -918,6 +918,7 @@ export class PostingsCursor {
       decodePositions(p, at - 5, tf, 0, this.scratch);
     }
     const small = tf <= SMALL_TF || b > 24;
+    if (!small) return this.keepMarked(starts, n, offset, at, b, tf);
     const scratch = this.scratch;
     // the packed deltas, read a byte at a time into a 32-bit reservoir (as decodePositions does)
     let byte = at < 0x80000000 ? at >>> 3 : Math.floor(at / 8);
@@ -947,6 +948,49 @@ export class PostingsCursor {
       if (pos === want) starts[kept++] = starts[i]!;
       else if (pos < want) break; // no positions left
     }
+    return kept;
+  }
+
+  // bits of the positions keepMarked() looks for, all zero between calls
+  private marks = new Int32Array(64);
+
+  /**
+   * keepFollowed() for a piece of fixed-width deltas (b bits each from bit `at`): the wanted
+   * positions are marked in a bitmap, and the term's positions, decoded in one branch-free pass,
+   * are looked up in it — a common word has dozens of positions a page, and a merge of the two
+   * sorted lists mispredicts a branch at nearly every step.
+   */
+  private keepMarked(starts: Int32Array, n: number, offset: number, at: number, b: number, tf: number): number {
+    if (n === 0) return 0;
+    const first = starts[0]! + offset;
+    const last = starts[n - 1]! + offset;
+    if (this.marks.length <= last >>> 5) this.marks = new Int32Array(2 * ((last >>> 5) + 1));
+    const marks = this.marks;
+    for (let i = 0; i < n; i++) {
+      const w = starts[i]! + offset;
+      marks[w >>> 5]! |= 1 << (w & 31);
+    }
+    const p = this.positions!;
+    let byte = at < 0x80000000 ? at >>> 3 : Math.floor(at / 8);
+    let acc = p[byte++]! >>> (at & 7);
+    let avail = 8 - (at & 7);
+    const mask = (1 << b) - 1;
+    let pos = 0;
+    let kept = 0;
+    // starts found are written over starts[0…): never ahead of the ones still to find
+    for (let k = 0; k < tf; k++) {
+      while (avail < b) {
+        acc |= p[byte++]! << avail;
+        avail += 8;
+      }
+      pos += acc & mask;
+      acc >>>= b;
+      avail -= b;
+      if (pos > last) break;
+      if ((marks[pos >>> 5]! >>> (pos & 31)) & 1) starts[kept++] = pos - offset;
+    }
+    // the marked words (starts[] is partly overwritten: clear the range they were in)
+    for (let w = first >>> 5; w <= last >>> 5; w++) marks[w] = 0;
     return kept;
   }
 }
