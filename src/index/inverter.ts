@@ -88,6 +88,8 @@ export class Inverter {
   private terms = new Int32Array(STRIDE << 15);
   /** terms, as 16-bit units: the inline characters of term t start at (t * STRIDE + KEY_INLINE) * 2. */
   private terms16 = new Uint16Array(this.terms.buffer);
+  /** Terms of the table touched by earlier runs (reset() keeps the table: their pages stay resident). */
+  private termsTouched = 0;
   private chars = new Uint16Array(1 << 18);
   private charsUsed = 0;
   private termCount = 0;
@@ -113,6 +115,7 @@ export class Inverter {
    * them until the old ones are collected.
    */
   reset(): void {
+    this.termsTouched = Math.max(this.termsTouched, this.termCount);
     this.slots = new Int32Array(2 << 16);
     this.chars = new Uint16Array(1 << 18);
     this.charsUsed = 0;
@@ -129,7 +132,9 @@ export class Inverter {
 
   /** Approximate bytes held. */
   get memory(): number {
-    return this.poolUsed + this.otherBytes + 4 * (this.slots.length + this.terms.length) + 2 * this.chars.length;
+    // the term table's pages in use: this run's terms, or as many as an earlier run used (kept)
+    const terms = STRIDE * Math.max(this.termCount, this.termsTouched);
+    return this.poolUsed + this.otherBytes + 4 * (this.slots.length + terms) + 2 * this.charsUsed;
   }
 
   /** True when a page of `tokens` tokens might not fit in the pool: the caller should flush the run first. */
