@@ -956,9 +956,9 @@ export class PostingsCursor {
 
   /**
    * keepFollowed() for a piece of fixed-width deltas (b bits each from bit `at`): the wanted
-   * positions are marked in a bitmap, and the term's positions, decoded in one branch-free pass,
-   * are looked up in it — a common word has dozens of positions a page, and a merge of the two
-   * sorted lists mispredicts a branch at nearly every step.
+   * positions are marked in a bitmap, and the term's positions, decoded in one pass whose branches
+   * rarely change course, are looked up in it — a common word has dozens of positions a page, and a
+   * merge of the two sorted lists mispredicts a branch at nearly every step.
    */
   private keepMarked(starts: Int32Array, n: number, offset: number, at: number, b: number, tf: number): number {
     if (n === 0) return 0;
