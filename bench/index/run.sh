@@ -23,16 +23,30 @@ T3() { for _ in 1 2 3; do T "$@"; done | sort -n | sed -n 2p; }
   rl.on("close", () => out.length && process.stdout.write(out.join("\n") + "\n"));' < "$DATA/pages.ndjson" > "$DATA/text.tmp" && mv "$DATA/text.tmp" "$DATA/text.tsv"; }
 TEXT_BYTES=$(stat -L -c %s "$DATA/text.tsv")
 
-echo "ream index ($PAGES pages, one process)" >&2
-rm -f "$DATA/all.ream"
-read -r R_WALL R_USER R_SYS R_RSS < <(T "$REAM" index -o "$DATA/all.ream" "$DATA/pages.ndjson")
+# The builds alternate, BUILD_RUNS times each (the machine's speed drifts over minutes: a ratio is
+# fair only between neighbours); each side's row is its run of median CPU time.
+BUILD_RUNS=${BUILD_RUNS:-3}
+: > "$DATA/builds-ream.txt"
+: > "$DATA/builds-fts5.txt"
+PAIRS=""
+for run in $(seq "$BUILD_RUNS"); do
+  echo "ream index ($PAGES pages, one process), run $run of $BUILD_RUNS" >&2
+  rm -f "$DATA/all.ream"
+  r=$(T "$REAM" index -o "$DATA/all.ream" "$DATA/pages.ndjson")
+  echo "$r" >> "$DATA/builds-ream.txt"
+  echo "SQLite FTS5 build, run $run of $BUILD_RUNS" >&2
+  rm -f "$DATA/fts.db"
+  f=$(T sqlite3 "$DATA/fts.db" \
+    "CREATE VIRTUAL TABLE t USING fts5(body, tokenize = 'unicode61 remove_diacritics 0');" \
+    ".mode tabs" ".import $DATA/text.tsv t")
+  echo "$f" >> "$DATA/builds-fts5.txt"
+  PAIRS="$PAIRS $(echo "$r $f" | awk '{ printf "%.2fx", ($6 + $7) / ($2 + $3) }')"
+done
+# the line (wall user sys rss) whose user + sys is the median
+median_cpu() { awk '{ print $2 + $3, $0 }' "$1" | sort -n | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }' | cut -d' ' -f2-; }
+read -r R_WALL R_USER R_SYS R_RSS < <(median_cpu "$DATA/builds-ream.txt")
+read -r F_WALL F_USER F_SYS F_RSS < <(median_cpu "$DATA/builds-fts5.txt")
 R_BYTES=$(stat -c %s "$DATA/all.ream")
-
-echo "SQLite FTS5 build" >&2
-rm -f "$DATA/fts.db"
-read -r F_WALL F_USER F_SYS F_RSS < <(T sqlite3 "$DATA/fts.db" \
-  "CREATE VIRTUAL TABLE t USING fts5(body, tokenize = 'unicode61 remove_diacritics 0');" \
-  ".mode tabs" ".import $DATA/text.tsv t")
 F_BYTES=$(sqlite3 "$DATA/fts.db" "SELECT sum(length(block)) FROM t_data;")
 
 echo "2 shards built with xargs -P2, then merged" >&2
@@ -70,7 +84,7 @@ TABLE=$(cat <<MD
 Corpus: \`bench/index/generate.mjs $PAGES\` — $PAGES pages of ~400 Zipfian words (200k-word vocabulary,
 exponent 1.07), $(echo "$TEXT_BYTES / 1048576" | bc) MiB of text as FTS5 sees it. Command: \`bench/index/run.sh $PAGES\`
 ($(date -u +%Y-%m-%d), $(nproc) cores shared with other jobs, load average $LOAD, Node $(node --version), SQLite $(sqlite3 --version | cut -d' ' -f1)).
-Merges: the median of three runs.
+Builds: $BUILD_RUNS of each, alternating; the row is each side's median CPU run (ratio of each pair, ream's pages per CPU-second over FTS5's:$PAIRS). Merges: the median of three runs.
 
 | measure | ream | SQLite FTS5 | ratio |
 |---|---|---|---|
@@ -92,8 +106,9 @@ if [ "$WRITE_DOC" = 1 ]; then
   node -e '
     const fs = require("fs"); const [file, table] = [process.argv[1], process.argv[2]];
     const doc = fs.readFileSync(file, "utf8");
-    const start = doc.indexOf("<!-- section: index (bench/index) -->");
-    const end = doc.indexOf("<!-- section:", start + 10);
-    const body = "<!-- section: index (bench/index) -->\n\n## index, merge, search — against SQLite FTS5\n\n" + table + "\n\n";
-    fs.writeFileSync(file, doc.slice(0, start) + body + doc.slice(end));' docs/benchmarks.md "$TABLE"
+    // only the latest table is replaced: the notes and earlier runs after it are kept
+    const open = "<!-- bench/index: latest table -->", close = "<!-- bench/index: end of latest table -->";
+    const start = doc.indexOf(open), end = doc.indexOf(close);
+    if (start < 0 || end < start) throw new Error("docs/benchmarks.md: no " + open + " … " + close + " markers");
+    fs.writeFileSync(file, doc.slice(0, start + open.length) + "\n" + table + "\n" + doc.slice(end));' docs/benchmarks.md "$TABLE"
 fi
