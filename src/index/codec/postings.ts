@@ -917,34 +917,15 @@ export class PostingsCursor {
       if (this.scratch.length < tf) this.scratch = new Int32Array(tf * 2);
       decodePositions(p, at - 5, tf, 0, this.scratch);
     }
-    const small = tf <= SMALL_TF || b > 24;
-    if (!small) return this.keepMarked(starts, n, offset, at, b, tf);
+    if (tf > SMALL_TF && b <= 24) return this.keepMarked(starts, n, offset, at, b, tf);
+    // the positions are in scratch (a few, or a rare wide piece)
     const scratch = this.scratch;
-    // the packed deltas, read a byte at a time into a 32-bit reservoir (as decodePositions does)
-    let byte = at < 0x80000000 ? at >>> 3 : Math.floor(at / 8);
-    let acc = p[byte++]! >>> (at & 7);
-    let avail = 8 - (at & 7);
-    const mask = (1 << b) - 1;
     let pos = -1;
-    let sum = 0;
     let k = 0;
     let kept = 0;
     for (let i = 0; i < n; i++) {
       const want = starts[i]! + offset;
-      while (pos < want && k < tf) {
-        if (small) pos = scratch[k]!;
-        else {
-          while (avail < b) {
-            acc |= p[byte++]! << avail;
-            avail += 8;
-          }
-          sum += acc & mask;
-          acc >>>= b;
-          avail -= b;
-          pos = sum;
-        }
-        k++;
-      }
+      while (pos < want && k < tf) pos = scratch[k++]!;
       if (pos === want) starts[kept++] = starts[i]!;
       else if (pos < want) break; // no positions left
     }
