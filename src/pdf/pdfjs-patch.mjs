@@ -1,18 +1,22 @@
-// A build-time edit of pdf.js's parser (pdf.worker.mjs), applied by build.mjs as it bundles pdf.js
-// into dist/pdfjs.cjs, which reader.ts loads instead of the installed files. Why: placing each glyph,
-// pdf.js multiplies two 6-element matrices through Util.transform, allocating three arrays, twice per
-// glyph; on the shared corpus that was 12% of extract's CPU, plus the garbage collection it caused.
-// The replacement does the same floating-point operations in the same order (multiplications by the
-// zero entries included, so NaN, Infinity and -0 come out the same) and allocates one array. Records
-// of the whole good/ corpus are byte-identical with and without it (docs/extract.md, "Speed").
+// Build-time edits of pdf.js's parser (pdf.worker.mjs), applied by build.mjs as it bundles pdf.js
+// into dist/pdfjs.cjs, which reader.ts loads instead of the installed files. Why: pdf.js's text
+// extraction spends its time per glyph and per text run, and a few of those steps cost far more than
+// they need to (each patch says what and why; docs/extract.md, "Speed", has the measurements). Each
+// one computes what the code it replaces computes: records of the whole good/ corpus, stderr lines of
+// good/ and bad/, and --info records are byte-identical with and without them, and
+// test/pdf/pdfjs-patch.test.ts checks the arithmetic ones against upstream on random input.
 //
-// The edit is an exact-text replacement: if pdf-parse brings a pdf.js whose text differs, the build
-// fails here. Then check whether upstream fixed it, and update or drop the patch.
+// Each edit is an exact-text replacement: if pdf-parse brings a pdf.js whose text differs, the build
+// fails here. Then check whether upstream changed that code, and update or drop the patch.
 // Plain JavaScript so that build.mjs can run it without a TypeScript step.
 import { createRequire } from 'node:module';
 
 export const PATCHES = [
   {
+    // Placing each glyph, pdf.js multiplied two 6-element matrices through Util.transform, allocating
+    // three arrays, twice per glyph: 12% of extract's CPU plus the garbage collection it caused. The
+    // replacement does the same floating-point operations in the same order (multiplications by the
+    // zero entries included, so NaN, Infinity and -0 come out the same) and allocates one array.
     name: 'getCurrentTextTransform without temporary matrices',
     from: `    function getCurrentTextTransform() {
       const font = textState.font;
@@ -39,6 +43,74 @@ export const PATCHES = [
       const m0 = m[0] * t0 + m[2] * t1, m1 = m[1] * t0 + m[3] * t1, m2 = m[0] * t2 + m[2] * t3, m3 = m[1] * t2 + m[3] * t3, m4 = m[0] * t4 + m[2] * t5 + m[4], m5 = m[1] * t4 + m[3] * t5 + m[5];
       return [c[0] * m0 + c[2] * m1, c[1] * m0 + c[3] * m1, c[0] * m2 + c[2] * m3, c[1] * m2 + c[3] * m3, c[0] * m4 + c[2] * m5 + c[4], c[1] * m4 + c[3] * m5 + c[5]];
     }`,
+  },
+  {
+    // Every operator of a page started by truncating the reused argument array, a runtime call
+    // (2% of extract's CPU); a fresh array is cheaper and nothing keeps the old one past its operator.
+    name: 'getTextContent: a new argument array per operator',
+    from: `      while (!(stop = timeSlotManager.check())) {
+        args.length = 0;
+        operation.args = args;`,
+    to: `      while (!(stop = timeSlotManager.check())) {
+        args = [];
+        operation.args = args;`,
+  },
+  {
+    // The same for a text run's pieces, joined by runBidiTransform just before.
+    name: 'flushTextContentItem: a new piece array per text run',
+    from: `      textContentItem.initialized = false;
+      textContentItem.str.length = 0;`,
+    to: `      textContentItem.initialized = false;
+      textContentItem.str = [];`,
+  },
+  {
+    // bidi() classified every character of every text run, a one-character string and a type each,
+    // to find out that there is nothing right-to-left in it. Only code points in these ranges can be
+    // R, AL or AN (the Latin-1 table has none), so a run without them takes the early return that
+    // numBidi === 0 takes; the rest goes the old way, warnings included.
+    name: 'bidi: left-to-right runs decided by one scan',
+    from: `  if (strLength === 0 || vertical) {
+    return createBidiText(str, isLTR, vertical);
+  }
+  chars.length = strLength;`,
+    to: `  if (strLength === 0 || vertical) {
+    return createBidiText(str, isLTR, vertical);
+  }
+  let maybeBidi = false;
+  for (let k = 0; k < strLength; ++k) {
+    const c = str.charCodeAt(k);
+    if (c >= 1424 && (c <= 2220 || c >= 64336 && c <= 65023 || c >= 65136 && c <= 65279)) {
+      maybeBidi = true;
+      break;
+    }
+  }
+  if (!maybeBidi) {
+    return createBidiText(str, true);
+  }
+  chars.length = strLength;`,
+  },
+  {
+    // charsToGlyphs kept every string a font ever showed as a key of a dictionary, hashing each
+    // new one: 5% of the CPU, and memory that grows with the document. The glyphs themselves stay
+    // cached per char code (_glyphCache), so the same glyph objects come back in a new array.
+    name: 'charsToGlyphs without the per-string cache',
+    from: `  charsToGlyphs(chars) {
+    let glyphs = this._charsCache[chars];
+    if (glyphs) {
+      return glyphs;
+    }
+    glyphs = [];`,
+    to: `  charsToGlyphs(chars) {
+    const glyphs = [];`,
+  },
+  {
+    name: 'charsToGlyphs without the per-string cache (store)',
+    from: `    return this._charsCache[chars] = glyphs;
+  }
+  getCharPositions`,
+    to: `    return glyphs;
+  }
+  getCharPositions`,
   },
 ];
 

@@ -55,4 +55,22 @@ describe('pdf.js patch', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('bidi() returns what upstream returns for any mix of scripts', () => {
+    // pdf.js's bidi module (tables, helpers, bidi()) from the installed and the patched file
+    const section = (source: string) => /;\/\/ \.\/src\/core\/bidi\.js\n[\s\S]*?\nfunction bidi\([\s\S]*?\n\}\n/.exec(source)![0];
+    const load = (source: string) => new Function('warn', `${section(source)}; return bidi;`)(() => {}) as (s: string, level?: number, vertical?: boolean) => unknown;
+    const before = load(upstream);
+    const after = load(patchPdfjsWorker(upstream));
+    expect(section(patchPdfjsWorker(upstream))).toContain('maybeBidi');
+    // ASCII, Latin-1, Hebrew, Arabic, Syriac/Thaana/NKo, presentation forms, CJK, and both sides of each range's ends
+    const codes = [0x20, 0x41, 0x61, 0x31, 0x2e, 0xa0, 0xe9, 0x58f, 0x590, 0x5d0, 0x5f4, 0x5f5, 0x600, 0x627, 0x660, 0x6ff, 0x700, 0x8ac, 0x8ad, 0xfb4f, 0xfb50, 0xfdff, 0xfe00, 0xfe6f, 0xfe70, 0xfeff, 0xff00, 0x4e2d, 0x300];
+    const text = fc.array(fc.constantFrom(...codes), { maxLength: 40 }).map((cs) => String.fromCharCode(...cs));
+    fc.assert(
+      fc.property(text, fc.constantFrom(-1, 0, 1), fc.boolean(), (s, level, vertical) => {
+        expect(after(s, level, vertical)).toEqual(before(s, level, vertical));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
