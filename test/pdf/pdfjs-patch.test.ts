@@ -73,4 +73,37 @@ describe('pdf.js patch', () => {
       { numRuns: 3000 },
     );
   });
+
+  it('recoverGlyphName() returns what upstream returns', () => {
+    // the standard glyph table, getUnicodeForGlyph and recoverGlyphName from the installed and the patched file
+    const pick = (source: string, re: RegExp) => re.exec(source)![0];
+    const load = (source: string) =>
+      new Function(
+        'info',
+        [
+          pick(source, /function getLookupTableFactory\([\s\S]*?\n\}\n/),
+          pick(source, /const getGlyphsUnicode = getLookupTableFactory\([\s\S]*?\n\}\);\n/),
+          pick(source, /function getUnicodeForGlyph\([\s\S]*?\n\}\n/),
+          pick(source, /(const glyphNamesByUnicode = new WeakMap\(\);\n)?function recoverGlyphName\([\s\S]*?\n\}\n/),
+          'return (name) => recoverGlyphName(name, getGlyphsUnicode());',
+        ].join('\n'),
+      )(() => {}) as (name: string) => string;
+    const before = load(upstream);
+    const after = load(patchPdfjsWorker(upstream));
+    // standard names, uniXXXX and uXXXX[XX] names (upper and lower case), code points several names share, and junk
+    const hex = fc.integer({ min: 0, max: 0x2ffff }).map((n) => n.toString(16).toUpperCase().padStart(4, '0'));
+    const name = fc.oneof(
+      fc.constantFrom('A', 'space', 'Alpha', 'afii10017', 'uni0041', 'uni00A0', 'uni0020', 'uni2010', 'uni00AD', 'u1F600', 'uni03a9', 'g12', '', 'u', 'uni'),
+      hex.map((h) => `uni${h.slice(-4)}`),
+      hex.map((h) => `u${h}`),
+      hex.map((h) => `uni${h.slice(-4).toLowerCase()}`),
+      fc.string({ maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(name, (n) => {
+        expect(after(n)).toBe(before(n));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
