@@ -29,7 +29,7 @@ export const PATCHES = [
       }
       return Util.transform(textState.ctm, Util.transform(textState.textMatrix, tsm));
     }`,
-    to: `    function getCurrentTextTransform() {
+    to: `    function getCurrentTextTransform(out) {
       const font = textState.font;
       const t0 = textState.fontSize * textState.textHScale, t1 = 0, t2 = 0, t4 = 0, t5 = textState.textRise;
       let t3 = textState.fontSize;
@@ -41,8 +41,24 @@ export const PATCHES = [
       }
       const m = textState.textMatrix, c = textState.ctm;
       const m0 = m[0] * t0 + m[2] * t1, m1 = m[1] * t0 + m[3] * t1, m2 = m[0] * t2 + m[2] * t3, m3 = m[1] * t2 + m[3] * t3, m4 = m[0] * t4 + m[2] * t5 + m[4], m5 = m[1] * t4 + m[3] * t5 + m[5];
-      return [c[0] * m0 + c[2] * m1, c[1] * m0 + c[3] * m1, c[0] * m2 + c[2] * m3, c[1] * m2 + c[3] * m3, c[0] * m4 + c[2] * m5 + c[4], c[1] * m4 + c[3] * m5 + c[5]];
+      const r0 = c[0] * m0 + c[2] * m1, r1 = c[1] * m0 + c[3] * m1, r2 = c[0] * m2 + c[2] * m3, r3 = c[1] * m2 + c[3] * m3, r4 = c[0] * m4 + c[2] * m5 + c[4], r5 = c[1] * m4 + c[3] * m5 + c[5];
+      if (out) {
+        out[0] = r0, out[1] = r1, out[2] = r2, out[3] = r3, out[4] = r4, out[5] = r5;
+        return out;
+      }
+      return [r0, r1, r2, r3, r4, r5];
     }`,
+  },
+  {
+    // compareWithLastPosition asked for a new transform per glyph only to read it: it now reads one
+    // written into a scratch array (Float64Array: NaN, infinities and -0 are kept). It keeps no
+    // reference to it, and reads it before anything it calls can ask for a transform again.
+    name: 'compareWithLastPosition reads the transform from a scratch array',
+    from: `    function compareWithLastPosition(glyphWidth) {
+      const currentTransform = getCurrentTextTransform();`,
+    to: `    const scratchTransform = new Float64Array(6);
+    function compareWithLastPosition(glyphWidth) {
+      const currentTransform = getCurrentTextTransform(scratchTransform);`,
   },
   {
     // Every operator of a page started by truncating the reused argument array, a runtime call

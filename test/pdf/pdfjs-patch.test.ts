@@ -30,10 +30,12 @@ describe('pdf.js patch', () => {
     // pdf.js's own Util.transform and isArrayEqual, from the installed file.
     const transform = /static transform\(m1, m2\) \{\n\s*(return [^\n]*)\n/.exec(upstream)![1]!;
     const isArrayEqual = /function isArrayEqual\(arr1, arr2\) \{[\s\S]*?\n\}/.exec(upstream)![0];
-    const make = (body: string) =>
-      new Function('textState', `const Util = { transform(m1, m2) { ${transform} } }; ${isArrayEqual}; const FONT_IDENTITY_MATRIX = [0.001, 0, 0, 0.001, 0, 0];\n${body}\nreturn getCurrentTextTransform();`) as (s: unknown) => number[];
+    const make = (body: string, call = 'getCurrentTextTransform()') =>
+      new Function('textState', `const Util = { transform(m1, m2) { ${transform} } }; ${isArrayEqual}; const FONT_IDENTITY_MATRIX = [0.001, 0, 0, 0.001, 0, 0];\n${body}\nreturn ${call};`) as (s: unknown) => ArrayLike<number>;
     const before = make(patch.from);
     const after = make(patch.to);
+    // compareWithLastPosition's way: written into a scratch Float64Array
+    const into = make(patch.to, 'getCurrentTextTransform(new Float64Array(6))');
     const num = fc.oneof(fc.double(), fc.constantFrom(0, -0, 1, -1, 0.001, NaN, Infinity, -Infinity), fc.integer({ min: -1000, max: 1000 }));
     const matrix = fc.array(num, { minLength: 6, maxLength: 6 });
     const state = fc.record({
@@ -48,9 +50,10 @@ describe('pdf.js patch', () => {
     fc.assert(
       fc.property(state, (s) => {
         const a = before(s);
-        const b = after(s);
-        expect(b.length).toBe(6);
-        b.forEach((v, i) => expect(Object.is(v, a[i]), `element ${i}: ${v} vs ${a[i]}`).toBe(true));
+        for (const b of [after(s), into(s)]) {
+          expect(b.length).toBe(6);
+          Array.from(b).forEach((v, i) => expect(Object.is(v, a[i]), `element ${i}: ${v} vs ${a[i]}`).toBe(true));
+        }
       }),
       { numRuns: 2000 },
     );
