@@ -93,13 +93,16 @@ TABLE=$(
 )
 cd "$ROOT"
 node -e '
+// Only the text between the markers is replaced: the notes written around the table stay.
 const fs = require("fs");
 const [file, table] = [process.argv[1], process.argv[2]];
 const doc = fs.readFileSync(file, "utf8");
-const start = doc.indexOf("<!-- section: extract (bench/extract) -->");
-const next = doc.indexOf("<!-- section:", start + 10);
-const body = "<!-- section: extract (bench/extract) -->\n\n## extract — against pdftotext and mutool\n\n" + table + "\n\n";
-fs.writeFileSync(file + ".tmp", doc.slice(0, start) + body + doc.slice(next));
+const begin = "<!-- bench/extract: latest table -->\n";
+const end = "<!-- bench/extract: end of latest table -->";
+const a = doc.indexOf(begin);
+const b = doc.indexOf(end, a);
+if (a < 0 || b < 0) throw new Error(file + ": the bench/extract table markers are missing");
+fs.writeFileSync(file + ".tmp", doc.slice(0, a + begin.length) + table + "\n" + doc.slice(b));
 fs.renameSync(file + ".tmp", file);
 ' docs/benchmarks.md "$TABLE"
 echo "$TABLE"
