@@ -50,7 +50,13 @@ add pdftotext "$ONE xargs -d '\n' -n1 sh -c 'pdftotext -q \"\$0\" -' < $LIST"
 add mutool "$ONE xargs -d '\n' -n1 sh -c 'mutool draw -q -F txt -o - \"\$0\"' < $LIST"
 add ream_n64 "$ONE xargs -d '\n' -n64 ream extract < $LIST"
 add ream_n1 "$ONE xargs -d '\n' -n1 ream extract < $LIST"
-add ream_p2 "xargs -d '\n' -P2 -n8 ream extract < $LIST"
+# -P2 with the list in two halves: a ream process pays pdf.js's load and JIT warm-up (seconds of CPU
+# on a large corpus), so as few processes as keep both cores busy; -n8 (ten processes) shows the cost
+# of small batches, -j 2 the same two halves as two workers of one process, fed file by file.
+HALF=$(( (NFILES + 1) / 2 ))
+add ream_p2 "xargs -d '\n' -P2 -n$HALF ream extract < $LIST"
+add ream_p2_n8 "xargs -d '\n' -P2 -n8 ream extract < $LIST"
+add ream_j2 "xargs -d '\n' -n$NFILES ream extract -j 2 < $LIST"
 add pdftotext_p2 "xargs -d '\n' -P2 -n1 sh -c 'pdftotext -q \"\$0\" -' < $LIST"
 add poppler_n64 "$ONE xargs -d '\n' -n64 ream extract --engine pdftotext < $LIST"
 add poppler_p2 "xargs -d '\n' -P2 -n8 ream extract --engine pdftotext < $LIST"
@@ -83,13 +89,16 @@ TABLE=$(
   row mutool 'mutool draw -F txt, one file per process, 1 core' "$ptw" "$ptc"
   row ream_n64 'ream extract, xargs -n64 (one process), 1 core' "$ptw" "$ptc"
   row ream_n1 'ream extract, xargs -n1 (process per file), 1 core' "$ptw" "$ptc"
-  row ream_p2 'ream extract, xargs -P2 -n8, 2 cores' "$ptw" "$ptc"
+  row ream_p2 "ream extract, xargs -P2 -n$HALF (two processes), 2 cores" "$ptw" "$ptc"
+  row ream_p2_n8 'ream extract, xargs -P2 -n8 (ten processes), 2 cores' "$ptw" "$ptc"
+  row ream_j2 'ream extract -j 2 (one process, two workers), 2 cores' "$ptw" "$ptc"
   row pdftotext_p2 'pdftotext, xargs -P2, 2 cores' "$ptw" "$ptc"
   row poppler_n64 'ream extract --engine pdftotext, xargs -n64, 1 core' "$ptw" "$ptc"
   row poppler_p2 'ream extract --engine pdftotext, xargs -P2 -n8, 2 cores' "$ptw" "$ptc"
   echo
   read -r a _ <<<"${RESULT[ream_n64]}"; read -r b _ <<<"${RESULT[ream_p2]}"
-  echo "ream -P2 speed-up over one process: $(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.2f", a / b}')x. Produced by \`bench/extract/run.sh\` (REPEAT=$REPEAT FILES='$FILES')."
+  read -r c _ <<<"${RESULT[ream_j2]}"
+  echo "ream speed-up over one process on one core: xargs -P2 -n$HALF $(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.2f", a / b}')x, -j 2 $(awk -v a="$a" -v b="$c" 'BEGIN{printf "%.2f", a / b}')x. Produced by \`bench/extract/run.sh\` (REPEAT=$REPEAT FILES='$FILES')."
 )
 cd "$ROOT"
 node -e '
