@@ -11,7 +11,7 @@
 import { build } from 'esbuild';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { sep } from 'node:path';
-import { installedPdfjsWorker, patchPdfjsWorker } from './src/pdf/pdfjs-patch.mjs';
+import { installedPdfjsWorker, patchPdfjsApi, patchPdfjsWorker } from './src/pdf/pdfjs-patch.mjs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -67,7 +67,7 @@ await build({
 // dist/pdfjs.cjs: pdf.js (the copy pdf-parse depends on: its API and its in-thread "worker") as one
 // CommonJS file, so that extract's workers load it through V8's code cache (src/pdf/reader.ts) instead
 // of compiling 3 MB of ES modules in every thread. The code is pdf.js's own but for ream's speed patch
-// of its parser (src/pdf/pdfjs-patch.mjs, which fails the build if pdf.js's text changed);
+// of its parser and one of its API (src/pdf/pdfjs-patch.mjs, which fails the build if pdf.js's text changed);
 // import.meta.url still names pdf.mjs in node_modules (found when the bundle loads), where pdf.js looks
 // for its optional @napi-rs/canvas.
 const pdfjsWorker = installedPdfjsWorker();
@@ -83,6 +83,7 @@ await build({
       name: 'pdfjs-patch',
       setup(b) {
         b.onLoad({ filter: /[\\/]pdf\.worker\.mjs$/ }, (args) => ({ contents: patchPdfjsWorker(readFileSync(args.path, 'utf8')), loader: 'js' }));
+        b.onLoad({ filter: /[\\/]pdf\.mjs$/ }, (args) => ({ contents: patchPdfjsApi(readFileSync(args.path, 'utf8')), loader: 'js' }));
       },
     },
   ],

@@ -5,5 +5,7 @@ export interface PdfjsPatch {
   to: string;
 }
 export const PATCHES: readonly PdfjsPatch[];
+export const API_PATCHES: readonly PdfjsPatch[];
 export function patchPdfjsWorker(source: string): string;
+export function patchPdfjsApi(source: string): string;
 export function installedPdfjsWorker(): string;

@@ -171,17 +171,45 @@ function recoverGlyphName(name, glyphsUnicodeMap) {
   },
 ];
 
-/** Applies PATCHES to the text of pdf.worker.mjs; throws unless each one's `from` occurs exactly once. */
-export function patchPdfjsWorker(source) {
+/**
+ * Edits of pdf.js's API (pdf.mjs). On loading in Node it requires the native @napi-rs/canvas (a
+ * Skia build with its own thread pool) to polyfill DOMMatrix, ImageData and Path2D, which only
+ * rendering uses: ~30 ms of CPU and ~19 MB of memory in every extract process, for nothing, and native
+ * code loaded next to untrusted PDFs. reader.ts defines stand-ins for the three (pdf.js builds one
+ * DOMMatrix as it loads), and the package is then left unloaded; with any of them missing pdf.js
+ * loads it as before.
+ */
+export const API_PATCHES = [
+  {
+    name: '@napi-rs/canvas only when DOMMatrix, ImageData or Path2D is missing',
+    from: `    try {
+      canvas = require("@napi-rs/canvas");`,
+    to: `    try {
+      canvas = globalThis.DOMMatrix && globalThis.ImageData && globalThis.Path2D ? undefined : require("@napi-rs/canvas");`,
+  },
+];
+
+/** Applies `patches` to the text of pdf.js's `file`; throws unless each one's `from` occurs exactly once. */
+function applyPatches(source, patches, file) {
   let out = source;
-  for (const { name, from, to } of PATCHES) {
+  for (const { name, from, to } of patches) {
     const count = out.split(from).length - 1;
     if (count !== 1) {
-      throw new Error(`pdf.js patch "${name}": expected its upstream text once in pdf.worker.mjs, found it ${count} times (pdfjs-dist changed?). Update or drop it in src/pdf/pdfjs-patch.mjs.`);
+      throw new Error(`pdf.js patch "${name}": expected its upstream text once in ${file}, found it ${count} times (pdfjs-dist changed?). Update or drop it in src/pdf/pdfjs-patch.mjs.`);
     }
     out = out.replace(from, () => to);
   }
   return out;
+}
+
+/** Applies PATCHES to the text of pdf.worker.mjs. */
+export function patchPdfjsWorker(source) {
+  return applyPatches(source, PATCHES, 'pdf.worker.mjs');
+}
+
+/** Applies API_PATCHES to the text of pdf.mjs. */
+export function patchPdfjsApi(source) {
+  return applyPatches(source, API_PATCHES, 'pdf.mjs');
 }
 
 /** The installed pdf.js worker file: the copy pdf-parse depends on. */

@@ -138,6 +138,24 @@ export function savePdfjsCodeCache(): void {
   saveCodeCache();
 }
 
+/**
+ * DOMMatrix, ImageData and Path2D, which pdf.js uses only to render (ream never does), as stand-ins:
+ * with them defined pdf.js does not load @napi-rs/canvas (src/pdf/pdfjs-patch.mjs, API_PATCHES). It
+ * builds one DOMMatrix as it loads, so that constructor works; the others say why they cannot.
+ */
+function renderingStandIns(): void {
+  const g = globalThis as Record<string, unknown>;
+  const unsupported = (name: string) =>
+    class {
+      constructor() {
+        throw new Error(`${name}: ream extracts text and does not render`);
+      }
+    };
+  g.DOMMatrix ??= class DOMMatrix {};
+  g.ImageData ??= unsupported('ImageData');
+  g.Path2D ??= unsupported('Path2D');
+}
+
 /** Loads pdf.js (the copy pdf-parse depends on) once per thread, with its CMap and font data dirs. */
 export function loadPdfjs(): Promise<{ pdfjs: PdfjsModule; dataDir: string; worker: unknown }> {
   pdfjsPromise ??= (async () => {
@@ -150,6 +168,7 @@ export function loadPdfjs(): Promise<{ pdfjs: PdfjsModule; dataDir: string; work
     // the installed pdf.js, for its CMaps and standard fonts (its code comes from the bundle below)
     const fromPdfParse = createRequire(createRequire(import.meta.url).resolve('pdf-parse'));
     const dataDir = join(dirname(fromPdfParse.resolve('pdfjs-dist/legacy/build/pdf.mjs')), '..', '..');
+    renderingStandIns();
     const loaded = requireWithCodeCache(pdfjsBundle());
     saveCodeCache = loaded.saveCache;
     const pdfjs = loaded.exports.pdfjs as PdfjsModule;

@@ -3,9 +3,10 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { installedPdfjsWorker, PATCHES, patchPdfjsWorker } from '../../src/pdf/pdfjs-patch.mjs';
+import { API_PATCHES, installedPdfjsWorker, PATCHES, patchPdfjsApi, patchPdfjsWorker } from '../../src/pdf/pdfjs-patch.mjs';
 
 const upstream = readFileSync(installedPdfjsWorker(), 'utf8');
+const upstreamApi = readFileSync(installedPdfjsWorker().replace(/pdf\.worker\.mjs$/, 'pdf.mjs'), 'utf8');
 const patch = PATCHES.find((p) => p.name.startsWith('getCurrentTextTransform'))!;
 
 describe('pdf.js patch', () => {
@@ -108,5 +109,24 @@ describe('pdf.js patch', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('leaves @napi-rs/canvas unloaded when the rendering classes exist, and loads it when one is missing', () => {
+    const patched = patchPdfjsApi(upstreamApi);
+    for (const p of API_PATCHES) {
+      expect(patched.includes(p.from)).toBe(false);
+      expect(patched.split(p.to).length - 1).toBe(1);
+    }
+    expect(readFileSync(new URL('../../dist/pdfjs.cjs', import.meta.url), 'utf8')).toContain('globalThis.DOMMatrix && globalThis.ImageData && globalThis.Path2D ?');
+    // the patched statement, run with and without the three classes
+    const statement = API_PATCHES[0]!.to.trim().replace(/^try \{\s*/, '');
+    const run = (globals: Record<string, unknown>) => {
+      const loaded: string[] = [];
+      new Function('globalThis', 'require', `let canvas; ${statement} return canvas;`)(globals, (name: string) => (loaded.push(name), {}));
+      return loaded;
+    };
+    expect(run({ DOMMatrix: class {}, ImageData: class {}, Path2D: class {} })).toEqual([]);
+    expect(run({ DOMMatrix: class {}, ImageData: class {} })).toEqual(['@napi-rs/canvas']);
+    expect(run({})).toEqual(['@napi-rs/canvas']);
   });
 });
