@@ -122,6 +122,62 @@ describe('pdf.js patch', () => {
     expect(assigned.size).toBeGreaterThan(40);
   });
 
+  it('TextState copies show what the prototype chains showed, through any mix of q, Q and state changes', () => {
+    // upstream's StateManager and TextState against the patched TextState (flat copies instead of
+    // Object.create), driven by the same random operations; every field is compared after each one.
+    const cls = (src: string, name: string) => new RegExp(`\\nclass ${name} \\{[\\s\\S]*?\\n\\}\\n`).exec(src)![0];
+    const transform = /static transform\(m1, m2\) \{\n\s*(return [^\n]*)\n/.exec(upstream)![1]!;
+    const make = (src: string) =>
+      new Function(`const IDENTITY_MATRIX = [1, 0, 0, 1, 0, 0]; const FONT_IDENTITY_MATRIX = [0.001, 0, 0, 0.001, 0, 0];
+        const Util = { transform(m1, m2) { ${transform} } };
+        ${cls(upstream, 'StateManager')} ${cls(src, 'TextState')}
+        return () => new StateManager(new TextState());`)() as () => { state: Record<string, unknown>; save(): void; restore(): void; transform(m: number[]): void };
+    const patched = patchPdfjsWorker(upstream);
+    expect(cls(patched, 'TextState')).toContain('return new TextState(this);');
+    const before = make(upstream);
+    const after = make(patched);
+    const fields = ['ctm', 'fontName', 'fontSize', 'loadedName', 'font', 'fontMatrix', 'textMatrix', 'textLineMatrix', 'charSpacing', 'wordSpacing', 'leading', 'textHScale', 'textRise'];
+    const snapshot = (state: Record<string, unknown>) => fields.map((f) => (ArrayBuffer.isView(state[f]) || Array.isArray(state[f]) ? Array.from(state[f] as number[]) : state[f]));
+    const fonts = [{ name: 'a' }, { name: 'b' }];
+    const num = fc.integer({ min: -50, max: 50 });
+    const op = fc.oneof(
+      fc.constant(['save'] as const),
+      fc.constant(['restore'] as const),
+      fc.tuple(fc.constant('set' as const), fc.constantFrom('fontName', 'fontSize', 'loadedName', 'charSpacing', 'wordSpacing', 'leading', 'textHScale', 'textRise'), num),
+      fc.tuple(fc.constant('font' as const), fc.constantFrom(0, 1)),
+      fc.tuple(fc.constant('fontMatrix' as const), num),
+      fc.tuple(fc.constant('setTextMatrix' as const), fc.array(num, { minLength: 6, maxLength: 6 })),
+      fc.tuple(fc.constant('setTextLineMatrix' as const), fc.array(num, { minLength: 6, maxLength: 6 })),
+      fc.tuple(fc.constant('translateTextMatrix' as const), num, num),
+      fc.tuple(fc.constant('translateTextLineMatrix' as const), num, num),
+      fc.constant(['carriageReturn'] as const),
+      fc.tuple(fc.constant('transform' as const), fc.array(num, { minLength: 6, maxLength: 6 })),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const managers = [before(), after()];
+        for (const o of ops) {
+          for (const m of managers) {
+            const st = m.state as Record<string, any>;
+            switch (o[0]) {
+              case 'save': m.save(); break;
+              case 'restore': m.restore(); break;
+              case 'set': st[o[1]] = o[2]; break;
+              case 'font': st.font = fonts[o[1]]; break;
+              case 'fontMatrix': st.fontMatrix = [o[1], 0, 0, o[1], 0, 0]; break;
+              case 'setTextMatrix': case 'setTextLineMatrix': st[o[0]](...o[1]); break;
+              case 'translateTextMatrix': case 'translateTextLineMatrix': st[o[0]](o[1], o[2]); break;
+              case 'carriageReturn': st.carriageReturn(); break;
+              case 'transform': m.transform(o[1]); break;
+            }
+          }
+          expect(snapshot(managers[1]!.state)).toEqual(snapshot(managers[0]!.state));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('leaves @napi-rs/canvas unloaded when the rendering classes exist, and loads it when one is missing', () => {
     const patched = patchPdfjsApi(upstreamApi);
     for (const p of API_PATCHES) {
