@@ -11,6 +11,20 @@
 // Plain JavaScript so that build.mjs can run it without a TypeScript step.
 import { createRequire } from 'node:module';
 
+/**
+ * Every field pdf.js gives a Font, in the order the "every Font has the same fields" patch declares
+ * them (test/pdf/pdfjs-patch.test.ts checks the list against the installed pdf.js).
+ */
+const FONT_FIELDS = [
+  'name', 'psName', 'mimetype', 'disableFontFace', 'fontExtraProperties', 'loadedName', 'isType3Font',
+  'missingFile', 'cssFontInfo', '_charsCache', '_glyphCache', 'isSerifFont', 'isSymbolicFont',
+  'isMonospace', 'type', 'subtype', 'systemFontInfo', 'isInvalidPDFjsFont', 'fallbackName',
+  'differences', 'widths', 'defaultWidth', 'composite', 'cMap', 'capHeight', 'ascent', 'descent',
+  'lineHeight', 'fontMatrix', 'bbox', 'defaultEncoding', 'toUnicode', 'toFontChar', 'cidEncoding',
+  'vertical', 'vmetrics', 'defaultVMetrics', 'isOpenType', 'lineGap', 'data', 'seacMap', 'bold',
+  'italic', 'black', 'remeasure', 'charProcOperatorList', 'isCharBBox',
+];
+
 export const PATCHES = [
   {
     // Placing each glyph, pdf.js multiplied two 6-element matrices through Util.transform, allocating
@@ -166,22 +180,7 @@ function recoverGlyphName(name, glyphsUnicodeMap) {
     this.name = name;`,
     to: `class Font {
   constructor(name, file, properties, evaluatorOptions) {
-    this.name = undefined; this.psName = undefined; this.mimetype = undefined;
-    this.disableFontFace = undefined; this.fontExtraProperties = undefined; this.loadedName = undefined;
-    this.isType3Font = undefined; this.missingFile = undefined; this.cssFontInfo = undefined;
-    this._charsCache = undefined; this._glyphCache = undefined; this.isSerifFont = undefined;
-    this.isSymbolicFont = undefined; this.isMonospace = undefined; this.type = undefined;
-    this.subtype = undefined; this.systemFontInfo = undefined; this.isInvalidPDFjsFont = undefined;
-    this.fallbackName = undefined; this.differences = undefined; this.widths = undefined;
-    this.defaultWidth = undefined; this.composite = undefined; this.cMap = undefined;
-    this.capHeight = undefined; this.ascent = undefined; this.descent = undefined;
-    this.lineHeight = undefined; this.fontMatrix = undefined; this.bbox = undefined;
-    this.defaultEncoding = undefined; this.toUnicode = undefined; this.toFontChar = undefined;
-    this.cidEncoding = undefined; this.vertical = undefined; this.vmetrics = undefined;
-    this.defaultVMetrics = undefined; this.isOpenType = undefined; this.lineGap = undefined;
-    this.data = undefined; this.seacMap = undefined; this.bold = undefined; this.italic = undefined;
-    this.black = undefined; this.remeasure = undefined; this.charProcOperatorList = undefined;
-    this.isCharBBox = undefined;
+    ${FONT_FIELDS.map((field) => `this.${field} = undefined;`).join(' ')}
     this.name = name;`,
   },
   {
