@@ -11,7 +11,7 @@
 import { build } from 'esbuild';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { sep } from 'node:path';
-import { installedPdfjsWorker, patchPdfjsApi, patchPdfjsWorker } from './src/pdf/pdfjs-patch.mjs';
+import { installedPdfjsApi, installedPdfjsWorker, patchPdfjsApi, patchPdfjsWorker } from './src/pdf/pdfjs-patch.mjs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -70,10 +70,9 @@ await build({
 // of its parser and one of its API (src/pdf/pdfjs-patch.mjs, which fails the build if pdf.js's text changed);
 // import.meta.url still names pdf.mjs in node_modules (found when the bundle loads), where pdf.js looks
 // for its optional @napi-rs/canvas.
-const pdfjsWorker = installedPdfjsWorker();
 await build({
   stdin: {
-    contents: `export * as pdfjs from ${JSON.stringify(pdfjsWorker.replace(/pdf\.worker\.mjs$/, 'pdf.mjs'))};\nexport * as worker from ${JSON.stringify(pdfjsWorker)};\n`,
+    contents: `export * as pdfjs from ${JSON.stringify(installedPdfjsApi())};\nexport * as worker from ${JSON.stringify(installedPdfjsWorker())};\n`,
     resolveDir: '.',
     loader: 'js',
   },

@@ -9,3 +9,4 @@ export const API_PATCHES: readonly PdfjsPatch[];
 export function patchPdfjsWorker(source: string): string;
 export function patchPdfjsApi(source: string): string;
 export function installedPdfjsWorker(): string;
+export function installedPdfjsApi(): string;

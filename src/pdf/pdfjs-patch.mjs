@@ -276,8 +276,18 @@ export function patchPdfjsApi(source) {
   return applyPatches(source, API_PATCHES, 'pdf.mjs');
 }
 
-/** The installed pdf.js worker file: the copy pdf-parse depends on. */
-export function installedPdfjsWorker() {
+/** A file of the installed pdf.js build: the copy pdf-parse depends on. */
+function installedPdfjs(file) {
   const fromPdfParse = createRequire(createRequire(import.meta.url).resolve('pdf-parse'));
-  return fromPdfParse.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs');
+  return fromPdfParse.resolve(`pdfjs-dist/legacy/build/${file}`);
+}
+
+/** The installed pdf.js worker (parser) file, which PATCHES edit. */
+export function installedPdfjsWorker() {
+  return installedPdfjs('pdf.worker.mjs');
+}
+
+/** The installed pdf.js API file, which API_PATCHES edit. */
+export function installedPdfjsApi() {
+  return installedPdfjs('pdf.mjs');
 }

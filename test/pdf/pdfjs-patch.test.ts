@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { API_PATCHES, installedPdfjsWorker, PATCHES, patchPdfjsApi, patchPdfjsWorker } from '../../src/pdf/pdfjs-patch.mjs';
+import { API_PATCHES, installedPdfjsApi, installedPdfjsWorker, PATCHES, patchPdfjsApi, patchPdfjsWorker } from '../../src/pdf/pdfjs-patch.mjs';
 
 const upstream = readFileSync(installedPdfjsWorker(), 'utf8');
-const upstreamApi = readFileSync(installedPdfjsWorker().replace(/pdf\.worker\.mjs$/, 'pdf.mjs'), 'utf8');
+const upstreamApi = readFileSync(installedPdfjsApi(), 'utf8');
 const patch = PATCHES.find((p) => p.name.startsWith('getCurrentTextTransform'))!;
 
 describe('pdf.js patch', () => {
