@@ -1,10 +1,11 @@
 // Build-time edits of pdf.js's parser (pdf.worker.mjs, PATCHES) and API (pdf.mjs, API_PATCHES), applied
 // by build.mjs as it bundles pdf.js into dist/pdfjs.cjs, which reader.ts loads instead of the installed
-// files. Why: pdf.js's text extraction spends its time per glyph and per text run, and a few of
-// those steps cost far more than they need to (each patch says what and why; docs/extract.md, "Speed", has the measurements). Each
-// one computes what the code it replaces computes: records of the whole good/ corpus, stderr lines of
-// good/ and bad/, and --info records are byte-identical with and without them, and
-// test/pdf/pdfjs-patch.test.ts checks the arithmetic ones against upstream on random input.
+// files. Why: pdf.js's text extraction spends its time per glyph and per text run, and a few of those
+// steps cost far more than they need to (each patch says what and why; docs/extract.md, "Speed", has
+// the measurements). Each one computes what the code it replaces computes: records of the whole good/
+// corpus, stderr lines of good/ and bad/, and --info records are byte-identical with and without
+// them, and test/pdf/pdfjs-patch.test.ts checks the arithmetic and state ones against upstream on
+// random input.
 //
 // Each edit is an exact-text replacement: if pdf-parse brings a pdf.js whose text differs, the build
 // fails here. Then check whether upstream changed that code, and update or drop the patch.
