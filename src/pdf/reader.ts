@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { requireWithCodeCache } from '../runtime/code-cache.js';
 import type { DocumentMeta, ExtractJob, FailureReason, PageResult } from './protocol.js';
 import { describeReadError, looksLikePdf, sniff } from './file-kind.js';
+import { defineRenderingStandIns } from './rendering-stand-ins.js';
 import { cleanPageText, countNonSpace, joinRuns, usableCharRatio, type TextRun } from './text.js';
 
 // Loose shapes of the pdf.js objects used here (pdfjs-dist's own types pull in DOM types).
@@ -138,24 +139,6 @@ export function savePdfjsCodeCache(): void {
   saveCodeCache();
 }
 
-/**
- * DOMMatrix, ImageData and Path2D, which pdf.js uses only to render (ream never does), as stand-ins:
- * with them defined pdf.js does not load @napi-rs/canvas (src/pdf/pdfjs-patch.mjs, API_PATCHES). It
- * builds one DOMMatrix as it loads, so that constructor works; the others say why they cannot.
- */
-function renderingStandIns(): void {
-  const g = globalThis as Record<string, unknown>;
-  const unsupported = (name: string) =>
-    class {
-      constructor() {
-        throw new Error(`${name}: ream extracts text and does not render`);
-      }
-    };
-  g.DOMMatrix ??= class DOMMatrix {};
-  g.ImageData ??= unsupported('ImageData');
-  g.Path2D ??= unsupported('Path2D');
-}
-
 /** Loads pdf.js (the copy pdf-parse depends on) once per thread, with its CMap and font data dirs. */
 export function loadPdfjs(): Promise<{ pdfjs: PdfjsModule; dataDir: string; worker: unknown }> {
   pdfjsPromise ??= (async () => {
@@ -168,7 +151,7 @@ export function loadPdfjs(): Promise<{ pdfjs: PdfjsModule; dataDir: string; work
     // the installed pdf.js, for its CMaps and standard fonts (its code comes from the bundle below)
     const fromPdfParse = createRequire(createRequire(import.meta.url).resolve('pdf-parse'));
     const dataDir = join(dirname(fromPdfParse.resolve('pdfjs-dist/legacy/build/pdf.mjs')), '..', '..');
-    renderingStandIns();
+    defineRenderingStandIns();
     const loaded = requireWithCodeCache(pdfjsBundle());
     saveCodeCache = loaded.saveCache;
     const pdfjs = loaded.exports.pdfjs as PdfjsModule;

@@ -1,9 +1,15 @@
 // The build-time patch of pdf.js's parser (src/pdf/pdfjs-patch.mjs): it must apply to the installed
 // pdf.js exactly, fail loudly on any other text, and compute bit for bit what the code it replaces does.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { API_PATCHES, installedPdfjsApi, installedPdfjsWorker, PATCHES, patchPdfjsApi, patchPdfjsWorker } from '../../src/pdf/pdfjs-patch.mjs';
+import { loadPdfjs } from '../../src/pdf/reader.js';
+import { type3BitmapPdf, writePdf, type Type3Options } from '../fixtures/pdfs.js';
+import { workdir } from '../helpers.js';
 
 const upstream = readFileSync(installedPdfjsWorker(), 'utf8');
 const upstreamApi = readFileSync(installedPdfjsApi(), 'utf8');
@@ -195,5 +201,35 @@ describe('pdf.js patch', () => {
     expect(run({ DOMMatrix: class {}, ImageData: class {}, Path2D: class {} })).toEqual([]);
     expect(run({ DOMMatrix: class {}, ImageData: class {} })).toEqual(['@napi-rs/canvas']);
     expect(run({})).toEqual(['@napi-rs/canvas']);
+  });
+
+  it('Type3 bitmap fonts: the text items (strings, transforms, sizes) are those of pdf.js as shipped, with a bbox, a tiny one or none', async () => {
+    // pdf.js as shipped runs in a process of its own, with @napi-rs/canvas's DOMMatrix; ream's bundle here, with its stand-in
+    const { pdfjs, worker } = (await loadPdfjs()) as { pdfjs: any; worker: unknown };
+    const cases: Type3Options[] = [
+      { fontBBox: [0, 0, 8, 8], glyphOp: 'd1' }, // bitmaps not traced; the font's own box
+      { fontBBox: [0, 0, 0.5, 0.5], glyphOp: 'd1' }, // not traced; the glyphs' d1 boxes, 10x the font's, taken instead
+      { fontBBox: [0, 0, 0, 0], glyphOp: 'd0' }, // traced: the box is guessed from the traced outlines
+      { fontBBox: [0, 0, 0, 0], glyphOp: 'd1' }, // traced; the d1 boxes taken
+    ];
+    const { dir, cleanup } = workdir();
+    try {
+      const files = await Promise.all(cases.map(async (opts, i) => writePdf(join(dir, `type3-${i}.pdf`), await type3BitmapPdf('ABBA BAB', opts))));
+      const ours = [];
+      for (const file of files) {
+        const doc = await pdfjs.getDocument({ data: new Uint8Array(readFileSync(file)), worker, isEvalSupported: false, useSystemFonts: false, disableFontFace: true, verbosity: 0 }).promise;
+        const content = await (await doc.getPage(1)).getTextContent();
+        ours.push(content.items.map(({ str, transform, width, height, hasEOL }: any) => ({ str, transform, width, height, hasEOL })));
+        await doc.destroy();
+      }
+      const shipped = spawnSync(process.execPath, [fileURLToPath(new URL('./upstream-text-items.mjs', import.meta.url)), ...files], { encoding: 'utf8' });
+      expect(shipped.status, shipped.stderr).toBe(0);
+      expect(ours).toEqual(JSON.parse(shipped.stdout));
+      for (const items of ours) expect(items.map((i: { str: string }) => i.str).join('')).toBe('ABBA BAB');
+      // the fonts differ in what their box makes of the text's height: the cases test something
+      expect(new Set(ours.map((items) => items[0].transform[3])).size).toBeGreaterThan(1);
+    } finally {
+      cleanup();
+    }
   });
 });
