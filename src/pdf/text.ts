@@ -26,7 +26,7 @@ export function joinRuns(runs: readonly TextRun[]): string {
   // Recent runs, to drop text drawn again on top of itself (fake bold: the same glyphs printed 2–4
   // times a fraction of a point apart), as pdftotext does.
   const recent: Array<{ str: string; x: number; y: number }> = [];
-  const glyphs: Glyph[] = [];
+  const glyphs = new RecentGlyphs();
   let lastX: number | undefined;
   let lastStartX: number | undefined;
   let lastY: number | undefined;
@@ -40,7 +40,7 @@ export function joinRuns(runs: readonly TextRun[]): string {
     const height = Math.abs(run.height);
     const size = (height && scale ? Math.min(height, scale) : height || scale) || lastHeight;
     let str = run.str;
-    if (str.trim().length > 0) {
+    if (countNonSpace(str, 1) > 0) {
       const near = size * 0.2;
       if (recent.some((r) => r.str === str && Math.abs(r.x - x) < near && Math.abs(r.y - y) < near)) continue;
       recent.push({ str, x, y });
@@ -55,7 +55,7 @@ export function joinRuns(runs: readonly TextRun[]): string {
       if (Math.abs(y - lastY) > lineStep) {
         out += '\n';
         last = 10;
-      } else if (lastX !== undefined && lastStartX !== undefined && !/^\s/.test(str)) {
+      } else if (lastX !== undefined && lastStartX !== undefined && !isSpace(str.charCodeAt(0))) {
         const start = x + run.width * (1 - str.length / run.str.length);
         // A run that lies left of the previous one (right-to-left text, or runs drawn out of order):
         // the gap is between its end and the previous run's start.
@@ -84,28 +84,63 @@ export function joinRuns(runs: readonly TextRun[]): string {
   return out;
 }
 
-interface Glyph {
-  ch: string;
-  x: number;
-  y: number;
-}
+/** How many recently drawn glyphs the overprint check remembers. */
 const GLYPH_MEMORY = 32;
+
+/**
+ * The last GLYPH_MEMORY glyphs drawn (code point and estimated position), in a ring of typed arrays:
+ * this is filled for every run of every page, so it makes no object per glyph.
+ */
+class RecentGlyphs {
+  private readonly codePoint = new Int32Array(GLYPH_MEMORY).fill(-1);
+  private readonly x = new Float64Array(GLYPH_MEMORY);
+  private readonly y = new Float64Array(GLYPH_MEMORY);
+  private next = 0;
+
+  add(codePoint: number, x: number, y: number): void {
+    const i = this.next;
+    this.codePoint[i] = codePoint;
+    this.x[i] = x;
+    this.y[i] = y;
+    this.next = i + 1 === GLYPH_MEMORY ? 0 : i + 1;
+  }
+
+  /** Whether `codePoint` was drawn less than `tight` away from (x, y) in both directions. */
+  has(codePoint: number, x: number, y: number, tight: number): boolean {
+    for (let i = 0; i < GLYPH_MEMORY; i++) {
+      if (this.codePoint[i] === codePoint && Math.abs(this.x[i]! - x) < tight && Math.abs(this.y[i]! - y) < tight) return true;
+    }
+    return false;
+  }
+}
 
 /**
  * Fake bold drawn glyph by glyph (each glyph 2–3 times, a fraction of a point apart): pdf.js merges a
  * copy with the next glyph into one run (`T`, `T`, `Te`, `e`, `es`…), which the whole-run check cannot
  * catch. Drops the leading characters of `str` that repeat a recently drawn glyph at (nearly) the same
- * place, and remembers this run's last glyphs; positions inside a run are estimated from its width.
+ * place, and remembers this run's last glyphs; positions inside a run are estimated from its width
+ * (glyphs are code points: a surrogate pair is one glyph, a lone surrogate too).
  */
-function dropOverprintedPrefix(str: string, x: number, y: number, width: number, size: number, glyphs: Glyph[]): string {
-  const chars = [...str];
-  const advance = width / chars.length;
+function dropOverprintedPrefix(str: string, x: number, y: number, width: number, size: number, glyphs: RecentGlyphs): string {
+  let count = 0;
+  for (let i = 0; i < str.length; i += str.codePointAt(i)! > 0xffff ? 2 : 1) count++;
+  const advance = width / count;
   const tight = size * 0.1;
+  // Leading glyphs drawn already, checked before this run's glyphs are remembered.
   let drop = 0;
-  while (drop < chars.length && chars[drop]!.trim() && glyphs.some((g) => g.ch === chars[drop] && Math.abs(g.x - (x + advance * drop)) < tight && Math.abs(g.y - y) < tight)) drop++;
-  for (let i = Math.max(0, chars.length - GLYPH_MEMORY); i < chars.length; i++) glyphs.push({ ch: chars[i]!, x: x + advance * i, y });
-  if (glyphs.length > GLYPH_MEMORY) glyphs.splice(0, glyphs.length - GLYPH_MEMORY);
-  return drop === 0 ? str : chars.slice(drop).join('');
+  let dropAt = 0;
+  while (dropAt < str.length) {
+    const c = str.codePointAt(dropAt)!;
+    if (isSpace(c) || !glyphs.has(c, x + advance * drop, y, tight)) break;
+    drop++;
+    dropAt += c > 0xffff ? 2 : 1;
+  }
+  for (let i = 0, n = 0; i < str.length; n++) {
+    const c = str.codePointAt(i)!;
+    if (n >= count - GLYPH_MEMORY) glyphs.add(c, x + advance * n, y);
+    i += c > 0xffff ? 2 : 1;
+  }
+  return drop === 0 ? str : str.slice(dropAt);
 }
 
 function isBreak(c: number): boolean {
@@ -176,7 +211,7 @@ export function cleanPageText(raw: string): string {
   return text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').replace(/^\n+|\s+$/g, '');
 }
 
-/** Whether the UTF-16 code unit `c` is whitespace as the regex `\s` defines it. */
+/** Whether the UTF-16 code unit (or code point) `c` is whitespace as the regex `\s` and trim() define it. */
 function isSpace(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
   if (c < 0xa0) return false;
@@ -198,12 +233,16 @@ export function usableCharRatio(text: string): number {
   // Counted in one pass, without building match arrays: this runs on every page. A surrogate pair is
   // one character (its high half is not counted).
   let total = 0;
+  // Below U+0378 (the first unassigned code point) only control characters can be junk: a page of
+  // such text without them (most Latin-script pages) skips the regular expression.
+  let mayHaveJunk = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (!isSpace(c) && !(c >= 0xd800 && c <= 0xdbff)) total++;
+    if (c >= 0x378 || c <= 0x08 || (c >= 0x0e && c <= 0x1f) || (c >= 0x7f && c <= 0x9f)) mayHaveJunk = true;
   }
   if (total <= 0) return 1;
   // Control characters other than whitespace, private use, unassigned, replacement character.
-  const junk = JUNK.test(text) ? (text.match(JUNK_ALL)?.length ?? 0) : 0;
+  const junk = mayHaveJunk && JUNK.test(text) ? (text.match(JUNK_ALL)?.length ?? 0) : 0;
   return (total - junk) / total;
 }

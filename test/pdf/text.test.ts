@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cleanPageText, collapseLetterSpacing, composeSpacingAccents, joinRuns, usableCharRatio } from '../../src/pdf/text.js';
+import { referenceJoinRuns, referenceUsableCharRatio } from './text-reference.js';
 
 const run = (str: string, x: number, y: number, width = str.length * 5, hasEOL = false) => ({ str, transform: [10, 0, 0, 10, x, y], width, height: 10, hasEOL });
 
@@ -69,5 +71,58 @@ describe('usableCharRatio', () => {
   it('is low for control and private-use junk', () => {
     expect(usableCharRatio('\u0001\u0002\ue000\ue001ab')).toBeLessThan(0.5);
     expect(usableCharRatio('plain words')).toBe(1);
+  });
+});
+
+describe('joinRuns and usableCharRatio against their first formulation (test/pdf/text-reference.ts)', () => {
+  // Characters that exercise every branch: ASCII, whitespace of several kinds, accents, Hebrew,
+  // CJK, an astral code point (a surrogate pair), lone surrogates, controls, private use, unassigned.
+  const char = fc.constantFrom('a', 'b', 'T', 'e', 's', '1', ' ', '\t', '\n', '\u00a0', '\u3000', '\u2028', 'é', '\u0308', 'ב', '中', '😀', '\ud800', '\udc00', '\u0001', '\u0085', '\ue000', '\u0378', '\ufffd', 'ſ');
+  const text = fc.array(char, { maxLength: 12 }).map((cs) => cs.join(''));
+  // Runs drawn near each other, often exactly on top of each other (the overprint checks), sometimes rotated.
+  const coordinate = fc.oneof(fc.constantFrom(0, 0.5, 5, 10, 100, -0), fc.double({ min: -50, max: 150, noNaN: true }));
+  const textRun = fc.record({
+    str: text,
+    transform: fc.tuple(fc.constantFrom(10, 12), fc.constantFrom(0, 0, 0, 3), fc.constantFrom(0, 0, 0, -3), fc.constantFrom(10, 12, 0), coordinate, coordinate),
+    width: fc.oneof(fc.constantFrom(0, 5, 10, 25), fc.double({ min: 0, max: 80, noNaN: true })),
+    height: fc.constantFrom(0, 10, 12, 300),
+    hasEOL: fc.boolean(),
+  });
+
+  it('joinRuns gives the same text for any runs, overprinted or not', () => {
+    fc.assert(
+      fc.property(fc.array(textRun, { maxLength: 40 }), (runs) => {
+        expect(joinRuns(runs)).toBe(referenceJoinRuns(runs));
+      }),
+      { numRuns: 3000 },
+    );
+    // and overprinting that the generator above rarely hits exactly: each run drawn 1-3 times
+    fc.assert(
+      fc.property(fc.array(fc.tuple(textRun, fc.integer({ min: 1, max: 3 }), fc.constantFrom(0, 0.3, 1)), { maxLength: 15 }), (drawn) => {
+        const runs = drawn.flatMap(([r, times, shift]) => Array.from({ length: times }, (_, k) => ({ ...r, transform: [...r.transform.slice(0, 4), r.transform[4]! + k * shift, r.transform[5]!] })));
+        expect(joinRuns(runs)).toBe(referenceJoinRuns(runs));
+      }),
+      { numRuns: 3000 },
+    );
+    // and a long run's tail drawn again where it was: which of its glyphs are still remembered
+    const letters = fc.array(fc.constantFrom('a', 'b', 'c', 'é', '😀'), { minLength: 25, maxLength: 45 });
+    fc.assert(
+      fc.property(letters, fc.nat(45), fc.double({ min: 1, max: 9, noNaN: true }), (chars, from, advance) => {
+        const k = Math.min(from, chars.length - 1);
+        const whole = { str: chars.join(''), transform: [10, 0, 0, 10, 0, 100], width: advance * chars.length, height: 10, hasEOL: false };
+        const tail = { ...whole, str: chars.slice(k).join(''), transform: [10, 0, 0, 10, advance * k, 100], width: advance * (chars.length - k) };
+        expect(joinRuns([whole, tail])).toBe(referenceJoinRuns([whole, tail]));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('usableCharRatio gives the same ratio for any text', () => {
+    fc.assert(
+      fc.property(fc.oneof(text, fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ maxLength: 40 })), (s) => {
+        expect(usableCharRatio(s)).toBe(referenceUsableCharRatio(s));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
