@@ -225,24 +225,42 @@ export function countNonSpace(s: string, limit = Infinity): number {
   return n;
 }
 
+/** Junk: control characters other than whitespace, private use, unassigned, the replacement character. */
 const JUNK = /[\x00-\x08\x0e-\x1f\x7f-\x9f\p{Co}\p{Cn}\ufffd]/u;
-const JUNK_ALL = new RegExp(JUNK.source, 'gu');
+/** JUNK's answer per UTF-16 code unit, found the first time the unit is seen: 0 not yet, 1 junk, 2 not. */
+const JUNK_UNIT = new Uint8Array(0x10000);
 
 /** Characters that are text (letters, digits, punctuation, symbols) rather than junk from a font without a usable encoding. */
 export function usableCharRatio(text: string): number {
-  // Counted in one pass, without building match arrays: this runs on every page. A surrogate pair is
-  // one character (its high half is not counted).
+  // One pass, no regular expression per page (this runs on every page): below U+0378, the first
+  // unassigned code point, only control characters are junk; above, JUNK decides once per code unit
+  // (per surrogate pair for the rare astral characters, which count once).
   let total = 0;
-  // Below U+0378 (the first unassigned code point) only control characters can be junk: a page of
-  // such text without them (most Latin-script pages) skips the regular expression.
-  let mayHaveJunk = false;
+  let junk = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (!isSpace(c) && !(c >= 0xd800 && c <= 0xdbff)) total++;
-    if (c >= 0x378 || c <= 0x08 || (c >= 0x0e && c <= 0x1f) || (c >= 0x7f && c <= 0x9f)) mayHaveJunk = true;
+    if (c < 0x378) {
+      if (isSpace(c)) continue;
+      total++;
+      if (c <= 0x08 || (c >= 0x0e && c <= 0x1f) || (c >= 0x7f && c <= 0x9f)) junk++;
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        total++;
+        if (JUNK.test(text.slice(i, i + 2))) junk++;
+        i++;
+      }
+      // a lone high surrogate is neither counted nor junk (it is category Cs)
+      continue;
+    }
+    if (isSpace(c)) continue;
+    total++;
+    let kind = JUNK_UNIT[c]!;
+    if (kind === 0) JUNK_UNIT[c] = kind = JUNK.test(String.fromCharCode(c)) ? 1 : 2;
+    if (kind === 1) junk++;
   }
   if (total <= 0) return 1;
-  // Control characters other than whitespace, private use, unassigned, replacement character.
-  const junk = mayHaveJunk && JUNK.test(text) ? (text.match(JUNK_ALL)?.length ?? 0) : 0;
   return (total - junk) / total;
 }
