@@ -5,7 +5,7 @@
 // the measurements). Each one computes what the code it replaces computes: records of the whole good/
 // corpus, stderr lines of good/ and bad/, and --info records are byte-identical with and without
 // them, and test/pdf/pdfjs-patch.test.ts checks the arithmetic and state ones against upstream on
-// random input.
+// random input, and the lexer and Type3 ones against pdf.js as shipped, run in a process of its own.
 //
 // Each edit is an exact-text replacement: if pdf-parse brings a pdf.js whose text differs, the build
 // fails here. Then check whether upstream changed that code, and update or drop the patch.
