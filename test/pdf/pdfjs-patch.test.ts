@@ -2,6 +2,7 @@
 // pdf.js exactly, fail loudly on any other text, and compute bit for bit what the code it replaces does.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -236,6 +237,30 @@ describe('pdf.js patch', () => {
     const pdfs = await Promise.all(contents.map((c) => contentStreamPdf(c)));
     await againstShipped('ops', pdfs);
     await againstShipped('text', pdfs);
+  });
+
+  it('Flate streams: zlib inflates what pdf.js inflates, and damaged ones are left to pdf.js', async () => {
+    const lines = Array.from({ length: 300 }, (_, i) => `BT /F1 9 Tf 10 ${(i * 7) % 190} Td (line ${i} of the stream, ${'word '.repeat(i % 9)}) Tj ET`);
+    const content = Buffer.from(lines.join('\n'), 'latin1');
+    const valid = deflateSync(content);
+    const flip = (b: Buffer, at: number) => Buffer.concat([b.subarray(0, at), Buffer.from([b[at]! ^ 0x5a]), b.subarray(at + 1)]);
+    const variants = [
+      valid,
+      deflateSync(content, { level: 0 }), // stored blocks
+      deflateSync(content, { level: 9, windowBits: 9, memLevel: 1 }), // short distances, several blocks
+      deflateSync(Buffer.alloc(0)), // empty
+      Buffer.concat([valid, Buffer.from('trailing garbage after the checksum')]),
+      valid.subarray(0, valid.length - 4), // no checksum
+      valid.subarray(0, Math.floor(valid.length * 0.6)), // truncated: pdf.js keeps what it decoded
+      flip(valid, Math.floor(valid.length / 2)), // damaged in the middle
+      flip(valid, 3), // damaged block header
+      Buffer.from([0x78, 0x9c]), // a header and nothing else
+    ];
+    const pdfs = await Promise.all(variants.map((v) => contentStreamPdf(v, 'FlateDecode')));
+    const ops = await againstShipped('ops', pdfs);
+    await againstShipped('text', pdfs);
+    // the valid variants did give the whole page: the comparison is not between two failures
+    for (const i of [0, 1, 2, 4, 5]) expect(ops[i].fnArray.length, `variant ${i}`).toBeGreaterThan(1000);
   });
 });
 
