@@ -265,7 +265,7 @@ function shortKnownCommands(knownCommands) {
   if (!codes) {
     codes = new Set();
     for (const name in knownCommands) {
-      if (name.length >= 1 && name.length <= 3 && knownCommands[name] !== undefined && /^[\x01-\xff]+$/.test(name)) {
+      if (name.length <= 3 && knownCommands[name] !== undefined && /^[\x01-\xff]+$/.test(name)) {
         codes.add(shortTokenCode(name));
       }
     }
@@ -390,7 +390,7 @@ class Lexer {
     try {
       hdr = this.getBits(3);`,
     to: `  readBlock() {
-    if (!this.triedZlib && this.bufferLength === 0 && this.codeSize === 0 && this.inflateWithZlib()) {
+    if (!this.triedZlib && this.inflateWithZlib()) {
       return;
     }
     let buffer, hdr, len;

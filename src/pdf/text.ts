@@ -123,7 +123,7 @@ class RecentGlyphs {
  */
 function dropOverprintedPrefix(str: string, x: number, y: number, width: number, size: number, glyphs: RecentGlyphs): string {
   let count = 0;
-  for (let i = 0; i < str.length; i += str.codePointAt(i)! > 0xffff ? 2 : 1) count++;
+  for (let i = 0; i < str.length; i += utf16Length(str.codePointAt(i)!)) count++;
   const advance = width / count;
   const tight = size * 0.1;
   // Leading glyphs drawn already, checked before this run's glyphs are remembered.
@@ -133,14 +133,19 @@ function dropOverprintedPrefix(str: string, x: number, y: number, width: number,
     const c = str.codePointAt(dropAt)!;
     if (isSpace(c) || !glyphs.has(c, x + advance * drop, y, tight)) break;
     drop++;
-    dropAt += c > 0xffff ? 2 : 1;
+    dropAt += utf16Length(c);
   }
   for (let i = 0, n = 0; i < str.length; n++) {
     const c = str.codePointAt(i)!;
     if (n >= count - GLYPH_MEMORY) glyphs.add(c, x + advance * n, y);
-    i += c > 0xffff ? 2 : 1;
+    i += utf16Length(c);
   }
   return drop === 0 ? str : str.slice(dropAt);
+}
+
+/** Code units of a code point (as codePointAt gives it: a lone surrogate is one). */
+function utf16Length(codePoint: number): number {
+  return codePoint > 0xffff ? 2 : 1;
 }
 
 function isBreak(c: number): boolean {
