@@ -592,12 +592,22 @@ export class TermStream {
     const ref = this.blocks[b]!;
     const end = ref.offset + ref.length;
     if (ref.postingsStart > ref.offset || ref.length < 5 || end > this.reader.size) throw this.damaged('term index damaged');
-    // the dictionary block alone (it follows its terms' postings, which next() reads as needed)
-    if (ref.length > this.dict.length) this.dict = Buffer.allocUnsafe(Math.max(ref.length, 64 << 10));
-    if (this.readInto(this.dict, ref.offset, ref.length) < ref.length) throw this.damaged('truncated');
-    const w = this.dict;
-    const at = 0;
-    const bodyEnd = ref.length - 4;
+    // The dictionary block follows its terms' postings. When they fit in the window together, one
+    // read brings both (a read per ~1 KB block was a third of merge's system calls); otherwise the
+    // block alone, and next() reads the postings as needed.
+    let w: Buffer;
+    let at: number;
+    if (end - ref.postingsStart <= this.postings.readAhead) {
+      if (!this.postings.ensure(ref.postingsStart, end)) throw this.damaged('truncated');
+      w = this.postings.buf;
+      at = ref.offset - this.postings.at;
+    } else {
+      if (ref.length > this.dict.length) this.dict = Buffer.allocUnsafe(Math.max(ref.length, 64 << 10));
+      if (this.readInto(this.dict, ref.offset, ref.length) < ref.length) throw this.damaged('truncated');
+      w = this.dict;
+      at = 0;
+    }
+    const bodyEnd = at + ref.length - 4;
     if (crc32(w.subarray(at, bodyEnd)) !== w.readUInt32LE(bodyEnd)) throw this.damaged('term dictionary checksum mismatch');
     const r = new ByteReader(w, at, bodyEnd);
     let postings = 0;
@@ -646,7 +656,7 @@ class ReadAhead {
 
   constructor(
     private readonly readInto: (buf: Buffer, offset: number, length: number) => number,
-    private readonly readAhead: number,
+    readonly readAhead: number,
     private readonly fileSize: number,
   ) {}
 
