@@ -509,6 +509,8 @@ export class TermStream {
   /** Positions left in the file, read for scanPositions(). */
   private readonly scanned: ReadAhead;
   private dict: Buffer = Buffer.allocUnsafe(0);
+  /** The current term's bytes (terms share prefixes within a dictionary block). */
+  private termBytes: Buffer = Buffer.allocUnsafe(256);
   private block = -1;
   private i = 0;
   private n = 0;
@@ -621,7 +623,17 @@ export class TermStream {
         const shared = r.varint();
         const suffixLength = r.varint();
         if (shared > prev.length || r.pos + suffixLength > bodyEnd) throw this.damaged('term dictionary damaged');
-        const term = prev.slice(0, shared) + latin1(w, r.pos, r.pos + suffixLength);
+        // the term's bytes put together in a buffer of their own and read as one flat string (a
+        // slice of the previous term + the suffix made a cons string that every comparison flattened)
+        const length = shared + suffixLength;
+        if (length > this.termBytes.length) {
+          const grown = Buffer.allocUnsafe(2 * length);
+          this.termBytes.copy(grown, 0, 0, shared);
+          this.termBytes = grown;
+        }
+        const bytes = this.termBytes;
+        for (let k = 0; k < suffixLength; k++) bytes[shared + k] = w[r.pos + k]!;
+        const term = latin1(bytes, 0, length);
         r.pos += suffixLength;
         if (i > 0 ? term <= prev : previousBlockLast !== undefined && term <= previousBlockLast) throw this.damaged('terms out of order');
         this.terms[i] = term;
