@@ -250,20 +250,9 @@ class Sink {
 /** Runs at least this long are shifted four bytes at a time (shorter ones do not pay for the views). */
 const WORD_RUN = 64;
 
-let lastViewed: Uint8Array | undefined;
-let lastView: DataView | undefined;
-let lastViewed2: Uint8Array | undefined;
-let lastView2: DataView | undefined;
-
-/** A DataView over bytes, kept for the two arrays seen last (a window and the output buffer). */
+/** A DataView over bytes (made per long run only: a short run's bytes are cheaper one by one). */
 function viewOf(bytes: Uint8Array): DataView {
-  if (bytes === lastViewed) return lastView!;
-  if (bytes === lastViewed2) return lastView2!;
-  lastViewed2 = lastViewed;
-  lastView2 = lastView;
-  lastViewed = bytes;
-  lastView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return lastView;
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {
