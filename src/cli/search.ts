@@ -25,7 +25,7 @@ interface Opts {
 export const command: CommandModule<Opts> = {
   configure(cmd: Command) {
     cmd
-      .argument('[query...]', 'the query (words, OR, -word, "a phrase", prefix*, doc:NAME); none: {"query":…} records on stdin')
+      .argument('[query...]', 'the query (words, OR, -word or NOT word, "a phrase", prefix*, doc:NAME; AND is the default); none: {"query":…} records on stdin')
       .requiredOption('-i, --index <file>', 'an index to search (repeatable; globs such as \'shards/*.ream\' are expanded)', collect)
       .option('-k <n>', 'hits per query', positiveInt, 10)
       .option('--offset <n>', 'skip the first n hits (paging)', nonNegativeInt, 0)

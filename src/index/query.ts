@@ -1,7 +1,10 @@
 // The query language: words (all must match), `OR` between words, `-word` (must not match),
 // `"exact phrase"`, `prefix*`, and `field:value` filters (`doc:`, `page:`, stored fields).
-// `a b OR c` means a AND (b OR c): OR binds tighter, as in web search engines. Words are analyzed
-// with the index's own analyzer; a word that analyzes to several tokens becomes a phrase.
+// `a b OR c` means a AND (b OR c): OR binds tighter, as in web search engines. `AND` and `NOT word`
+// are accepted as the spelled-out forms of the space and of `-word` (FTS5, Lucene and Recoll users
+// type them; taken as words, `AND` would have made "and" a required word). The operators are
+// upper-case only: `and`, `or`, `not` are words. Words are analyzed with the index's own analyzer;
+// a word that analyzes to several tokens becomes a phrase.
 import type { Analyzer } from '../text/analyzer.js';
 
 export type Phrase =
@@ -65,7 +68,6 @@ function lex(input: string): Lexeme[] {
 export function parseQuery(input: string, analyzer: Analyzer): Query {
   const q: Query = { groups: [], not: [], filters: [] };
   const lexemes = lex(input);
-  let joinNext = false;
   const toPhrase = (l: Lexeme): Phrase | undefined => {
     if (!l.quoted && l.text.endsWith('*') && l.text.length > 1) {
       const word = l.text.replace(/\*+$/, '');
@@ -78,32 +80,42 @@ export function parseQuery(input: string, analyzer: Analyzer): Query {
     if (terms.length === 1) return { kind: 'term', term: terms[0]! };
     return { kind: 'phrase', terms };
   };
+  // an operator read and not yet followed by its word
+  let pending = '';
   for (let k = 0; k < lexemes.length; k++) {
     const l = lexemes[k]!;
-    if (!l.quoted && !l.negated && l.text === 'OR') {
-      if (q.groups.length === 0 || k === lexemes.length - 1 || joinNext) throw new QueryError('OR needs a word on each side');
-      joinNext = true;
+    const operator = !l.quoted && !l.negated && (l.text === 'OR' || l.text === 'AND' || l.text === 'NOT') ? l.text : '';
+    const last = k === lexemes.length - 1;
+    if (operator === 'OR' && (q.groups.length === 0 || last || pending)) throw new QueryError('OR needs a word on each side');
+    if (operator === 'AND' && (k === 0 || last || pending)) throw new QueryError('AND needs a word on each side');
+    if (operator === 'NOT' && (last || (pending && pending !== 'AND'))) throw new QueryError(pending === 'OR' ? 'OR cannot join a negated word' : 'NOT needs a word after it');
+    if (operator) {
+      pending = operator;
       continue;
     }
+    const joined = pending === 'OR';
+    if (pending === 'NOT') {
+      if (l.negated) throw new QueryError(`NOT -${l.text}: a double negation`);
+      l.negated = true;
+    }
+    pending = '';
     const field = !l.quoted ? /^([A-Za-z_][\w.]*):(.+)$/.exec(l.text) : null;
     if (field) {
-      if (joinNext) throw new QueryError('OR cannot join a field filter');
+      if (joined) throw new QueryError('OR cannot join a field filter');
       if (l.negated) throw new QueryError(`-${field[1]}: negated filters are not supported`);
       q.filters.push({ field: field[1]!, value: field[2]! });
       continue;
     }
     const phrase = toPhrase(l);
     if (!phrase) {
-      if (joinNext) throw new QueryError(`'${l.text}' has no searchable words`);
+      if (joined) throw new QueryError(`'${l.text}' has no searchable words`);
       continue;
     }
     if (l.negated) {
-      if (joinNext) throw new QueryError('OR cannot join a negated word');
+      if (joined) throw new QueryError('OR cannot join a negated word');
       q.not.push(phrase);
-    } else if (joinNext) {
-      q.groups[q.groups.length - 1]!.push(phrase);
-      joinNext = false;
-    } else q.groups.push([phrase]);
+    } else if (joined) q.groups[q.groups.length - 1]!.push(phrase);
+    else q.groups.push([phrase]);
   }
   if (q.groups.length === 0) throw new QueryError('the query needs at least one word to search for');
   return q;

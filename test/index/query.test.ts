@@ -1,0 +1,46 @@
+// The query language's operators: OR, and the spelled-out AND / NOT that users of FTS5, Lucene and
+// Recoll type (docs/search.md, "Query language").
+import { describe, expect, it } from 'vitest';
+import { QueryError, parseQuery } from '../../src/index/query.js';
+import { getAnalyzer } from '../../src/text/analyzer.js';
+
+const standard = getAnalyzer('standard');
+const parse = (q: string) => parseQuery(q, standard);
+
+describe('query operators', () => {
+  it('AND is the space spelled out, NOT word is -word', () => {
+    expect(parse('raft AND paxos')).toEqual(parse('raft paxos'));
+    expect(parse('raft NOT paxos')).toEqual(parse('raft -paxos'));
+    expect(parse('raft AND NOT paxos')).toEqual(parse('raft -paxos'));
+    expect(parse('NOT paxos raft')).toEqual(parse('-paxos raft'));
+    expect(parse('raft NOT "log replication" doc:a.pdf')).toEqual(parse('raft -"log replication" doc:a.pdf'));
+    expect(parse('a b OR c AND d')).toEqual(parse('a b OR c d'));
+    expect(parse('raft AND paxos')).toEqual({ groups: [[{ kind: 'term', term: 'raft' }], [{ kind: 'term', term: 'paxos' }]], not: [], filters: [] });
+  });
+
+  it('lower-case and, or, not and quoted operators are words', () => {
+    expect(parse('cats and dogs').groups.map((g) => g.map((p) => (p.kind === 'term' ? p.term : '?')))).toEqual([['cats'], ['and'], ['dogs']]);
+    expect(parse('to be or not').groups).toHaveLength(4);
+    expect(parse('"AND" x')).toEqual(parse('and x'));
+    expect(parse('x -NOT')).toEqual(parse('x -not'));
+  });
+
+  it('refuses operators without their words, with a one-line reason', () => {
+    const cases: [string, RegExp][] = [
+      ['AND raft', /AND needs a word on each side/],
+      ['raft AND', /AND needs a word on each side/],
+      ['raft AND OR paxos', /OR needs a word on each side/],
+      ['raft OR AND paxos', /AND needs a word on each side/],
+      ['raft NOT', /NOT needs a word after it/],
+      ['raft NOT NOT paxos', /NOT needs a word after it/],
+      ['raft OR NOT paxos', /OR cannot join a negated word/],
+      ['raft NOT -paxos', /double negation/],
+      ['raft NOT doc:a.pdf', /negated filters are not supported/],
+      ['NOT raft', /at least one word/],
+    ];
+    for (const [query, reason] of cases) {
+      expect(() => parse(query), query).toThrow(QueryError);
+      expect(() => parse(query), query).toThrow(reason);
+    }
+  });
+});
