@@ -4,3 +4,39 @@ import { crc32 as zlibCrc32 } from 'node:zlib';
 export function crc32(data: Uint8Array, previous = 0): number {
   return zlibCrc32(data, previous) >>> 0;
 }
+
+/**
+ * The CRC of A followed by B from crcA, crcB and B's length, without reading either (zlib's
+ * crc32_combine; Node does not expose it): the writer keeps one running CRC per section and folds
+ * each finished section into the file's, instead of taking both over every byte.
+ */
+export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
+  if (lengthB <= 0) return crcA >>> 0;
+  // operators for 1, 2, 4, … zero bits appended, squared in turn (GF(2) 32×32 matrices)
+  let odd = new Uint32Array(32);
+  let even = new Uint32Array(32);
+  odd[0] = 0xedb88320;
+  for (let n = 1; n < 32; n++) odd[n] = 1 << (n - 1);
+  square(even, odd); // 2 zero bits
+  square(odd, even); // 4 zero bits
+  let crc = crcA >>> 0;
+  let bytes = lengthB;
+  do {
+    // even: the operator for one zero byte, then two, four, … as the loop goes on
+    square(even, odd);
+    if (bytes % 2 === 1) crc = times(even, crc);
+    bytes = Math.floor(bytes / 2);
+    [odd, even] = [even, odd];
+  } while (bytes > 0);
+  return (crc ^ crcB) >>> 0;
+}
+
+function times(matrix: Uint32Array, vector: number): number {
+  let sum = 0;
+  for (let i = 0; vector !== 0; i++, vector >>>= 1) if (vector & 1) sum ^= matrix[i]!;
+  return sum >>> 0;
+}
+
+function square(out: Uint32Array, matrix: Uint32Array): void {
+  for (let n = 0; n < 32; n++) out[n] = times(matrix, matrix[n]!);
+}

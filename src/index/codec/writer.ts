@@ -4,7 +4,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BitRanges, ByteRanges, ByteWriter, type FileBytes } from './bytes.js';
-import { crc32 } from './crc.js';
+import { crc32, crc32Combine } from './crc.js';
 import {
   CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, FORMAT_VERSION, LENGTH_CHUNK, TERM_BLOCK,
   encodeFooter, encodeHeader, encodeTrailer,
@@ -31,41 +31,46 @@ export interface WriterOptions {
 }
 
 /**
- * Buffered sequential writes that keep a running CRC for the file and for the current section. The
- * CRCs are taken over the buffer in large runs (when it is flushed or a section ends), not per
- * write: merge writes millions of small pieces.
+ * Buffered sequential writes that keep a running CRC of the current section, folded into the file's
+ * CRC when the next section starts (crc32Combine): one CRC pass over the bytes, not one per CRC. The
+ * CRC is taken over the buffer in large runs (when it is flushed or a section ends), not per write:
+ * merge writes millions of small pieces.
  */
 class Sink {
   private buf = new Uint8Array(1 << 20); // not a Buffer: its many subarray() views are cheaper
   private used = 0;
-  /** Bytes of buf before this are already in fileCrc and sectionCrc. */
+  /** Bytes of buf before this are already in sectionCrcValue. */
   private crcDone = 0;
+  /** The CRC of the file's bytes before sectionStart. */
   private fileCrcValue = 0;
+  /** The CRC of the bytes from sectionStart on. */
   private sectionCrcValue = 0;
+  private sectionStart = 0;
   offset = 0;
   constructor(private readonly fd: number) {}
 
   private settle(): void {
     if (this.crcDone === this.used) return;
-    const pending = this.buf.subarray(this.crcDone, this.used);
-    this.fileCrcValue = crc32(pending, this.fileCrcValue);
-    this.sectionCrcValue = crc32(pending, this.sectionCrcValue);
+    this.sectionCrcValue = crc32(this.buf.subarray(this.crcDone, this.used), this.sectionCrcValue);
     this.crcDone = this.used;
   }
 
+  /** The CRC of everything written so far. */
   get fileCrc(): number {
     this.settle();
-    return this.fileCrcValue;
+    return crc32Combine(this.fileCrcValue, this.sectionCrcValue, this.offset - this.sectionStart);
   }
 
+  /** The CRC of what was written since startSection(). */
   get sectionCrc(): number {
     this.settle();
     return this.sectionCrcValue;
   }
 
-  set sectionCrc(value: number) {
-    this.settle();
-    this.sectionCrcValue = value;
+  startSection(): void {
+    this.fileCrcValue = this.fileCrc;
+    this.sectionCrcValue = 0;
+    this.sectionStart = this.offset;
   }
 
   write(bytes: Uint8Array, start = 0, end = bytes.length): void {
@@ -74,7 +79,6 @@ class Sink {
       this.flush();
       if (n > this.buf.length) {
         const whole = bytes.subarray(start, end);
-        this.fileCrcValue = crc32(whole, this.fileCrcValue);
         this.sectionCrcValue = crc32(whole, this.sectionCrcValue);
         this.offset += n;
         writeAll(this.fd, whole);
@@ -308,7 +312,7 @@ export class IndexWriter {
     this.current = name;
     if (!name) return;
     this.sections[name] = { offset: this.sink.offset, length: 0, crc: 0 };
-    this.sink.sectionCrc = 0;
+    this.sink.startSection();
   }
 
   /** Adds the next document (ids are given in call order, from 0). */
