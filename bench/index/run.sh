@@ -10,8 +10,8 @@ WRITE_DOC=1
 DATA=bench/data/index/$PAGES
 mkdir -p "$DATA"
 REAM="${REAM_BIN:-$PWD/bin/ream}"  # REAM_BIN: a snapshot of bin/ + dist/, so rebuilding does not disturb a run
-# each timed step starts with the previous steps' files on disk (sync): a merge timed while the kernel
-# still writes back the shards just built measured ~15% slower at 1M pages
+# each timed step starts with the previous steps' files on disk (sync), so that it is not timed while
+# the kernel writes back what the step before wrote
 T() { sync; /usr/bin/time -f '%e %U %S %M' -o "$DATA/time.txt" "$@" > /dev/null; cat "$DATA/time.txt"; }  # wall user sys maxrss_kb
 # the run with the median wall time of three (merges are short: one run is at the mercy of the load)
 T3() { for _ in 1 2 3; do T "$@"; done | sort -n | sed -n 2p; }
