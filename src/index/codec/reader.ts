@@ -623,8 +623,8 @@ export class TermStream {
         const shared = r.varint();
         const suffixLength = r.varint();
         if (shared > prev.length || r.pos + suffixLength > bodyEnd) throw this.damaged('term dictionary damaged');
-        // the term's bytes put together in a buffer of their own and read as one flat string (a
-        // slice of the previous term + the suffix made a cons string that every comparison flattened)
+        // the term's bytes put together in a buffer of their own and read as one flat string, rather
+        // than a slice of the previous term joined to the suffix (a cons string, flattened when compared)
         const length = shared + suffixLength;
         if (length > this.termBytes.length) {
           const grown = Buffer.allocUnsafe(2 * length);
