@@ -56,8 +56,10 @@ export class PageAssembler {
       this.checkAnalyzer(recordAnalyzer ? getAnalyzer(recordAnalyzer).id : (this.analyzer ?? getAnalyzer('standard').id));
       this.analyzerImpl ??= getAnalyzer(this.analyzer!);
       tokens = this.analyzerImpl.analyze(r.text);
+    } else if (r.tokens !== undefined) {
+      throw new BadRecord('"tokens" must be an array of strings', 'bad_record');
     } else {
-      throw new BadRecord('record has neither "tokens" nor "text"', 'bad_record');
+      throw new BadRecord(r.text === undefined ? 'record has neither "tokens" nor "text"' : '"text" must be a string', 'bad_record');
     }
     const text = this.opts.storeText && typeof r.text === 'string' ? r.text : undefined;
     const chunks = r.chunks;

@@ -117,7 +117,12 @@ export function parseQuery(input: string, analyzer: Analyzer): Query {
     } else if (joined) q.groups[q.groups.length - 1]!.push(phrase);
     else q.groups.push([phrase]);
   }
-  if (q.groups.length === 0) throw new QueryError('the query needs at least one word to search for');
+  if (q.groups.length === 0) {
+    // say why when the words were there but the analyzer dropped them all (stopwords of `en`, …)
+    const dropped = lexemes.filter((l) => !l.negated && !/^(OR|AND|NOT)$/.test(l.text) && !/^[A-Za-z_][\w.]*:/.test(l.text) && /[\p{L}\p{N}]/u.test(l.text));
+    if (dropped.length > 0) throw new QueryError(`nothing to search for: ${analyzer.id} drops ${dropped.map((l) => JSON.stringify(l.text)).join(', ')} (stopwords)`);
+    throw new QueryError('the query needs at least one word to search for');
+  }
   return q;
 }
 

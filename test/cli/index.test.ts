@@ -32,14 +32,26 @@ describe('ream index', () => {
   });
 
   it('reports bad records and a different analyzer, indexes the rest, exits 1', () => {
-    const input = [rec('a', 1, ['ok']), 'not json', '{"page":1,"tokens":["x"]}', JSON.stringify({ doc: 'b', page: 1, tokens: ['y'], analyzer: 'other/1' })].join('\n') + '\n';
+    const input =
+      [
+        rec('a', 1, ['ok']),
+        'not json',
+        '{"page":1,"tokens":["x"]}',
+        JSON.stringify({ doc: 'b', page: 1, tokens: ['y'], analyzer: 'other/1' }),
+        '{"doc":"c","page":1,"tokens":"x y"}',
+        '{"doc":"c","page":2,"text":5}',
+        '{"doc":"c","page":3}',
+      ].join('\n') + '\n';
     const r = ream(['index', '-o', join(dir, 'bad.ream')], { input });
     expect(r.status).toBe(1);
     const errors = r.stderr.trim().split('\n');
-    expect(errors).toHaveLength(3);
+    expect(errors).toHaveLength(6);
     expect(errors[0]).toMatch(/^ream index: stdin:2: invalid JSON/);
     expect(errors[1]).toMatch(/^ream index: stdin:3: record has no "doc" string$/);
     expect(errors[2]).toMatch(/^ream index: stdin:4: analyzer other\/1 differs from the index's standard\/1; one analyzer per index$/);
+    expect(errors[3]).toBe('ream index: stdin:5: "tokens" must be an array of strings');
+    expect(errors[4]).toBe('ream index: stdin:6: "text" must be a string');
+    expect(errors[5]).toBe('ream index: stdin:7: record has neither "tokens" nor "text"');
     expect(parseLines(r.stdout)[0]).toMatchObject({ documents: 1 });
   });
 

@@ -37,10 +37,18 @@ describe('query operators', () => {
       ['raft NOT -paxos', /double negation/],
       ['raft NOT doc:a.pdf', /negated filters are not supported/],
       ['NOT raft', /at least one word/],
+      ['... ,', /at least one word/],
     ];
     for (const [query, reason] of cases) {
       expect(() => parse(query), query).toThrow(QueryError);
       expect(() => parse(query), query).toThrow(reason);
     }
+  });
+
+  it('names the words an analyzer dropped when nothing is left to search for', () => {
+    const en = getAnalyzer('en');
+    expect(() => parseQuery('the of', en)).toThrow('nothing to search for: en/1 drops "the", "of" (stopwords)');
+    expect(() => parseQuery('"to be" -cat', en)).toThrow('nothing to search for: en/1 drops "to be" (stopwords)');
+    expect(parseQuery('the cat', en)).toEqual(parseQuery('cat', en));
   });
 });
