@@ -64,10 +64,44 @@ function lex(input: string): Lexeme[] {
   return out;
 }
 
+/**
+ * Parentheses are not operators: they are punctuation to the analyzer, and OR binds to the nearest
+ * words. That reads `(a OR b) c` and `a (b OR c)` as meant, but `(a b) OR c` as a AND (b OR c):
+ * refused rather than answered differently from what was asked.
+ */
+function refuseGroupedAnd(lexemes: Lexeme[]): void {
+  const isOperator = (l: Lexeme) => !l.quoted && !l.negated && /^(OR|AND|NOT)$/.test(l.text);
+  const hasWord = (l: Lexeme) => l.quoted || /[^()]/.test(l.text);
+  let depth = 0;
+  let start = -1;
+  for (let k = 0; k < lexemes.length; k++) {
+    const l = lexemes[k]!;
+    if (l.quoted) continue;
+    const opens = /^\(*/.exec(l.text)![0].length;
+    const closes = /\)*$/.exec(l.text)![0].length;
+    if (depth === 0 && opens > 0) start = k;
+    depth += opens;
+    depth = Math.max(0, depth - closes);
+    if (depth > 0 || start < 0) continue;
+    // lexemes start…k were one parenthesized group: does it hold words joined by AND (not all by OR)?
+    const inner = lexemes.slice(start, k + 1).filter((x) => isOperator(x) || hasWord(x));
+    let and = false;
+    for (let j = 1; j < inner.length; j++) if (!isOperator(inner[j - 1]!) && !isOperator(inner[j]!)) and = true;
+    if (inner.some((x) => x.text === 'AND')) and = true;
+    const before = lexemes[start - 1];
+    const after = lexemes[k + 1];
+    if (and && ((before && before.text === 'OR' && !before.quoted) || (after && after.text === 'OR' && !after.quoted))) {
+      throw new QueryError('parentheses do not group words here: OR binds to the nearest words (a b OR c = a AND (b OR c)); run the alternatives as separate queries');
+    }
+    start = -1;
+  }
+}
+
 /** Parses a query string; analysis turns words into the index's terms. */
 export function parseQuery(input: string, analyzer: Analyzer): Query {
   const q: Query = { groups: [], not: [], filters: [] };
   const lexemes = lex(input);
+  refuseGroupedAnd(lexemes);
   const toPhrase = (l: Lexeme): Phrase | undefined => {
     if (!l.quoted && l.text.endsWith('*') && l.text.length > 1) {
       const word = l.text.replace(/\*+$/, '');

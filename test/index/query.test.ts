@@ -51,4 +51,17 @@ describe('query operators', () => {
     expect(() => parseQuery('"to be" -cat', en)).toThrow('nothing to search for: en/1 drops "to be" (stopwords)');
     expect(parseQuery('the cat', en)).toEqual(parseQuery('cat', en));
   });
+
+  it('reads parentheses the way OR binds, and refuses a grouped AND joined by OR', () => {
+    const groups = (q: string) => parse(q).groups.map((g) => g.map((p) => (p.kind === 'term' ? p.term : '?')));
+    expect(groups('(raft OR paxos) consensus')).toEqual([['raft', 'paxos'], ['consensus']]);
+    expect(groups('consensus AND (raft OR paxos)')).toEqual([['consensus'], ['raft', 'paxos']]);
+    expect(groups('(a OR b) (c OR d)')).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(groups('x (a b) y')).toEqual([['x'], ['a'], ['b'], ['y']]);
+    // parentheses inside a word are the analyzer's business: f(x) is the phrase "f x"
+    expect(parse('f(x) OR g').groups).toEqual([[{ kind: 'phrase', terms: ['f', 'x'] }, { kind: 'term', term: 'g' }]]);
+    for (const q of ['(a b) OR c', 'c OR (a b)', '(a AND b) OR c', '-(a b) OR c', '((a b)) OR c']) {
+      expect(() => parse(q), q).toThrow(/parentheses do not group words here/);
+    }
+  });
 });
