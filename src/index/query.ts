@@ -66,42 +66,58 @@ function lex(input: string): Lexeme[] {
 
 /**
  * Parentheses are not operators: they are punctuation to the analyzer, and OR binds to the nearest
- * words. That reads `(a OR b) c` and `a (b OR c)` as meant, but `(a b) OR c` as a AND (b OR c):
- * refused rather than answered differently from what was asked.
+ * words. That reads `(a OR b) c` and `a (b OR c)` as meant. What it would misread is handled here:
+ * a negated group of alternatives, `-(a OR b)` or `NOT (a OR b)`, becomes `-a -b` (no page with
+ * any of them); a group of words joined by AND next to an OR, `(a b) OR c`, or negated, `-(a b)`,
+ * cannot be expressed and is refused rather than answered differently from what was asked.
  */
-function refuseGroupedAnd(lexemes: Lexeme[]): void {
+function flattenGroups(lexemes: Lexeme[]): Lexeme[] {
   const isOperator = (l: Lexeme) => !l.quoted && !l.negated && /^(OR|AND|NOT)$/.test(l.text);
   const hasWord = (l: Lexeme) => l.quoted || /[^()]/.test(l.text);
+  const out: Lexeme[] = [];
   let depth = 0;
   let start = -1;
   for (let k = 0; k < lexemes.length; k++) {
     const l = lexemes[k]!;
-    if (l.quoted) continue;
-    const opens = /^\(*/.exec(l.text)![0].length;
-    const closes = /\)*$/.exec(l.text)![0].length;
-    if (depth === 0 && opens > 0) start = k;
-    depth += opens;
-    depth = Math.max(0, depth - closes);
-    if (depth > 0 || start < 0) continue;
-    // lexemes start…k were one parenthesized group: does it hold words joined by AND (not all by OR)?
-    const inner = lexemes.slice(start, k + 1).filter((x) => isOperator(x) || hasWord(x));
-    let and = false;
+    const opens = l.quoted ? 0 : /^\(*/.exec(l.text)![0].length;
+    const closes = l.quoted ? 0 : /\)*$/.exec(l.text)![0].length;
+    if (depth === 0 && opens === 0) {
+      out.push(l);
+      continue;
+    }
+    if (depth === 0) start = k;
+    depth = Math.max(0, depth + opens - closes);
+    if (depth > 0 && k < lexemes.length - 1) continue;
+    // lexemes start…k are one parenthesized group (or run to the end unclosed)
+    const group = lexemes.slice(start, k + 1);
+    const inner = group.filter((x) => isOperator(x) || hasWord(x));
+    let and = inner.some((x) => x.text === 'AND' && !x.quoted);
     for (let j = 1; j < inner.length; j++) if (!isOperator(inner[j - 1]!) && !isOperator(inner[j]!)) and = true;
-    if (inner.some((x) => x.text === 'AND')) and = true;
-    const before = lexemes[start - 1];
-    const after = lexemes[k + 1];
-    if (and && ((before && before.text === 'OR' && !before.quoted) || (after && after.text === 'OR' && !after.quoted))) {
-      throw new QueryError('parentheses do not group words here: OR binds to the nearest words (a b OR c = a AND (b OR c)); run the alternatives as separate queries');
+    const previous = out[out.length - 1];
+    const notBefore = previous !== undefined && isOperator(previous) && previous.text === 'NOT';
+    const negated = group[0]!.negated || notBefore;
+    const orAround = [previous, lexemes[k + 1]].some((x) => x !== undefined && !x.quoted && !x.negated && x.text === 'OR');
+    if (negated) {
+      if (and) throw new QueryError('a group of words joined by AND cannot be negated: -(a b) is not -a -b; negate the words one by one');
+      if (group.slice(1).some((x) => x.negated) || inner.some((x) => x.text === 'NOT' && !x.quoted)) throw new QueryError('a negation inside a negated group');
+      if (notBefore) out.pop();
+      // -(a OR b): no page with a, none with b
+      for (const x of group) if (!isOperator(x)) out.push({ ...x, negated: true });
+    } else {
+      if (and && orAround) {
+        throw new QueryError('parentheses do not group words here: OR binds to the nearest words (a b OR c = a AND (b OR c)); run the alternatives as separate queries');
+      }
+      out.push(...group);
     }
     start = -1;
   }
+  return out;
 }
 
 /** Parses a query string; analysis turns words into the index's terms. */
 export function parseQuery(input: string, analyzer: Analyzer): Query {
   const q: Query = { groups: [], not: [], filters: [] };
-  const lexemes = lex(input);
-  refuseGroupedAnd(lexemes);
+  const lexemes = flattenGroups(lex(input));
   const toPhrase = (l: Lexeme): Phrase | undefined => {
     if (!l.quoted && l.text.endsWith('*') && l.text.length > 1) {
       const word = l.text.replace(/\*+$/, '');

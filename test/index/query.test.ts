@@ -60,8 +60,20 @@ describe('query operators', () => {
     expect(groups('x (a b) y')).toEqual([['x'], ['a'], ['b'], ['y']]);
     // parentheses inside a word are the analyzer's business: f(x) is the phrase "f x"
     expect(parse('f(x) OR g').groups).toEqual([[{ kind: 'phrase', terms: ['f', 'x'] }, { kind: 'term', term: 'g' }]]);
-    for (const q of ['(a b) OR c', 'c OR (a b)', '(a AND b) OR c', '-(a b) OR c', '((a b)) OR c']) {
+    expect(groups('(a OR b')).toEqual([['a', 'b']]);
+    for (const q of ['(a b) OR c', 'c OR (a b)', '(a AND b) OR c', '((a b)) OR c']) {
       expect(() => parse(q), q).toThrow(/parentheses do not group words here/);
     }
+  });
+
+  it('a negated group of alternatives excludes each of them; other negated groups are refused', () => {
+    const expected = parse('raft -paxos -zab');
+    expect(parse('raft -(paxos OR zab)')).toEqual(expected);
+    expect(parse('raft NOT (paxos OR zab)')).toEqual(expected);
+    expect(parse('raft AND NOT (paxos OR "zab")')).toEqual(expected);
+    expect(parse('-(paxos) raft')).toEqual(parse('-paxos raft'));
+    for (const q of ['raft -(paxos zab)', 'raft NOT (paxos AND zab)', '-(a b) OR c']) expect(() => parse(q), q).toThrow(/cannot be negated/);
+    expect(() => parse('raft -(paxos OR -zab)')).toThrow(/negation inside a negated group/);
+    expect(() => parse('raft NOT (paxos OR NOT zab)')).toThrow(/negation inside a negated group/);
   });
 });
