@@ -64,6 +64,15 @@ function lex(input: string): Lexeme[] {
   return out;
 }
 
+/** The operator a lexeme is (upper-case, unquoted, not negated), or ''. */
+function operatorOf(l: Lexeme): '' | 'OR' | 'AND' | 'NOT' {
+  if (l.quoted || l.negated) return '';
+  return l.text === 'OR' || l.text === 'AND' || l.text === 'NOT' ? l.text : '';
+}
+
+/** A `field:value` filter. */
+const FIELD = /^([A-Za-z_][\w.]*):(.+)$/;
+
 /**
  * Parentheses are not operators: they are punctuation to the analyzer, and OR binds to the nearest
  * words. That reads `(a OR b) c` and `a (b OR c)` as meant. What it would misread is handled here:
@@ -72,7 +81,7 @@ function lex(input: string): Lexeme[] {
  * cannot be expressed and is refused rather than answered differently from what was asked.
  */
 function flattenGroups(lexemes: Lexeme[]): Lexeme[] {
-  const isOperator = (l: Lexeme) => !l.quoted && !l.negated && /^(OR|AND|NOT)$/.test(l.text);
+  const isOperator = (l: Lexeme) => operatorOf(l) !== '';
   const hasWord = (l: Lexeme) => l.quoted || /[^()]/.test(l.text);
   const out: Lexeme[] = [];
   let depth = 0;
@@ -91,15 +100,15 @@ function flattenGroups(lexemes: Lexeme[]): Lexeme[] {
     // lexemes start…k are one parenthesized group (or run to the end unclosed)
     const group = lexemes.slice(start, k + 1);
     const inner = group.filter((x) => isOperator(x) || hasWord(x));
-    let and = inner.some((x) => x.text === 'AND' && !x.quoted);
+    let and = inner.some((x) => operatorOf(x) === 'AND');
     for (let j = 1; j < inner.length; j++) if (!isOperator(inner[j - 1]!) && !isOperator(inner[j]!)) and = true;
     const previous = out[out.length - 1];
-    const notBefore = previous !== undefined && isOperator(previous) && previous.text === 'NOT';
+    const notBefore = previous !== undefined && operatorOf(previous) === 'NOT';
     const negated = group[0]!.negated || notBefore;
-    const orAround = [previous, lexemes[k + 1]].some((x) => x !== undefined && !x.quoted && !x.negated && x.text === 'OR');
+    const orAround = [previous, lexemes[k + 1]].some((x) => x !== undefined && operatorOf(x) === 'OR');
     if (negated) {
       if (and) throw new QueryError('a group of words joined by AND cannot be negated: -(a b) is not -a -b; negate the words one by one');
-      if (group.slice(1).some((x) => x.negated) || inner.some((x) => x.text === 'NOT' && !x.quoted)) throw new QueryError('a negation inside a negated group');
+      if (group.slice(1).some((x) => x.negated) || inner.some((x) => operatorOf(x) === 'NOT')) throw new QueryError('a negation inside a negated group');
       if (notBefore) out.pop();
       // -(a OR b): no page with a, none with b
       for (const x of group) if (!isOperator(x)) out.push({ ...x, negated: true });
@@ -134,7 +143,7 @@ export function parseQuery(input: string, analyzer: Analyzer): Query {
   let pending = '';
   for (let k = 0; k < lexemes.length; k++) {
     const l = lexemes[k]!;
-    const operator = !l.quoted && !l.negated && (l.text === 'OR' || l.text === 'AND' || l.text === 'NOT') ? l.text : '';
+    const operator = operatorOf(l);
     const last = k === lexemes.length - 1;
     if (operator === 'OR' && (q.groups.length === 0 || last || pending)) throw new QueryError('OR needs a word on each side');
     if (operator === 'AND' && (k === 0 || last || pending)) throw new QueryError('AND needs a word on each side');
@@ -149,7 +158,7 @@ export function parseQuery(input: string, analyzer: Analyzer): Query {
       l.negated = true;
     }
     pending = '';
-    const field = !l.quoted ? /^([A-Za-z_][\w.]*):(.+)$/.exec(l.text) : null;
+    const field = !l.quoted ? FIELD.exec(l.text) : null;
     if (field) {
       if (joined) throw new QueryError('OR cannot join a field filter');
       if (l.negated) throw new QueryError(`-${field[1]}: negated filters are not supported`);
@@ -169,7 +178,7 @@ export function parseQuery(input: string, analyzer: Analyzer): Query {
   }
   if (q.groups.length === 0) {
     // say why when the words were there but the analyzer dropped them all (stopwords of `en`, …)
-    const dropped = lexemes.filter((l) => !l.negated && !/^(OR|AND|NOT)$/.test(l.text) && !/^[A-Za-z_][\w.]*:/.test(l.text) && /[\p{L}\p{N}]/u.test(l.text));
+    const dropped = lexemes.filter((l) => !l.negated && operatorOf(l) === '' && !FIELD.test(l.text) && /[\p{L}\p{N}]/u.test(l.text));
     if (dropped.length > 0) throw new QueryError(`nothing to search for: ${analyzer.id} drops ${dropped.map((l) => JSON.stringify(l.text)).join(', ')} (stopwords)`);
     throw new QueryError('the query needs at least one word to search for');
   }
