@@ -2,10 +2,10 @@
 // (whole-file CRC) before anything is written; the output replaces OUT atomically.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { examples, type CommandModule } from './command.js';
+import { examples, positiveInt, type CommandModule } from './command.js';
 import { UsageError, describeError } from '../stream/report.js';
 import { IndexReader } from '../index/codec/reader.js';
-import { mergeIndexes } from '../index/merge.js';
+import { defaultMergeThreads, mergeInThreads } from '../index/merge-parallel.js';
 import { expandIndexPaths } from '../index/paths.js';
 import { recordIndexMetrics } from '../index/summary.js';
 
@@ -13,6 +13,7 @@ interface Opts {
   output: string;
   deleteDocs?: string;
   verify: boolean;
+  threads?: number;
 }
 
 /** Doc names to delete: one per line, or NDJSON records with a `doc` field. */
@@ -36,6 +37,7 @@ export const command: CommandModule<Opts> = {
       .requiredOption('-o, --output <file>', 'the merged index to write (replaced atomically)')
       .option('--delete-docs <file>', 'leave out these documents (one doc per line, or NDJSON with "doc")')
       .option('--no-verify', 'skip the whole-file checksum of the inputs')
+      .option('--threads <n>', 'threads merging the terms, each a range of them (default: 2 on two cores or more, 1 for inputs under 32 MB of postings); the output is the same', positiveInt)
       .addHelpText(
         'after',
         examples(
@@ -65,7 +67,8 @@ export const command: CommandModule<Opts> = {
         readers.push(r);
         if (opts.verify) r.verify();
       }
-      const result = mergeIndexes(readers, opts.output, { replace: 'doc', deleted });
+      const threads = opts.threads ?? defaultMergeThreads(readers);
+      const result = await mergeInThreads(readers, opts.output, { replace: 'doc', deleted, threads });
       recordIndexMetrics(ctx, result);
       ctx.out.write({
         index: opts.output,
@@ -77,6 +80,7 @@ export const command: CommandModule<Opts> = {
         postings: result.postingCount,
         tokens: result.totalTokens,
         bytes: result.bytes,
+        threads: result.threads,
         seconds: Number(process.hrtime.bigint() - started) / 1e9,
       });
     } finally {

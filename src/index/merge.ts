@@ -12,7 +12,7 @@ import { CorruptIndex, POSTING_BLOCK } from './codec/layout.js';
 import { BitRanges, readVarint, varintEnd } from './codec/bytes.js';
 import { DocPartEncoder, blocksStart, skipPositions } from './codec/postings.js';
 import type { IndexReader, TermStream } from './codec/reader.js';
-import { IndexWriter, type StoredDoc } from './codec/writer.js';
+import { IndexWriter, type StoredDoc, type TermSink } from './codec/writer.js';
 import type { Stats } from './codec/layout.js';
 
 export interface MergeOptions {
@@ -29,7 +29,30 @@ export class IncompatibleIndexes extends Error {
   override name = 'IncompatibleIndexes';
 }
 
-export function mergeIndexes(inputs: IndexReader[], out: string, opts: MergeOptions): Stats & { bytes: number; replaced: number } {
+export type MergeResult = Stats & { bytes: number; replaced: number };
+
+/** Merges in this thread (a build's runs; `ream merge` splits the terms across threads: merge-parallel.ts). */
+export function mergeIndexes(inputs: IndexReader[], out: string, opts: MergeOptions): MergeResult {
+  const merge = startMerge(inputs, out, opts);
+  try {
+    mergeTerms(inputs, merge.remaps, lengthTable(merge.writer.lengths), merge.writer, { windowBytes: opts.windowBytes });
+    return merge.finish();
+  } catch (err) {
+    merge.writer.abort();
+    throw err;
+  }
+}
+
+/** A merge whose documents are written: its terms go next, into `writer`, then finish(). */
+export interface StartedMerge {
+  writer: IndexWriter;
+  /** Per input, each document's id in the output (−1: left out). */
+  remaps: Int32Array[];
+  finish(): MergeResult;
+}
+
+/** Checks the inputs agree, opens the output and merges the documents. */
+export function startMerge(inputs: IndexReader[], out: string, opts: MergeOptions): StartedMerge {
   if (inputs.length === 0) throw new Error('nothing to merge');
   const analyzer = inputs[0]!.analyzer;
   for (const r of inputs) {
@@ -40,9 +63,7 @@ export function mergeIndexes(inputs: IndexReader[], out: string, opts: MergeOpti
   const writer = new IndexWriter(out, { analyzer, storedFields, storeText });
   try {
     const { remaps, replaced } = mergeDocs(inputs, writer, opts);
-    mergeTerms(inputs, remaps, writer, opts.windowBytes);
-    const stats = writer.finish();
-    return { ...stats, bytes: writer.bytesWritten, replaced };
+    return { writer, remaps, finish: () => ({ ...writer.finish(), bytes: writer.bytesWritten, replaced }) };
   } catch (err) {
     writer.abort();
     throw err;
@@ -82,7 +103,8 @@ interface DocCursor {
 }
 
 function mergeDocs(inputs: IndexReader[], writer: IndexWriter, opts: MergeOptions): { remaps: Int32Array[]; replaced: number } {
-  const remaps = inputs.map((r) => new Int32Array(r.stats.docCount).fill(-1));
+  // shared memory: the threads of a parallel merge read them without copies
+  const remaps = inputs.map((r) => new Int32Array(new SharedArrayBuffer(4 * r.stats.docCount)).fill(-1));
   if (!opts.deleted && appendDisjoint(inputs, writer, remaps, opts)) return { remaps, replaced: 0 };
   const heap = new Heap<DocCursor>((a, b) => (compareDocKeys(a.doc, b.doc) || a.input - b.input) < 0);
   inputs.forEach((r, input) => {
@@ -217,10 +239,42 @@ class Gathered {
   }
 }
 
-function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWriter, windowBytes?: number): void {
+/** The output's document lengths as mergeTerms reads them. */
+export type LengthTable = Uint16Array | Int32Array;
+
+/**
+ * Every posting looks up its document's length (for the output blocks' impacts): as 16-bit values
+ * when they fit, the table of a million pages (2 MB) stays nearer the cache. In shared memory, for
+ * the threads of a parallel merge.
+ */
+export function lengthTable(written: Uint32Array): LengthTable {
+  let max = 0;
+  for (let d = 0; d < written.length; d++) if (written[d]! > max) max = written[d]!;
+  const table = max < 0x10000 ? new Uint16Array(new SharedArrayBuffer(2 * written.length)) : new Int32Array(new SharedArrayBuffer(4 * written.length));
+  table.set(written);
+  return table;
+}
+
+export interface TermRange {
+  /** The first term to merge (latin1, as TermStream gives them); from the first when absent. */
+  from?: string;
+  /** The term to stop before; to the last when absent. */
+  to?: string;
+  /** Read window per input (default: 16 MB shared by all, at least 128 KB each). */
+  windowBytes?: number;
+  /** Per input, whether to check each term's CRCs (default: unless the input was verified whole). */
+  checkTerms?: boolean[];
+}
+
+/**
+ * Merges the terms of `range` into `sink`, given each input's document remap and the output's
+ * document lengths (for the blocks' impacts).
+ */
+export function mergeTerms(inputs: readonly IndexReader[], remaps: readonly Int32Array[], lengths: LengthTable, sink: TermSink, range: TermRange = {}): void {
+  const { from, to } = range;
   // read windows share 16 MB whatever the number of inputs (merge memory stays bounded); a window
   // grows only to hold one term's doc part (or, re-encoding, its whole postings)
-  windowBytes ??= Math.max(128 << 10, Math.floor((16 << 20) / inputs.length));
+  const windowBytes = range.windowBytes ?? Math.max(128 << 10, Math.floor((16 << 20) / inputs.length));
   // Inputs that keep all their documents, with ids moved by a constant (shards of distinct
   // documents, the runs of a build): their postings are copied in runs rather than re-encoded.
   const shifts = remaps.map((remap) => {
@@ -230,16 +284,12 @@ function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWr
   const allShifted = shifts.every((s) => s >= 0);
   // Copied runs leave the positions of a term larger than a window in the file, so memory does not
   // grow with the largest term ("the" of a big shard); re-encoded terms need theirs in the window.
-  const streams = inputs.map((r) => r.termStream(windowBytes, allShifted ? windowBytes : Infinity));
-  const done = streams.map((s) => !s.next());
+  const streams = inputs.map((r, i) => r.termStream(windowBytes, allShifted ? windowBytes : Infinity, range.checkTerms?.[i]));
+  const inRange = (s: TermStream): boolean => s.next() && (to === undefined || s.term < to);
+  if (from !== undefined) for (const s of streams) s.seek(from);
+  const done = streams.map((s) => !inRange(s));
   // in that case, visiting inputs by shift puts each term's runs in id order
   let active = streams.map((_, i) => i).filter((i) => !done[i]).sort((a, b) => shifts[a]! - shifts[b]!);
-  // every posting looks up its document's length (for the output blocks' impacts): as 16-bit values
-  // when they fit, the table of a million pages (2 MB) stays nearer the cache
-  const written = writer.lengths;
-  let max = 0;
-  for (let d = 0; d < written.length; d++) if (written[d]! > max) max = written[d]!;
-  const lengths = max < 0x10000 ? Uint16Array.from(written) : new Int32Array(written.buffer, written.byteOffset, written.length);
   const gathered = new Gathered();
   const encoder = new DocPartEncoder();
   const positions = new BitRanges();
@@ -256,16 +306,16 @@ function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWr
     }
     group.length = 0;
     for (const i of active) if (streams[i]!.term === term) group.push(i);
-    if (allShifted) writeShiftedTerm(term, group, streams, shifts, inputs, lengths, encoder, positions, writer);
+    if (allShifted) writeShiftedTerm(term, group, streams, shifts, inputs, lengths, encoder, positions, sink);
     else {
       gathered.clear();
       for (const i of group) gathered.add(streams[i]!, remaps[i]!, inputs[i]!.lengths(), inputs[i]!.path);
-      if (gathered.n > 0) writeTerm(Buffer.from(term, 'latin1'), gathered, lengths, encoder, positions, order, heads, writer);
+      if (gathered.n > 0) writeTerm(Buffer.from(term, 'latin1'), gathered, lengths, encoder, positions, order, heads, sink);
     }
     // only now: an input's next term may reuse the window this term's bytes are in
     let exhausted = false;
     for (const i of group) {
-      if (streams[i]!.next()) continue;
+      if (inRange(streams[i]!)) continue;
       done[i] = true;
       exhausted = true;
     }
@@ -276,7 +326,7 @@ function mergeTerms(inputs: IndexReader[], remaps: Int32Array[], writer: IndexWr
 let blockPositions = new Float64Array(1024);
 
 /** Writes one merged term from inputs (in id order) that are each one run of shifted ids. */
-function writeShiftedTerm(term: string, group: number[], streams: TermStream[], shifts: number[], inputs: IndexReader[], lengths: Int32Array | Uint16Array, enc: DocPartEncoder, positions: BitRanges, writer: IndexWriter): void {
+function writeShiftedTerm(term: string, group: number[], streams: TermStream[], shifts: number[], inputs: readonly IndexReader[], lengths: Int32Array | Uint16Array, enc: DocPartEncoder, positions: BitRanges, sink: TermSink): void {
   enc.begin();
   positions.clear();
   let count = 0;
@@ -303,11 +353,11 @@ function writeShiftedTerm(term: string, group: number[], streams: TermStream[], 
     else positions.pushFile(s, s.posFileAt, s.posLength, posBits, s.posCrc);
   }
   enc.finish();
-  writer.addEncodedTerm(Buffer.from(term, 'latin1'), count, cf, enc, positions);
+  sink.addEncodedTerm(Buffer.from(term, 'latin1'), count, cf, enc, positions);
 }
 
 /** Writes one merged term: segments in id order, concatenated when their ids do not interleave. */
-function writeTerm(term: Uint8Array, g: Gathered, lengths: Int32Array | Uint16Array, enc: DocPartEncoder, positions: BitRanges, order: number[], heads: number[], writer: IndexWriter): void {
+function writeTerm(term: Uint8Array, g: Gathered, lengths: Int32Array | Uint16Array, enc: DocPartEncoder, positions: BitRanges, order: number[], heads: number[], sink: TermSink): void {
   const { docs, tfs, posStart, posEnd, segStart, segWindow, segCount } = g;
   order.length = 0;
   for (let j = 0; j < segCount; j++) order.push(j);
@@ -349,5 +399,5 @@ function writeTerm(term: Uint8Array, g: Gathered, lengths: Int32Array | Uint16Ar
     }
   }
   enc.finish();
-  writer.addEncodedTerm(term, g.n, cf, enc, positions);
+  sink.addEncodedTerm(term, g.n, cf, enc, positions);
 }

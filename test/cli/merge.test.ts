@@ -24,6 +24,25 @@ describe('ream merge', () => {
     expect(parseLines(r.stdout)[0]).toMatchObject({ index: 'm3.ream', inputs: 2, documents: 3, terms: 4 });
   });
 
+  it('--threads 2 splits the terms across two threads and writes the same file; small inputs take one by default', () => {
+    // 600 words, in several dictionary blocks, so that there is something to split
+    const words = (from: number) => Array.from({ length: 300 }, (_, i) => `w${from + i}`);
+    writeFileSync(join(dir, 'many1.ndjson'), [rec('m1', 1, words(0)), rec('m1', 2, words(150))].join('\n') + '\n');
+    writeFileSync(join(dir, 'many2.ndjson'), [rec('m2', 1, words(300))].join('\n') + '\n');
+    const r = sh(
+      `ream index -o many1.ream many1.ndjson >/dev/null && ream index -o many2.ream many2.ndjson >/dev/null &&
+       cat many1.ndjson many2.ndjson | ream index -o many.ream >/dev/null &&
+       ream merge --threads 2 -o t2.ream many1.ream many2.ream && ream merge -o t.ream many2.ream many1.ream && cmp t2.ream many.ream && cmp t.ream many.ream &&
+       ls -a | grep -c tmp; ream merge --threads 0 -o x.ream many1.ream; echo "rc=$?"`,
+      { cwd: dir },
+    );
+    const [threaded, byDefault] = parseLines(r.stdout.split('\n').filter((l) => l.startsWith('{')).join('\n'));
+    expect(threaded).toMatchObject({ index: 't2.ream', threads: 2, terms: 600 });
+    expect(byDefault).toMatchObject({ index: 't.ream', threads: 1 });
+    expect(r.stdout).toMatch(/^0\nrc=2\n$/m);
+    expect(r.stderr).toMatch(/^ream merge: .*--threads/);
+  });
+
   it('a re-indexed document in a later input replaces the old one; --delete-docs removes', () => {
     const r = sh(
       `ream index -o a.ream a.ndjson >/dev/null && ream index -o a2.ream a2.ndjson >/dev/null && ream index -o b.ream b.ndjson >/dev/null &&

@@ -403,8 +403,22 @@ export class IndexReader {
    * window of about `windowBytes` (merge). Term CRCs are checked unless verify() has checked the
    * whole file already.
    */
-  termStream(windowBytes: number, streamOver?: number): TermStream {
-    return new TermStream(this, this.blocks, (buf, offset, length) => this.readInto(buf, offset, length), windowBytes, !this.verified, streamOver);
+  termStream(windowBytes: number, streamOver?: number, checkTerms = !this.verified): TermStream {
+    return new TermStream(this, this.blocks, (buf, offset, length) => this.readInto(buf, offset, length), windowBytes, checkTerms, streamOver);
+  }
+
+  /**
+   * The dictionary blocks as spans of the term order: each block's first term (latin1, as TermStream
+   * gives terms) and the bytes of its terms' postings. A merge splits its work by them.
+   */
+  termSpans(): { first: string; bytes: number }[] {
+    return this.blocks.map((b) => ({ first: latin1(this.termIndex, b.firstStart, b.firstEnd), bytes: b.offset - b.postingsStart }));
+  }
+
+  /** Dictionary block b's first term (latin1). */
+  blockFirstTerm(b: number): string {
+    const ref = this.blocks[b]!;
+    return latin1(this.termIndex, ref.firstStart, ref.firstEnd);
   }
 
   /** Every term in byte order (streams block by block). */
@@ -423,6 +437,11 @@ export class IndexReader {
   }
 
   private verified = false;
+
+  /** Whether verify() has checked the whole file (so a merge need not check each term's CRCs). */
+  get verifiedWhole(): boolean {
+    return this.verified;
+  }
 
   private checkFileCrc(): void {
     const covered = this.size - TRAILER_BYTES;
@@ -533,12 +552,35 @@ export class TermStream {
     private readonly streamOver = Infinity,
   ) {
     this.postings = new ReadAhead(readInto, windowBytes, reader.size);
-    this.scanned = new ReadAhead(readInto, 256 << 10, reader.size);
+    // 64 KB: at 1M pages, 16 inputs, 256 KB merged no faster and held 3 MB more per thread
+    this.scanned = new ReadAhead(readInto, 64 << 10, reader.size);
   }
 
   /** The bytes docsAt and posAt point into. */
   get window(): Uint8Array {
     return this.postings.bytes;
+  }
+
+  /** Makes next() move to the first term at or after `from` (latin1); only before the first next(). */
+  seek(from: string): void {
+    // the last block whose first term is at most `from`
+    let lo = 0;
+    let hi = this.blocks.length - 1;
+    let b = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.reader.blockFirstTerm(mid) <= from) {
+        b = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (b < 0) return;
+    this.block = b;
+    this.loadBlock(b);
+    while (this.i < this.n && this.terms[this.i]! < from) {
+      this.fileAt += this.docsLengths[this.i]! + this.posLengths[this.i]!;
+      this.i++;
+    }
   }
 
   /** Moves to the next term; false after the last. */

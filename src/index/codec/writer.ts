@@ -1,9 +1,9 @@
 // Writes one index file front to back in a single pass with bounded memory: documents first (in
 // their final order), then terms in byte order. The file appears atomically (temp + rename) and is
 // byte-for-byte determined by what is added, so merges are reproducible.
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { BitRanges, ByteRanges, ByteWriter, type FileBytes } from './bytes.js';
+import { BitRanges, ByteRanges, ByteReader, ByteWriter, type FileBytes } from './bytes.js';
 import { crc32, crc32Combine } from './crc.js';
 import {
   CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, FORMAT_VERSION, LENGTH_CHUNK, TERM_BLOCK,
@@ -259,6 +259,11 @@ function viewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** A copy of bytes (a Buffer's own slice() would be a view). */
+function copyOf(bytes: Uint8Array): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes);
+}
+
 function writeAll(fd: number, bytes: Uint8Array): void {
   let off = 0;
   while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
@@ -267,6 +272,141 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 /** A temp path next to `path`, so the final rename stays on one file system. */
 export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+}
+
+/** Where a merge puts its terms, in byte order: an index being written, or a spill of a term range. */
+export interface TermSink {
+  addEncodedTerm(term: Uint8Array, count: number, cf: number, enc: DocPartEncoder, positions: BitRanges): void;
+}
+
+/** The two files of a spilled term range: its postings, and a record per term. */
+export interface SpillFiles {
+  postings: string;
+  terms: string;
+}
+
+/**
+ * A term range's postings as the index writer would write them, spilled to a file by a merge thread
+ * for the thread writing the index to append (IndexWriter.appendSpilled): the postings in one file,
+ * and per term (term bytes · df · cf · doc part bytes · positions bytes · their u32 CRCs) in another.
+ * The dictionary blocks are left to the index writer: where they fall depends on the terms before.
+ */
+export class TermSpill implements TermSink {
+  private readonly postingsFd: number;
+  private readonly termsFd: number;
+  private readonly sink: Sink;
+  private readonly records = new ByteWriter(64 * 1024);
+  private readonly docRanges = new ByteRanges();
+  terms = 0;
+
+  constructor(readonly files: SpillFiles) {
+    this.postingsFd = openSync(files.postings, 'wx');
+    this.termsFd = openSync(files.terms, 'wx');
+    this.sink = new Sink(this.postingsFd);
+  }
+
+  addEncodedTerm(term: Uint8Array, count: number, cf: number, enc: DocPartEncoder, positions: BitRanges): void {
+    if (count === 0) return;
+    this.docRanges.clear();
+    enc.pieces(this.docRanges);
+    const docStart = this.sink.offset;
+    const docsCrc = this.sink.writeRanges(this.docRanges);
+    const posStart = this.sink.offset;
+    const posCrc = this.sink.writeBitRanges(positions);
+    const r = this.records;
+    r.varint(term.length);
+    r.bytes(term);
+    r.varint(count);
+    r.varint(cf);
+    r.varint(posStart - docStart);
+    r.varint(this.sink.offset - posStart);
+    r.u32(docsCrc);
+    r.u32(posCrc);
+    this.terms++;
+    if (r.length >= 60 * 1024) this.flushRecords();
+  }
+
+  private flushRecords(): void {
+    writeAll(this.termsFd, this.records.view());
+    this.records.reset();
+  }
+
+  /** Writes what is buffered and closes the files (they stay for appendSpilled). */
+  finish(): void {
+    this.sink.flush();
+    this.flushRecords();
+    closeSync(this.postingsFd);
+    closeSync(this.termsFd);
+  }
+
+  /** Closes and removes the files (after an error). */
+  abort(): void {
+    for (const fd of [this.postingsFd, this.termsFd]) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+    }
+    removeSpill(this.files);
+  }
+}
+
+export function removeSpill(files: SpillFiles): void {
+  for (const path of [files.postings, files.terms]) {
+    try {
+      unlinkSync(path);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** A file read front to back through a buffer (1 MB, larger only for a larger record). */
+class SequentialFile {
+  // not a Buffer: a Buffer's slice() is a view, and the writer keeps terms with slice()
+  private buf = new Uint8Array(1 << 20);
+  /** buf[start, end) holds the file's bytes from position − (end − start). */
+  start = 0;
+  private end = 0;
+  private position = 0;
+  constructor(private readonly fd: number) {}
+
+  /** Makes the next min(n, what is left) bytes available from buf[start]; returns how many are. */
+  ensure(n: number): number {
+    if (this.end - this.start >= n) return n;
+    if (n > this.buf.length) {
+      const grown = new Uint8Array(n);
+      grown.set(this.buf.subarray(this.start, this.end));
+      this.buf = grown;
+    } else this.buf.copyWithin(0, this.start, this.end);
+    this.end -= this.start;
+    this.start = 0;
+    while (this.end < n) {
+      const got = readSync(this.fd, this.buf, this.end, this.buf.length - this.end, this.position);
+      if (got === 0) break;
+      this.end += got;
+      this.position += got;
+    }
+    return Math.min(n, this.end);
+  }
+
+  /** A reader over the next n bytes (fewer at the end of the file). */
+  reader(n: number): ByteReader {
+    const got = this.ensure(n); // first: it may move the bytes
+    return new ByteReader(this.buf, this.start, this.start + got);
+  }
+
+  /** Passes the next n bytes to `to` in pieces. */
+  copy(n: number, to: (bytes: Uint8Array, start: number, end: number) => void): void {
+    while (n > 0) {
+      const got = this.ensure(Math.min(n, this.buf.length));
+      if (got === 0) throw new Error('spilled postings truncated');
+      to(this.buf, this.start, this.start + got);
+      this.start += got;
+      n -= got;
+    }
+  }
 }
 
 export class IndexWriter {
@@ -425,11 +565,7 @@ export class IndexWriter {
   addEncodedTerm(term: Uint8Array, count: number, cf: number, enc: DocPartEncoder, positions: BitRanges): void {
     if (this.phase === 'docs') this.startTerms();
     if (count === 0) return;
-    if (this.termsInBlock === 0) {
-      this.blockFirstTerm = term.slice();
-      this.blockPostingsStart = this.sink.offset;
-      this.prevTerm = new Uint8Array(0);
-    }
+    this.beginTerm(term);
     const docRanges = this.docRanges;
     docRanges.clear();
     enc.pieces(docRanges);
@@ -437,6 +573,54 @@ export class IndexWriter {
     const docsCrc = this.sink.writeRanges(docRanges);
     const posStart = this.sink.offset;
     const posCrc = this.sink.writeBitRanges(positions);
+    this.recordTerm(term, count, cf, posStart - docStart, this.sink.offset - posStart, docsCrc, posCrc);
+  }
+
+  /** Appends the terms another thread spilled (TermSpill), which follow the terms added so far. */
+  appendSpilled(files: SpillFiles): void {
+    if (this.phase === 'docs') this.startTerms();
+    const postingsFd = openSync(files.postings, 'r');
+    const termsFd = openSync(files.terms, 'r');
+    try {
+      const postings = new SequentialFile(postingsFd);
+      const records = new SequentialFile(termsFd);
+      const write = (buf: Uint8Array, start: number, end: number): void => this.sink.write(buf, start, end);
+      while (records.ensure(1) > 0) {
+        const head = records.reader(10);
+        const termLength = head.varint();
+        const headLength = head.pos - records.start;
+        // the term, then at most four varints and two CRCs
+        const r = records.reader(headLength + termLength + 48);
+        r.pos += headLength;
+        const term = r.bytes(termLength);
+        const count = r.varint();
+        const cf = r.varint();
+        const docsLength = r.varint();
+        const posLength = r.varint();
+        const docsCrc = r.u32();
+        const posCrc = r.u32();
+        this.beginTerm(term);
+        postings.copy(docsLength + posLength, write);
+        this.recordTerm(term, count, cf, docsLength, posLength, docsCrc, posCrc);
+        records.start = r.pos;
+      }
+      if (postings.ensure(1) !== 0) throw new Error('spilled postings longer than their terms');
+    } finally {
+      closeSync(postingsFd);
+      closeSync(termsFd);
+    }
+  }
+
+  /** Starts a dictionary block before the postings of its first term are written. */
+  private beginTerm(term: Uint8Array): void {
+    if (this.termsInBlock !== 0) return;
+    this.blockFirstTerm = copyOf(term);
+    this.blockPostingsStart = this.sink.offset;
+    this.prevTerm = new Uint8Array(0);
+  }
+
+  /** Starts a term block when needed and describes the term just written in the dictionary. */
+  private recordTerm(term: Uint8Array, count: number, cf: number, docsLength: number, posLength: number, docsCrc: number, posCrc: number): void {
     const prev = this.prevTerm;
     let shared = 0;
     const max = Math.min(prev.length, term.length);
@@ -447,11 +631,11 @@ export class IndexWriter {
     d.bytes(term, shared);
     d.varint(count);
     d.varint(cf - count);
-    d.varint(posStart - docStart);
-    d.varint(this.sink.offset - posStart);
+    d.varint(docsLength);
+    d.varint(posLength);
     d.u32(docsCrc);
     d.u32(posCrc);
-    this.prevTerm = term.slice();
+    this.prevTerm = copyOf(term);
     this.termCount++;
     this.postingCount += count;
     if (++this.termsInBlock === TERM_BLOCK) this.endTermBlock();
