@@ -90,6 +90,25 @@ class Sink {
     this.offset += n;
   }
 
+  // what writePostings() wrote last
+  docsLength = 0;
+  posLength = 0;
+  docsCrc = 0;
+  posCrc = 0;
+  private readonly docRanges = new ByteRanges();
+
+  /** Writes one term's postings: its doc part (`enc` after finish()), then its positions' bits. */
+  writePostings(enc: DocPartEncoder, positions: BitRanges): void {
+    this.docRanges.clear();
+    enc.pieces(this.docRanges);
+    const docStart = this.offset;
+    this.docsCrc = this.writeRanges(this.docRanges);
+    const posStart = this.offset;
+    this.posCrc = this.writeBitRanges(positions);
+    this.docsLength = posStart - docStart;
+    this.posLength = this.offset - posStart;
+  }
+
   /** Writes the pieces one after the other and returns the CRC of what they hold together. */
   writeRanges(ranges: ByteRanges): number {
     let crc = 0;
@@ -296,8 +315,6 @@ export class TermSpill implements TermSink {
   private readonly termsFd: number;
   private readonly sink: Sink;
   private readonly records = new ByteWriter(64 * 1024);
-  private readonly docRanges = new ByteRanges();
-  terms = 0;
 
   constructor(readonly files: SpillFiles) {
     this.postingsFd = openSync(files.postings, 'wx');
@@ -307,22 +324,17 @@ export class TermSpill implements TermSink {
 
   addEncodedTerm(term: Uint8Array, count: number, cf: number, enc: DocPartEncoder, positions: BitRanges): void {
     if (count === 0) return;
-    this.docRanges.clear();
-    enc.pieces(this.docRanges);
-    const docStart = this.sink.offset;
-    const docsCrc = this.sink.writeRanges(this.docRanges);
-    const posStart = this.sink.offset;
-    const posCrc = this.sink.writeBitRanges(positions);
+    const sink = this.sink;
+    sink.writePostings(enc, positions);
     const r = this.records;
     r.varint(term.length);
     r.bytes(term);
     r.varint(count);
     r.varint(cf);
-    r.varint(posStart - docStart);
-    r.varint(this.sink.offset - posStart);
-    r.u32(docsCrc);
-    r.u32(posCrc);
-    this.terms++;
+    r.varint(sink.docsLength);
+    r.varint(sink.posLength);
+    r.u32(sink.docsCrc);
+    r.u32(sink.posCrc);
     if (r.length >= 60 * 1024) this.flushRecords();
   }
 
@@ -559,21 +571,15 @@ export class IndexWriter {
   private readonly bits = new BitWriter();
   private pos = new Int32Array(64);
   private readonly positionRanges = new BitRanges();
-  private readonly docRanges = new ByteRanges();
 
   /** Adds the next term from its encoded doc part (`enc` after finish()) and its positions' bits. */
   addEncodedTerm(term: Uint8Array, count: number, cf: number, enc: DocPartEncoder, positions: BitRanges): void {
     if (this.phase === 'docs') this.startTerms();
     if (count === 0) return;
     this.beginTerm(term);
-    const docRanges = this.docRanges;
-    docRanges.clear();
-    enc.pieces(docRanges);
-    const docStart = this.sink.offset;
-    const docsCrc = this.sink.writeRanges(docRanges);
-    const posStart = this.sink.offset;
-    const posCrc = this.sink.writeBitRanges(positions);
-    this.recordTerm(term, count, cf, posStart - docStart, this.sink.offset - posStart, docsCrc, posCrc);
+    const sink = this.sink;
+    sink.writePostings(enc, positions);
+    this.recordTerm(term, count, cf, sink.docsLength, sink.posLength, sink.docsCrc, sink.posCrc);
   }
 
   /** Appends the terms another thread spilled (TermSpill), which follow the terms added so far. */
