@@ -1,12 +1,12 @@
 // Building an index with bounded memory: pages go into an in-memory inverter; past the memory budget
-// the inverter is written out as a run (an ordinary index file next to the output) and emptied; at
-// the end the runs are merged into the output. A build that fits in memory writes the output directly.
+// the inverter is written out as a run (a temp file next to the output, its postings as they are in
+// memory: runs.ts) and emptied; at the end the runs are merged into the output, each term coded
+// once. A build that fits in memory writes the output directly.
 import { unlinkSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Inverter, type PageInput, type TokenRanges } from './inverter.js';
-import { mergeIndexes } from './merge.js';
-import { IndexReader } from './codec/reader.js';
+import { mergeRuns, writeRun } from './runs.js';
 import { IndexWriter, tempPathFor } from './codec/writer.js';
 import type { Stats } from './codec/layout.js';
 
@@ -24,6 +24,8 @@ export interface BuildOptions {
   storeText: boolean;
   /** Memory budget in bytes for the whole process; the inverter gets half (V8 and the input need the rest). */
   memoryBytes: number;
+  /** See WriterOptions (tests make it tiny). */
+  positionsInMemory?: number;
 }
 
 export interface BuildResult extends Stats {
@@ -78,7 +80,12 @@ export class IndexBuilder {
   private flushRun(): void {
     const path = tempPathFor(`${this.out}.run${this.runs.length}`);
     this.runs.push(path);
-    this.write(path);
+    try {
+      const { docs, terms } = this.inverter.drain();
+      writeRun(path, docs, terms, this.options.storeText);
+    } finally {
+      this.inverter.reset();
+    }
   }
 
   /** Writes the output (merging the runs, if any) and removes the runs. */
@@ -90,12 +97,7 @@ export class IndexBuilder {
       // collection (the pool's touched pages would otherwise add to the merge's)
       this.inverter = new Inverter(0);
       collectGarbage();
-      const readers = this.runs.map((p) => IndexReader.open(p));
-      try {
-        return { ...mergeIndexes(readers, this.out, { replace: 'page' }), runs: this.runs.length };
-      } finally {
-        for (const r of readers) r.close();
-      }
+      return { ...mergeRuns(this.runs, this.out, this.options), runs: this.runs.length };
     } finally {
       this.abort();
     }

@@ -70,13 +70,28 @@ export function startMerge(inputs: IndexReader[], out: string, opts: MergeOption
   }
 }
 
+/** What merging documents reads of an input: index files, or a build's runs (runs.ts). */
+export interface DocInput {
+  readonly path: string;
+  readonly docCount: number;
+  /** The first and the last document (docCount > 0). */
+  firstDoc(): StoredDoc;
+  lastDoc(): StoredDoc;
+  docs(): Iterator<StoredDoc>;
+}
+
+function docInputOf(r: IndexReader): DocInput {
+  const n = r.stats.docCount;
+  return { path: r.path, docCount: n, firstDoc: () => r.doc(0), lastDoc: () => r.doc(n - 1), docs: () => r.docs() };
+}
+
 /**
  * When the inputs hold disjoint ranges of documents (the usual shards), their documents are simply
  * appended input after input, in key order, without a k-way merge. False (nothing written) otherwise.
  */
-function appendDisjoint(inputs: IndexReader[], writer: IndexWriter, remaps: Int32Array[], opts: MergeOptions): boolean {
+function appendDisjoint(inputs: DocInput[], writer: IndexWriter, remaps: Int32Array[], opts: MergeOptions): boolean {
   const ranges = inputs
-    .map((r, input) => ({ input, first: r.stats.docCount > 0 ? r.doc(0) : undefined, last: r.stats.docCount > 0 ? r.doc(r.stats.docCount - 1) : undefined }))
+    .map((r, input) => ({ input, first: r.docCount > 0 ? r.firstDoc() : undefined, last: r.docCount > 0 ? r.lastDoc() : undefined }))
     .filter((x) => x.first !== undefined)
     .sort((a, b) => compareDocKeys(a.first!, b.first!));
   // with whole-document replacement, one document's pages in two inputs is a replacement, not disjoint
@@ -86,7 +101,8 @@ function appendDisjoint(inputs: IndexReader[], writer: IndexWriter, remaps: Int3
     const remap = remaps[input]!;
     let previous: StoredDoc | undefined;
     let id = 0;
-    for (const doc of inputs[input]!.docs()) {
+    for (let it = inputs[input]!.docs(), next = it.next(); !next.done; next = it.next()) {
+      const doc = next.value;
       if (previous && compareDocKeys(previous, doc) >= 0) throw new CorruptIndex(`${inputs[input]!.path}: documents out of order`);
       remap[id++] = writer.addDoc(doc);
       previous = doc;
@@ -102,9 +118,14 @@ interface DocCursor {
   rest: Iterator<StoredDoc>;
 }
 
-function mergeDocs(inputs: IndexReader[], writer: IndexWriter, opts: MergeOptions): { remaps: Int32Array[]; replaced: number } {
+/**
+ * Writes the inputs' documents in key order (a later input's wins a key, or a doc, they share);
+ * returns each input's document ids in the output (−1: left out).
+ */
+export function mergeDocs(sources: IndexReader[] | DocInput[], writer: IndexWriter, opts: MergeOptions): { remaps: Int32Array[]; replaced: number } {
+  const inputs = sources.map((s) => ('stats' in s ? docInputOf(s) : s));
   // shared memory: the threads of a parallel merge read them without copies
-  const remaps = inputs.map((r) => new Int32Array(new SharedArrayBuffer(4 * r.stats.docCount)).fill(-1));
+  const remaps = inputs.map((r) => new Int32Array(new SharedArrayBuffer(4 * r.docCount)).fill(-1));
   if (!opts.deleted && appendDisjoint(inputs, writer, remaps, opts)) return { remaps, replaced: 0 };
   const heap = new Heap<DocCursor>((a, b) => (compareDocKeys(a.doc, b.doc) || a.input - b.input) < 0);
   inputs.forEach((r, input) => {

@@ -1,4 +1,5 @@
 // Growable byte buffer and cursor with LEB128 varints: the primitives every index section is made of.
+import { readSync } from 'node:fs';
 
 // Buffer's native UTF-8 codec used on any Uint8Array in place: no Buffer object per string (the
 // document tables of a merge hold hundreds of thousands).
@@ -170,6 +171,80 @@ export class BitRanges {
     this.files[this.count] = file;
     this.crcs[this.count] = crc;
     this.count++;
+  }
+}
+
+/** A file read front to back through a buffer (1 MB by default, larger only for a larger record). */
+export class SequentialFile {
+  // not a Buffer: a Buffer's slice() is a view, and the writer keeps terms with slice()
+  private buf: Uint8Array;
+  /** buf[start, end) holds the file's bytes from position − (end − start). */
+  start = 0;
+  private end = 0;
+  private position = 0;
+  constructor(
+    private readonly fd: number,
+    position = 0,
+    bufferBytes = 1 << 20,
+  ) {
+    this.position = position;
+    this.buf = new Uint8Array(bufferBytes);
+  }
+
+  /** The file position of buf[start]. */
+  get at(): number {
+    return this.position - (this.end - this.start);
+  }
+
+  /** Moves to file position `to` (keeping the buffer when it holds it). */
+  seek(to: number): void {
+    if (to >= this.at && to <= this.position) {
+      this.start = this.end - (this.position - to);
+      return;
+    }
+    this.start = this.end = 0;
+    this.position = to;
+  }
+
+  /** The buffer ensure() fills (valid from start until the next call). */
+  get bytes(): Uint8Array {
+    return this.buf;
+  }
+
+  /** Makes the next min(n, what is left) bytes available from buf[start]; returns how many are. */
+  ensure(n: number): number {
+    if (this.end - this.start >= n) return n;
+    if (n > this.buf.length) {
+      const grown = new Uint8Array(n);
+      grown.set(this.buf.subarray(this.start, this.end));
+      this.buf = grown;
+    } else this.buf.copyWithin(0, this.start, this.end);
+    this.end -= this.start;
+    this.start = 0;
+    while (this.end < n) {
+      const got = readSync(this.fd, this.buf, this.end, this.buf.length - this.end, this.position);
+      if (got === 0) break;
+      this.end += got;
+      this.position += got;
+    }
+    return Math.min(n, this.end);
+  }
+
+  /** A reader over the next n bytes (fewer at the end of the file). */
+  reader(n: number): ByteReader {
+    const got = this.ensure(n); // first: it may move the bytes
+    return new ByteReader(this.buf, this.start, this.start + got);
+  }
+
+  /** Passes the next n bytes to `to` in pieces. */
+  copy(n: number, to: (bytes: Uint8Array, start: number, end: number) => void): void {
+    while (n > 0) {
+      const got = this.ensure(Math.min(n, this.buf.length));
+      if (got === 0) throw new Error('spilled postings truncated');
+      to(this.buf, this.start, this.start + got);
+      this.start += got;
+      n -= got;
+    }
   }
 }
 

@@ -3,7 +3,7 @@
 // byte-for-byte determined by what is added, so merges are reproducible.
 import { closeSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { BitRanges, ByteRanges, ByteReader, ByteWriter, type FileBytes } from './bytes.js';
+import { BitRanges, ByteRanges, ByteWriter, SequentialFile, type FileBytes } from './bytes.js';
 import { crc32, crc32Combine } from './crc.js';
 import {
   CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, FORMAT_VERSION, LENGTH_CHUNK, TERM_BLOCK,
@@ -28,6 +28,11 @@ export interface WriterOptions {
   analyzer: string;
   storedFields: string[];
   storeText: boolean;
+  /**
+   * Bytes of one term's coded positions held in memory while it is added posting by posting; the
+   * rest wait in a temp file (default 16 MB: a million pages' commonest word has 45 MB).
+   */
+  positionsInMemory?: number;
 }
 
 /**
@@ -374,53 +379,6 @@ export function removeSpill(files: SpillFiles): void {
   }
 }
 
-/** A file read front to back through a buffer (1 MB, larger only for a larger record). */
-class SequentialFile {
-  // not a Buffer: a Buffer's slice() is a view, and the writer keeps terms with slice()
-  private buf = new Uint8Array(1 << 20);
-  /** buf[start, end) holds the file's bytes from position − (end − start). */
-  start = 0;
-  private end = 0;
-  private position = 0;
-  constructor(private readonly fd: number) {}
-
-  /** Makes the next min(n, what is left) bytes available from buf[start]; returns how many are. */
-  ensure(n: number): number {
-    if (this.end - this.start >= n) return n;
-    if (n > this.buf.length) {
-      const grown = new Uint8Array(n);
-      grown.set(this.buf.subarray(this.start, this.end));
-      this.buf = grown;
-    } else this.buf.copyWithin(0, this.start, this.end);
-    this.end -= this.start;
-    this.start = 0;
-    while (this.end < n) {
-      const got = readSync(this.fd, this.buf, this.end, this.buf.length - this.end, this.position);
-      if (got === 0) break;
-      this.end += got;
-      this.position += got;
-    }
-    return Math.min(n, this.end);
-  }
-
-  /** A reader over the next n bytes (fewer at the end of the file). */
-  reader(n: number): ByteReader {
-    const got = this.ensure(n); // first: it may move the bytes
-    return new ByteReader(this.buf, this.start, this.start + got);
-  }
-
-  /** Passes the next n bytes to `to` in pieces. */
-  copy(n: number, to: (bytes: Uint8Array, start: number, end: number) => void): void {
-    while (n > 0) {
-      const got = this.ensure(Math.min(n, this.buf.length));
-      if (got === 0) throw new Error('spilled postings truncated');
-      to(this.buf, this.start, this.start + got);
-      this.start += got;
-      n -= got;
-    }
-  }
-}
-
 export class IndexWriter {
   private readonly fd: number;
   private readonly tmp: string;
@@ -432,6 +390,11 @@ export class IndexWriter {
   private docsInBlock = 0;
   private docBlockOffsets: number[] = [];
   private lengthsBuf = new Uint32Array(1024);
+  /**
+   * The lengths as postings look them up (set when the terms start): 16-bit when they fit, so that
+   * a million pages' table (2 MB) stays nearer the cache when a term's postings span them all.
+   */
+  private lengthTable: Uint16Array | Uint32Array = this.lengthsBuf;
   private docCount = 0;
   private totalTokens = 0;
   // terms
@@ -502,6 +465,10 @@ export class IndexWriter {
   }
 
   private startTerms(): void {
+    const all = this.lengths;
+    let max = 0;
+    for (let d = 0; d < all.length; d++) if (all[d]! > max) max = all[d]!;
+    this.lengthTable = max < 0x10000 ? Uint16Array.from(all) : all;
     this.endDocBlock();
     this.begin('docindex');
     const idx = new ByteWriter(this.docBlockOffsets.length * 8 + 8);
@@ -522,49 +489,107 @@ export class IndexWriter {
 
   /** Adds the next term (strictly increasing bytes) with its postings over the added documents. */
   addTerm(term: Uint8Array, list: PostingList): void {
-    if (list.count === 0) {
+    const { count, docs, tfs, posStarts, positions } = list;
+    this.startTerm();
+    for (let i = 0; i < count; i++) {
+      if (this.addPosting(docs[i]!, tfs[i]!, positions, posStarts[i]!) !== posStarts[i + 1]) throw new Error('positions out of step with tf');
+    }
+    this.endTerm(term);
+  }
+
+  // the term being added posting by posting (startTerm, addPosting, endTerm)
+  private termCf = 0;
+  private termDf = 0;
+
+  /** Starts a term whose postings follow one by one in document order (addPosting), then endTerm(). */
+  startTerm(): void {
+    if (this.phase === 'docs') this.startTerms();
+    this.encoder.begin();
+    this.bits.reset();
+    this.termCf = 0;
+    this.termDf = 0;
+    if (this.positionsFile) {
+      this.positionsFile.bytes = 0;
+      this.positionsFile.crc = 0;
+    }
+  }
+
+  /**
+   * Adds document d with its tf positions, as a build holds them: varint deltas (the first from 0)
+   * from positions[at]; returns where they end. They are coded into the index's bits.
+   */
+  addPosting(d: number, tf: number, positions: Uint8Array, at: number): number {
+    let pos = this.pos;
+    if (tf > pos.length) pos = this.pos = new Int32Array(tf * 2);
+    let p = 0;
+    for (let k = 0; k < tf; k++) {
+      let v = positions[at++]!;
+      if (v >= 0x80) {
+        v &= 0x7f;
+        for (let scale = 128; ; scale *= 128) {
+          const b = positions[at++]!;
+          v += (b & 0x7f) * scale;
+          if (b < 0x80) break;
+        }
+      }
+      p += v;
+      pos[k] = p;
+    }
+    const length = this.lengthTable[d]!;
+    const bits = this.bits;
+    const before = bits.bits;
+    bits.positions(pos, tf, length);
+    this.encoder.add(d, tf, bits.bits - before, length);
+    this.termCf += tf;
+    this.termDf++;
+    if (bits.bytes >= (this.options.positionsInMemory ?? 16 << 20)) this.spillPositions();
+    return at;
+  }
+
+  /** The positions of the term being added that wait in a temp file (whole bytes, from its start). */
+  private positionsFile: (FileBytes & { fd: number; bytes: number; crc: number }) | undefined;
+
+  private spillPositions(): void {
+    let f = this.positionsFile;
+    if (!f) {
+      const path = tempPathFor(`${this.path}.positions`);
+      const fd = openSync(path, 'wx+');
+      f = this.positionsFile = { path, fd, bytes: 0, crc: 0, readInto: (buf, offset, length) => readSync(fd, buf, 0, length, offset) };
+    }
+    const whole = this.bits.buf.subarray(0, this.bits.bytes);
+    let off = 0;
+    while (off < whole.length) off += writeSync(f.fd, whole, off, whole.length - off, f.bytes + off);
+    f.crc = crc32(whole, f.crc);
+    f.bytes += whole.length;
+    this.bits.bytes = 0; // the bits not yet a whole byte stay
+  }
+
+  private closePositionsFile(): void {
+    const f = this.positionsFile;
+    if (!f) return;
+    this.positionsFile = undefined;
+    closeSync(f.fd);
+    try {
+      unlinkSync(f.path);
+    } catch {
+      // already gone
+    }
+  }
+
+  /** Writes the term started by startTerm() (nothing when it has no postings). */
+  endTerm(term: Uint8Array): void {
+    if (this.termDf === 0) {
       if (this.phase === 'docs') this.startTerms();
       return;
     }
-    const { count, docs, tfs, posStarts, positions } = list;
-    const lengths = this.lengthsBuf;
-    const enc = this.encoder;
-    const bits = this.bits;
-    enc.begin();
-    bits.reset();
-    let cf = 0;
-    let pos = this.pos;
-    for (let i = 0; i < count; i++) {
-      const d = docs[i]!;
-      const tf = tfs[i]!;
-      if (tf > pos.length) pos = this.pos = new Int32Array(tf * 2);
-      // the build's varint deltas, coded into the index's bits
-      let at = posStarts[i]!;
-      let p = 0;
-      for (let k = 0; k < tf; k++) {
-        let v = positions[at++]!;
-        if (v >= 0x80) {
-          v &= 0x7f;
-          for (let scale = 128; ; scale *= 128) {
-            const b = positions[at++]!;
-            v += (b & 0x7f) * scale;
-            if (b < 0x80) break;
-          }
-        }
-        p += v;
-        pos[k] = p;
-      }
-      if (at !== posStarts[i + 1]) throw new Error('positions out of step with tf');
-      const before = bits.bits;
-      bits.positions(pos, tf, lengths[d]!);
-      enc.add(d, tf, bits.bits - before, lengths[d]!);
-      cf += tf;
-    }
-    enc.finish();
-    bits.finish();
-    this.positionRanges.clear();
-    this.positionRanges.push(bits.buf, 0, bits.bits);
-    this.addEncodedTerm(term, count, cf, enc, this.positionRanges);
+    this.encoder.finish();
+    this.bits.finish();
+    const ranges = this.positionRanges;
+    ranges.clear();
+    const f = this.positionsFile;
+    if (f && f.bytes > 0) ranges.pushFile(f, 0, f.bytes, f.bytes * 8, f.crc);
+    ranges.push(this.bits.buf, 0, this.bits.bits);
+    this.addEncodedTerm(term, this.termDf, this.termCf, this.encoder, ranges);
   }
 
   private readonly encoder = new DocPartEncoder();
@@ -672,6 +697,7 @@ export class IndexWriter {
 
   /** Writes the rest, syncs and renames into place; returns the statistics. */
   finish(): Stats {
+    this.closePositionsFile();
     if (this.phase === 'docs') this.startTerms();
     this.endTermBlock();
     this.begin('termindex');
@@ -699,6 +725,7 @@ export class IndexWriter {
 
   /** Removes the temp file (after an error). */
   abort(): void {
+    this.closePositionsFile();
     if (this.phase === 'done') return;
     this.phase = 'done';
     try {
