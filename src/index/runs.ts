@@ -13,12 +13,12 @@
 //   trailer  document count · term count · terms offset · 1 if text is stored · the first and the
 //            last document (doc · page + 1) · u32 CRC of the bytes before the trailer ·
 //            u32 trailer length · "REAMRUN\0"
-import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ByteReader, ByteWriter, SequentialFile, readVarint, varintEnd } from './codec/bytes.js';
 import { crc32 } from './codec/crc.js';
 import { CorruptIndex } from './codec/layout.js';
 import type { PostingList } from './codec/postings.js';
-import { IndexWriter, type StoredDoc, type WriterOptions } from './codec/writer.js';
+import { IndexWriter, writeAll, type StoredDoc, type WriterOptions } from './codec/writer.js';
 import type { Stats } from './codec/layout.js';
 import { mergeDocs, type DocInput } from './merge.js';
 
@@ -100,11 +100,6 @@ export function writeRun(path: string, docs: StoredDoc[], terms: Iterable<{ term
   }
 }
 
-function writeAll(fd: number, bytes: Uint8Array): void {
-  let off = 0;
-  while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-}
-
 /** Reads a run: its documents (a DocInput for mergeDocs) and its terms, in order. */
 class RunReader implements DocInput {
   private readonly fd: number;
@@ -121,11 +116,16 @@ class RunReader implements DocInput {
     this.fd = openSync(path, 'r');
     try {
       const size = fstatSync(this.fd).size;
-      const tail = Buffer.alloc(Math.min(size, 4096));
+      let tail = Buffer.alloc(Math.min(size, 4096));
       readSync(this.fd, tail, 0, tail.length, size - tail.length);
       if (tail.length < 12 || !tail.subarray(tail.length - RUN_MAGIC.length).equals(RUN_MAGIC)) throw new CorruptIndex(`${path}: not a run of this build`);
       const trailerLength = tail.readUInt32LE(tail.length - RUN_MAGIC.length - 4);
-      if (trailerLength > tail.length) throw new CorruptIndex(`${path}: run damaged`);
+      if (trailerLength > size) throw new CorruptIndex(`${path}: run damaged`);
+      if (trailerLength > tail.length) {
+        // long document names in the first and last keys
+        tail = Buffer.alloc(trailerLength);
+        readSync(this.fd, tail, 0, trailerLength, size - trailerLength);
+      }
       const r = new ByteReader(tail, tail.length - trailerLength);
       this.docCount = r.varint();
       this.termCount = r.varint();

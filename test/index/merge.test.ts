@@ -132,6 +132,16 @@ describe('merge', () => {
     );
   });
 
+  it('runs keep long document names and stored fields (records past the read-ahead)', () => {
+    const long = 'd'.repeat(70_000);
+    const pages: TestPage[] = [
+      { doc: 'a', page: 1, tokens: ['x', 'y'] },
+      { doc: long, page: 2, tokens: ['y', 'z', 'y'] },
+      { doc: `${long}b`, page: 0, tokens: ['x'] },
+    ];
+    expect(bytes(build(pages, 1)).equals(bytes(build(pages)))).toBe(true);
+  });
+
   it('a build that spills sorted runs equals one that does not, pages arriving in any order', () => {
     fc.assert(
       fc.property(pagesArb, fc.integer(), (pages, seed) => {
