@@ -6,7 +6,7 @@ import { unlinkSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Inverter, type PageInput, type TokenRanges } from './inverter.js';
-import { mergeRuns, writeRun } from './runs.js';
+import { mergeRuns, runFiles, writeRun } from './runs.js';
 import { IndexWriter, tempPathFor } from './codec/writer.js';
 import type { Stats } from './codec/layout.js';
 
@@ -105,7 +105,7 @@ export class IndexBuilder {
 
   /** Removes the runs written so far. */
   abort(): void {
-    for (const p of this.runs.splice(0)) {
+    for (const p of this.runs.splice(0).flatMap(runFiles)) {
       try {
         unlinkSync(p);
       } catch {

@@ -3,16 +3,18 @@
 // the end the runs are merged term by term, each term coded into the index's bits once, exactly as
 // a build that fits in memory codes it (IndexWriter.addPosting). Runs written as index files had
 // cost a full coding per run and then a merge that walked every posting again (10% of the CPU of a
-// 1M-page build). A run is private to one build: no version, and a CRC of the whole file checked
-// as it is merged.
+// 1M-page build). A run is private to one build: no version, and CRCs of its two files checked
+// before it is merged. The positions have a file of their own, so that the merge reads each file
+// once, front to back (interleaved with the entries, the bytes were read three times).
 //
 //   docs     per document, in key order: doc · page + 1 (0: none) · length · fields · [text]
 //   terms    per term, in UTF-8 byte order: term · df · entry bytes · position bytes ·
-//            the entries (doc id delta·2 + (tf = 1 ? 1 : 0) [· tf], ids from the run's 0) ·
-//            the position deltas (per document, tf varints, the first from 0)
+//            the entries (doc id delta·2 + (tf = 1 ? 1 : 0) [· tf], ids from the run's 0)
 //   trailer  document count · term count · terms offset · 1 if text is stored · the first and the
 //            last document (doc · page + 1) · u32 CRC of the bytes before the trailer ·
-//            u32 trailer length · "REAMRUN\0"
+//            positions file bytes · u32 CRC of the positions file · u32 trailer length · "REAMRUN\0"
+//   and in the positions file (`<run>.positions.tmp`), per term in the same order, its position
+//   deltas (per document, tf varints, the first from 0)
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ByteReader, ByteWriter, SequentialFile, readVarint, varintEnd } from './codec/bytes.js';
 import { crc32 } from './codec/crc.js';
@@ -27,9 +29,19 @@ const RUN_MAGIC = Buffer.from('REAMRUN\0', 'latin1');
 // Buffer's own latin1 decoder on any bytes (a run's terms compare as latin1 strings of their UTF-8)
 const latin1 = (bytes: Uint8Array, start: number, end: number): string => (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, s: number, e: number): string }).latin1Slice.call(bytes, start, end);
 
-/** Writes a drained run (Inverter.drain) to `path`. */
+/** The files of the run at `path` (to remove them). */
+export function runFiles(path: string): string[] {
+  return [path, positionsPathOf(path)];
+}
+
+function positionsPathOf(path: string): string {
+  return `${path}.positions.tmp`;
+}
+
+/** Writes a drained run (Inverter.drain) to `path` (and its positions file). */
 export function writeRun(path: string, docs: StoredDoc[], terms: Iterable<{ term: string; list: PostingList }>, storeText: boolean): void {
   const fd = openSync(path, 'wx');
+  const posFd = openSync(positionsPathOf(path), 'wx');
   const out = new ByteWriter(1 << 20);
   let crc = 0;
   let offset = 0;
@@ -39,6 +51,14 @@ export function writeRun(path: string, docs: StoredDoc[], terms: Iterable<{ term
     writeAll(fd, bytes);
     offset += bytes.length;
     out.reset();
+  };
+  const pos = new ByteWriter(1 << 20);
+  let posCrc = 0;
+  let posTotal = 0;
+  const writePositions = (bytes: Uint8Array): void => {
+    posCrc = crc32(bytes, posCrc);
+    writeAll(posFd, bytes);
+    posTotal += bytes.length;
   };
   try {
     for (const d of docs) {
@@ -72,16 +92,17 @@ export function writeRun(path: string, docs: StoredDoc[], terms: Iterable<{ term
       out.varint(entries.length);
       out.varint(posBytes);
       out.bytes(entries.view());
-      if (out.length + posBytes > 1 << 20) flush();
-      if (posBytes > 1 << 20) {
-        const positions = list.positions.subarray(list.posStarts[0]!, list.posStarts[list.count]!);
-        crc = crc32(positions, crc);
-        writeAll(fd, positions);
-        offset += posBytes;
-      } else out.bytes(list.positions, list.posStarts[0]!, list.posStarts[list.count]!);
+      if (out.length >= 1 << 20) flush();
+      if (pos.length + posBytes > 1 << 20) {
+        writePositions(pos.view());
+        pos.reset();
+      }
+      if (posBytes > 1 << 20) writePositions(list.positions.subarray(list.posStarts[0]!, list.posStarts[list.count]!));
+      else pos.bytes(list.positions, list.posStarts[0]!, list.posStarts[list.count]!);
       termCount++;
     }
     flush();
+    writePositions(pos.view());
     const trailer = new ByteWriter(256);
     trailer.varint(docs.length);
     trailer.varint(termCount);
@@ -92,17 +113,23 @@ export function writeRun(path: string, docs: StoredDoc[], terms: Iterable<{ term
       trailer.varint(d.page === null ? 0 : d.page + 1);
     }
     trailer.u32(crc);
+    trailer.varint(posTotal);
+    trailer.u32(posCrc);
     trailer.u32(trailer.length + 4 + RUN_MAGIC.length);
     trailer.bytes(RUN_MAGIC);
     writeAll(fd, trailer.view());
   } finally {
     closeSync(fd);
+    closeSync(posFd);
   }
 }
 
 /** Reads a run: its documents (a DocInput for mergeDocs) and its terms, in order. */
 class RunReader implements DocInput {
   private readonly fd: number;
+  private readonly posFd: number;
+  private readonly posBytes: number;
+  private readonly posCrc: number;
   readonly docCount: number;
   readonly termCount: number;
   private readonly termsOffset: number;
@@ -141,7 +168,10 @@ class RunReader implements DocInput {
         this.last = key();
       }
       this.fileCrc = r.u32();
+      this.posBytes = r.varint();
+      this.posCrc = r.u32();
       this.termsEnd = size - trailerLength;
+      this.posFd = openSync(positionsPathOf(path), 'r');
     } catch (err) {
       closeSync(this.fd);
       throw err instanceof RangeError ? new CorruptIndex(`${path}: run damaged`) : err;
@@ -185,24 +215,30 @@ class RunReader implements DocInput {
 
   /** A cursor over the terms (one at a time; their postings read through `postings`). */
   terms(): RunTerms {
-    return new RunTerms(this.fd, this.termsOffset, this.termsEnd, this.termCount, this.path);
+    return new RunTerms(this.fd, this.posFd, this.termsOffset, this.termsEnd, this.posBytes, this.termCount, this.path);
   }
 
-  /** Checks the CRC of the run's bytes. */
+  /** Checks the CRCs of the run's two files. */
   verify(): void {
     const chunk = Buffer.allocUnsafe(1 << 20);
-    let crc = 0;
-    for (let at = 0; at < this.termsEnd; ) {
-      const n = readSync(this.fd, chunk, 0, Math.min(chunk.length, this.termsEnd - at), at);
-      if (n === 0) break;
-      crc = crc32(chunk.subarray(0, n), crc);
-      at += n;
+    const crcOf = (fd: number, end: number): number => {
+      let crc = 0;
+      for (let at = 0; at < end; ) {
+        const n = readSync(fd, chunk, 0, Math.min(chunk.length, end - at), at);
+        if (n === 0) break;
+        crc = crc32(chunk.subarray(0, n), crc);
+        at += n;
+      }
+      return crc;
+    };
+    if (crcOf(this.fd, this.termsEnd) !== this.fileCrc || crcOf(this.posFd, this.posBytes) !== this.posCrc) {
+      throw new CorruptIndex(`${this.path}: run checksum mismatch (the disk changed it)`);
     }
-    if (crc !== this.fileCrc) throw new CorruptIndex(`${this.path}: run checksum mismatch (the disk changed it)`);
   }
 
   close(): void {
     closeSync(this.fd);
+    closeSync(this.posFd);
   }
 }
 
@@ -211,11 +247,12 @@ class RunTerms {
   /** The current term's UTF-8 bytes as a latin1 string (compares as the bytes do). */
   term = '';
   df = 0;
-  private readonly heads: SequentialFile;
+  /** The term heads with their entries, read front to back. */
   private readonly entries: SequentialFile;
   private readonly positions: SequentialFile;
   private left: number;
   private nextAt: number;
+  private nextPositionsAt = 0;
   // the current term's postings
   private entriesLeft = 0;
   private prev = -1;
@@ -225,14 +262,15 @@ class RunTerms {
 
   constructor(
     fd: number,
+    posFd: number,
     at: number,
     private readonly end: number,
+    private readonly positionsEndAt: number,
     count: number,
     private readonly path: string,
   ) {
-    this.heads = new SequentialFile(fd, at, 64 << 10);
     this.entries = new SequentialFile(fd, at, 256 << 10);
-    this.positions = new SequentialFile(fd, at, 256 << 10);
+    this.positions = new SequentialFile(posFd, 0, 256 << 10);
     this.left = count;
     this.nextAt = at;
   }
@@ -241,7 +279,7 @@ class RunTerms {
   next(): boolean {
     if (this.left === 0) return false;
     this.left--;
-    const h = this.heads;
+    const h = this.entries;
     h.seek(this.nextAt);
     const head = h.reader(10);
     const termLength = head.varint();
@@ -255,10 +293,11 @@ class RunTerms {
       const entryBytes = r.varint();
       const posBytes = r.varint();
       const entriesAt = h.at + (r.pos - h.start);
-      this.nextAt = entriesAt + entryBytes + posBytes;
-      if (this.nextAt > this.end) throw new RangeError('past the end');
-      this.entries.seek(entriesAt);
-      this.positions.seek(entriesAt + entryBytes);
+      this.nextAt = entriesAt + entryBytes;
+      if (this.nextAt > this.end || this.nextPositionsAt + posBytes > this.positionsEndAt) throw new RangeError('past the end');
+      h.start = r.pos;
+      this.positions.seek(this.nextPositionsAt);
+      this.nextPositionsAt += posBytes;
     } catch (err) {
       throw err instanceof RangeError ? new CorruptIndex(`${this.path}: run damaged`) : err;
     }
