@@ -62,7 +62,7 @@ export function startMerge(inputs: IndexReader[], out: string, opts: MergeOption
   const storeText = inputs.every((r) => r.storesText);
   const writer = new IndexWriter(out, { analyzer, storedFields, storeText });
   try {
-    const { remaps, replaced } = mergeDocs(inputs, writer, opts);
+    const { remaps, replaced } = mergeDocs(inputs.map(docInputOf), writer, opts);
     return { writer, remaps, finish: () => ({ ...writer.finish(), bytes: writer.bytesWritten, replaced }) };
   } catch (err) {
     writer.abort();
@@ -122,8 +122,7 @@ interface DocCursor {
  * Writes the inputs' documents in key order (a later input's wins a key, or a doc, they share);
  * returns each input's document ids in the output (−1: left out).
  */
-export function mergeDocs(sources: IndexReader[] | DocInput[], writer: IndexWriter, opts: MergeOptions): { remaps: Int32Array[]; replaced: number } {
-  const inputs = sources.map((s) => ('stats' in s ? docInputOf(s) : s));
+export function mergeDocs(inputs: DocInput[], writer: IndexWriter, opts: MergeOptions): { remaps: Int32Array[]; replaced: number } {
   // shared memory: the threads of a parallel merge read them without copies
   const remaps = inputs.map((r) => new Int32Array(new SharedArrayBuffer(4 * r.docCount)).fill(-1));
   if (!opts.deleted && appendDisjoint(inputs, writer, remaps, opts)) return { remaps, replaced: 0 };

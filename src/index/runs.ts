@@ -17,7 +17,7 @@
 //   deltas (per document, tf varints, the first from 0)
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ByteReader, ByteWriter, SequentialFile, readVarint, varintEnd } from './codec/bytes.js';
-import { crc32 } from './codec/crc.js';
+import { crc32, crc32OfFile } from './codec/crc.js';
 import { CorruptIndex } from './codec/layout.js';
 import type { PostingList } from './codec/postings.js';
 import { IndexWriter, writeAll, type StoredDoc, type WriterOptions } from './codec/writer.js';
@@ -213,25 +213,14 @@ class RunReader implements DocInput {
     return { doc, page: page === 0 ? null : page - 1, length, fields, text };
   }
 
-  /** A cursor over the terms (one at a time; their postings read through `postings`). */
+  /** A cursor over the terms, in order, and the current term's postings. */
   terms(): RunTerms {
     return new RunTerms(this.fd, this.posFd, this.termsOffset, this.termsEnd, this.posBytes, this.termCount, this.path);
   }
 
   /** Checks the CRCs of the run's two files. */
   verify(): void {
-    const chunk = Buffer.allocUnsafe(1 << 20);
-    const crcOf = (fd: number, end: number): number => {
-      let crc = 0;
-      for (let at = 0; at < end; ) {
-        const n = readSync(fd, chunk, 0, Math.min(chunk.length, end - at), at);
-        if (n === 0) break;
-        crc = crc32(chunk.subarray(0, n), crc);
-        at += n;
-      }
-      return crc;
-    };
-    if (crcOf(this.fd, this.termsEnd) !== this.fileCrc || crcOf(this.posFd, this.posBytes) !== this.posCrc) {
+    if (crc32OfFile(this.fd, this.termsEnd) !== this.fileCrc || crc32OfFile(this.posFd, this.posBytes) !== this.posCrc) {
       throw new CorruptIndex(`${this.path}: run checksum mismatch (the disk changed it)`);
     }
   }

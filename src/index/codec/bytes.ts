@@ -176,7 +176,7 @@ export class BitRanges {
 
 /** A file read front to back through a buffer (1 MB by default, larger only for a larger record). */
 export class SequentialFile {
-  // not a Buffer: a Buffer's slice() is a view, and the writer keeps terms with slice()
+  // not a Buffer: a Buffer's slice() is a view, and what is read here is kept with slice()
   private buf: Uint8Array;
   /** buf[start, end) holds the file's bytes from position − (end − start). */
   start = 0;

@@ -1,8 +1,25 @@
 // CRC-32 (the zlib polynomial, as Lucene and Tantivy footers use), native in Node >= 20.15.
+import { readSync } from 'node:fs';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 
 export function crc32(data: Uint8Array, previous = 0): number {
   return zlibCrc32(data, previous) >>> 0;
+}
+
+// one read buffer for every whole-file check: a merge of many inputs must not hold one each
+let fileChunk: Buffer | undefined;
+
+/** The CRC of a file's bytes [0, end), read 1 MB at a time; -1 when the file is shorter. */
+export function crc32OfFile(fd: number, end: number): number {
+  const chunk = (fileChunk ??= Buffer.allocUnsafe(1 << 20));
+  let crc = 0;
+  for (let at = 0; at < end; ) {
+    const n = readSync(fd, chunk, 0, Math.min(chunk.length, end - at), at);
+    if (n === 0) return -1;
+    crc = crc32(chunk.subarray(0, n), crc);
+    at += n;
+  }
+  return crc;
 }
 
 /**

@@ -5,7 +5,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ByteReader } from './bytes.js';
 import { skipPieces } from './postings.js';
-import { crc32 } from './crc.js';
+import { crc32, crc32OfFile } from './crc.js';
 import {
   CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, LENGTH_CHUNK, MAGIC, SECTION_NAMES, TRAILER_BYTES,
   decodeFooter, decodeHeader, decodeTrailer,
@@ -41,9 +41,6 @@ interface TermBlockRef {
  */
 const PART_CACHE_BYTES = 128 << 20;
 const PART_CACHE_MAX_PART = 64 << 20;
-
-// One read buffer for every verify(): a merge of many inputs must not hold one each until a GC.
-let verifyChunk: Buffer | undefined;
 
 /** Turns decoding errors (reads past a section's end) into CorruptIndex. */
 function guarded<T>(what: string, fn: () => T): T {
@@ -444,17 +441,11 @@ export class IndexReader {
   }
 
   private checkFileCrc(): void {
-    const covered = this.size - TRAILER_BYTES;
-    const chunk = (verifyChunk ??= Buffer.allocUnsafe(1 << 20));
-    let crc = 0;
-    for (let off = 0; off < covered; ) {
-      const n = readSync(this.fd, chunk, 0, Math.min(chunk.length, covered - off), off);
-      if (n === 0) throw new CorruptIndex('truncated');
-      crc = crc32(chunk.subarray(0, n), crc);
-      off += n;
-    }
-    if ((crc >>> 0) !== this.fileCrc) throw new CorruptIndex('checksum mismatch');
+    const crc = crc32OfFile(this.fd, this.size - TRAILER_BYTES);
+    if (crc < 0) throw new CorruptIndex('truncated');
+    if (crc !== this.fileCrc) throw new CorruptIndex('checksum mismatch');
   }
+
 }
 
 /** The lengths section of n documents: the lengths, a CRC per chunk, the CRC of those. */
