@@ -164,10 +164,12 @@ export class BitWriter {
 }
 
 /** The w (at most 31) bits at bit `bit` of buf; past the end of buf they read as 0 (callers check bounds). */
-export function readBits(buf: Uint8Array, bit: number, w: number): number {
+export function readBits(buf: Uint8Array, bit: number, w: number, view?: DataView): number {
   // integer shifts while bit offsets fit 31 bits (parts under 256 MB)
   const i = bit < 0x80000000 ? bit >>> 3 : Math.floor(bit / 8);
   const s = bit & 7;
+  // with a view of buf (viewOf), one unaligned read instead of four byte reads
+  if (view !== undefined && s + w <= 32 && i + 4 <= buf.length) return (view.getUint32(i, true) >>> s) & (0x7fffffff >>> (31 - w));
   let v = (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24)) >>> s;
   if (s + w > 32) v |= buf[i + 4]! << (32 - s);
   return v & (0x7fffffff >>> (31 - w));
@@ -188,12 +190,12 @@ function putTruncated(w: BitWriter, v: number, n: number): void {
   }
 }
 
-function readTruncated(buf: Uint8Array, bit: number, n: number): number {
+function readTruncated(buf: Uint8Array, bit: number, n: number, view?: DataView): number {
   const k = 31 - Math.clz32(n);
   const u = (k < 30 ? 2 << k : 2 ** (k + 1)) - n;
   if (k < 24) {
     // the k bits and the one that may follow, in one read
-    const h = readBits(buf, bit, k + 1);
+    const h = readBits(buf, bit, k + 1, view);
     const high = h & ((1 << k) - 1);
     if (high < u) {
       bitEnd = bit + k;
@@ -250,7 +252,7 @@ export function decodePositions(buf: Uint8Array, bit: number, tf: number, length
   if (tf <= SMALL_TF) {
     for (let k = 0; k < tf; k++) {
       const n = (length > pos ? length - pos : 0) + 1;
-      const v = readTruncated(buf, bit, n);
+      const v = readTruncated(buf, bit, n, view);
       bit = bitEnd;
       if (v === n - 1) {
         const b = readBits(buf, bit, 5);
@@ -261,7 +263,7 @@ export function decodePositions(buf: Uint8Array, bit: number, tf: number, length
     }
     return bit;
   }
-  const b = readBits(buf, bit, 5);
+  const b = readBits(buf, bit, 5, view);
   bit += 5;
   if (b > 24) {
     for (let k = 0; k < tf; k++, bit += b) {
@@ -313,12 +315,12 @@ export function decodeFixed(buf: Uint8Array, bit: number, b: number, tf: number,
 }
 
 /** The bit after one document's positions at bit `bit` (reads only what it must). */
-export function skipPositions(buf: Uint8Array, bit: number, tf: number, length: number): number {
-  if (tf > SMALL_TF) return bit + 5 + tf * readBits(buf, bit, 5);
+export function skipPositions(buf: Uint8Array, bit: number, tf: number, length: number, view?: DataView): number {
+  if (tf > SMALL_TF) return bit + 5 + tf * readBits(buf, bit, 5, view);
   let pos = 0;
   for (let k = 0; k < tf; k++) {
     const n = (length > pos ? length - pos : 0) + 1;
-    const v = readTruncated(buf, bit, n);
+    const v = readTruncated(buf, bit, n, view);
     bit = bitEnd;
     if (v === n - 1) {
       const b = readBits(buf, bit, 5);
@@ -335,10 +337,9 @@ export function skipOne(buf: Uint8Array, at: number, length: number, view?: Data
   const n = length + 1;
   const w = 31 - Math.clz32(n);
   const u = (2 << w) - n;
-  // with a view of buf, one unaligned read (the w + 1 bits lie within 4 bytes: w <= 24)
-  const h = view !== undefined && at < 0x80000000 && (at >>> 3) + 4 <= buf.length ? view.getUint32(at >>> 3, true) >>> (at & 7) : readBits(buf, at, w + 1);
+  const h = readBits(buf, at, w + 1, view);
   const high = h & ((1 << w) - 1);
-  const value = high < u ? high : high * 2 + ((h >>> w) & 1) - u;
+  const value = high < u ? high : high * 2 + (h >>> w) - u;
   if (value === length) return skipPositions(buf, at, 1, length);
   return at + (high < u ? w : w + 1);
 }
@@ -736,6 +737,7 @@ export function decodeBlock(part: Uint8Array, t: SkipTable, b: number, docs: Int
     prev += (code - (code & 1)) / 2;
     docs[n] = prev;
     if (code & 1) tfs[n] = 1;
+    else if (part[at]! < 0x80) tfs[n] = part[at++]!;
     else {
       tfs[n] = readVarint(part, at);
       at = varintEnd;
@@ -873,7 +875,7 @@ export class PostingsCursor {
     for (let k = this.posDoc; k < this.i; k++) {
       const tf = tfs[k]!;
       const length = lengths[docs[k]!]!;
-      at = tf === 1 && length < 1 << 24 ? skipOne(p, at, length, view) : skipPositions(p, at, tf, length);
+      at = tf === 1 && length < 1 << 24 ? skipOne(p, at, length, view) : skipPositions(p, at, tf, length, view);
     }
     if (at > p.length * 8) throw new CorruptIndex('positions damaged');
     this.posAt = at;
@@ -930,10 +932,10 @@ export class PostingsCursor {
     let end: number;
     let b = 0;
     if (tf <= SMALL_TF) {
-      end = decodePositions(p, at, tf, this.lengthValues![this.doc]!, this.scratch);
+      end = decodePositions(p, at, tf, this.lengthValues![this.doc]!, this.scratch, this.view);
     } else {
       // fixed-width deltas: the piece's end is known before decoding it
-      b = readBits(p, at, 5);
+      b = readBits(p, at, 5, this.view);
       at += 5;
       end = at + tf * b;
     }
