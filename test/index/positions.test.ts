@@ -1,9 +1,9 @@
 // The positions bit code (fast-check): any document's positions, before or past its length, round
-// trip; the inline writer writes the same bits as the general one; skipping finds each piece's end;
+// trip, read byte by byte or through a DataView; the inline writer writes the same bits as the general one; skipping finds each piece's end;
 // bit ranges joined at any bit offsets equal the bits written in one go.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BitWriter, decodePositions, putPositions, readBits, skipPositions } from '../../src/index/codec/postings.js';
+import { BitWriter, decodePositions, putPositions, readBits, skipOne, skipPositions, viewOf } from '../../src/index/codec/postings.js';
 
 // a document: its length, and positions mostly inside it (chunks can place some past it)
 const doc = fc
@@ -30,14 +30,18 @@ describe('positions bit code', () => {
         slow.finish();
         expect(Buffer.from(fast.buf.subarray(0, fast.byteLength))).toEqual(Buffer.from(slow.buf.subarray(0, slow.byteLength)));
         const bytes = fast.buf.slice(0, fast.byteLength);
-        let at = lead;
-        docs.forEach((d, i) => {
-          const out = new Int32Array(d.pos.length);
-          expect(skipPositions(bytes, at, d.pos.length, d.length)).toBe(ends[i]);
-          at = decodePositions(bytes, at, d.pos.length, d.length, out);
-          expect(at).toBe(ends[i]);
-          expect(out).toEqual(d.pos);
-        });
+        // read byte by byte, and through a DataView (32-bit reads where 4 bytes are left: the last pieces take the byte path)
+        for (const view of [undefined, viewOf(bytes)]) {
+          let at = lead;
+          docs.forEach((d, i) => {
+            const out = new Int32Array(d.pos.length);
+            expect(skipPositions(bytes, at, d.pos.length, d.length, view)).toBe(ends[i]);
+            if (d.pos.length === 1 && d.length < 1 << 24) expect(skipOne(bytes, at, d.length, view)).toBe(ends[i]);
+            at = decodePositions(bytes, at, d.pos.length, d.length, out, view);
+            expect(at).toBe(ends[i]);
+            expect(out).toEqual(d.pos);
+          });
+        }
       }),
       { numRuns: 300 },
     );
@@ -49,9 +53,11 @@ describe('positions bit code', () => {
         const w = new BitWriter();
         for (const [b, v] of values) w.put(v & (0x7fffffff >>> (31 - b)), b);
         w.finish();
+        const bytes = w.buf.slice(0, w.byteLength);
         let at = 0;
         for (const [b, v] of values) {
-          expect(readBits(w.buf, at, b)).toBe(v & (0x7fffffff >>> (31 - b)));
+          expect(readBits(bytes, at, b)).toBe(v & (0x7fffffff >>> (31 - b)));
+          expect(readBits(bytes, at, b, viewOf(bytes))).toBe(v & (0x7fffffff >>> (31 - b)));
           at += b;
         }
       }),
