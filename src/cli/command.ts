@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { RunContext } from '../stream/context.js';
+import { removeStaleTemps } from '../stream/atomic.js';
 
 export interface CommandModule<Opts = Record<string, unknown>> {
   configure(cmd: Command): void;
@@ -45,4 +46,10 @@ export function collect(value: string, previous: string[] | undefined): string[]
 /** The example block shown at the end of `ream <cmd> --help`. */
 export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+}
+
+/** Removes the temp files a killed earlier run left next to `output` (see removeStaleTemps), saying so on stderr. */
+export function clearStaleTemps(ctx: RunContext, output: string): void {
+  const removed = removeStaleTemps(output);
+  if (removed.length > 0) ctx.report.warn(`removed ${removed.length} temp file${removed.length === 1 ? '' : 's'} an interrupted run left next to ${output} (${removed.join(', ')})`);
 }

@@ -1,7 +1,7 @@
 // `ream index -o OUT`: tokenized (or text) page records in, one index file out (written atomically),
 // one NDJSON summary record on stdout.
 import { Option, type Command } from 'commander';
-import { byteSize, examples, type CommandModule } from './command.js';
+import { byteSize, clearStaleTemps, examples, type CommandModule } from './command.js';
 import { readRecords, type JsonRecord } from '../stream/ndjson.js';
 import { addProgressOptions, regularInputBytes, startProgress } from '../stream/progress.js';
 import { UsageError } from '../stream/report.js';
@@ -45,6 +45,7 @@ export const command: CommandModule<Opts> = {
     const storedFields = [...new Set(store.filter((f) => f !== 'text'))].sort();
     for (const f of storedFields) if (['doc', 'page', 'tokens'].includes(f)) throw new UsageError(`--store ${f}: doc and page are always kept, tokens never`);
     const analyzer = opts.analyzer === undefined ? undefined : getAnalyzer(opts.analyzer).id;
+    clearStaleTemps(ctx, opts.output);
     const pages = new PageAssembler({ analyzer, storedFields, storeText });
     let builder: IndexBuilder | undefined;
     const started = process.hrtime.bigint();

@@ -7,7 +7,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Inverter, type PageInput, type TokenRanges } from './inverter.js';
 import { mergeRuns, runFiles, writeRun } from './runs.js';
-import { IndexWriter, tempPathFor } from './codec/writer.js';
+import { IndexWriter } from './codec/writer.js';
+import { tempPathFor } from '../stream/atomic.js';
 import type { Stats } from './codec/layout.js';
 
 /** A full garbage collection, through the flag Node does not expose by default. */

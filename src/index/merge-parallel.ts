@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CorruptIndex } from './codec/layout.js';
 import type { IndexReader } from './codec/reader.js';
-import { removeSpill, tempPathFor, type SpillFiles } from './codec/writer.js';
+import { removeSpill, type SpillFiles } from './codec/writer.js';
+import { tempPathFor } from '../stream/atomic.js';
 import { lengthTable, mergeTerms, startMerge, type LengthTable, type MergeOptions, type MergeResult } from './merge.js';
 
 /** What a merge thread is given (workerData). */

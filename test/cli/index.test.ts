@@ -1,7 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseLines, ream, sh, workdir } from '../helpers.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BIN, parseLines, ream, sh, workdir } from '../helpers.js';
+import { tempPathFor } from '../../src/stream/atomic.js';
 
 const { dir, cleanup } = workdir();
 afterAll(cleanup);
@@ -64,6 +68,31 @@ describe('ream index', () => {
     expect(r.status).toBe(0);
     expect(parseLines(r.stdout)[0]!.runs).toBeGreaterThan(2);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+
+  it('a build killed mid-way leaves temp files that the next build of that output removes, saying so', async () => {
+    const sub = join(dir, 'killed');
+    mkdirSync(sub);
+    const lines: string[] = [];
+    for (let i = 0; i < 400; i++) lines.push(rec(`d${i}`, 1, Array.from({ length: 50 }, (_, k) => `w${(i * k) % 97}`)));
+    // stdin stays open after the pages: the build has spilled its runs and waits for more when killed
+    const child = spawn(join(BIN, 'ream'), ['index', '--memory', '64k', '-o', 'k.ream'], { cwd: sub, stdio: ['pipe', 'ignore', 'ignore'] });
+    child.stdin.write(lines.join('\n') + '\n');
+    const temps = () => readdirSync(sub).filter((f) => f.includes('.tmp'));
+    for (let waited = 0; temps().filter((f) => f.includes('.run')).length < 4 && waited < 20000; waited += 50) await sleep(50);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    const left = temps();
+    expect(left.filter((f) => f.includes('.run')).length).toBeGreaterThanOrEqual(4);
+    // a temp file of a process still running (this one) is not touched
+    const live = basename(tempPathFor(join(sub, 'k.ream')));
+    writeFileSync(join(sub, live), '');
+    writeFileSync(join(sub, 'pages.ndjson'), lines.slice(0, 10).join('\n') + '\n');
+    const r = sh('ream index -o k.ream pages.ndjson', { cwd: sub });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(`ream index: removed ${left.length} temp files an interrupted run left next to k.ream (${left.sort().join(', ')})\n`);
+    expect(temps()).toEqual([live]);
+    expect(parseLines(r.stdout)[0]).toMatchObject({ documents: 10 });
   });
 
   it('usage errors exit 2 and leave no file', () => {

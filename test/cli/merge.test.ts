@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { parseLines, sh, workdir } from '../helpers.js';
+import { tempPathFor } from '../../src/stream/atomic.js';
 
 const { dir, cleanup } = workdir();
 afterAll(cleanup);
@@ -22,6 +24,16 @@ describe('ream merge', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(parseLines(r.stdout)[0]).toMatchObject({ index: 'm3.ream', inputs: 2, documents: 3, terms: 4 });
+  });
+
+  it('removes the temp files a killed merge of the same output left (named for a process that has exited)', () => {
+    const gone = spawnSync('true').pid!;
+    const stale = basename(tempPathFor(join(dir, 'rm.ream.part1'))).replace(`.${process.pid}@`, `.${gone}@`) + '.postings';
+    writeFileSync(join(dir, stale), 'left by a merge killed with -9');
+    const r = sh('ream index -o rm-in.ream a.ndjson >/dev/null && ream merge -o rm.ream rm-in.ream', { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(`ream merge: removed 1 temp file an interrupted run left next to rm.ream (${stale})\n`);
+    expect(readdirSync(dir).filter((f) => f.startsWith('.rm.'))).toEqual([]);
   });
 
   it('--threads 2 splits the terms across two threads and writes the same file; small inputs take one by default', () => {

@@ -2,7 +2,7 @@
 // their final order), then terms in byte order. The file appears atomically (temp + rename) and is
 // byte-for-byte determined by what is added, so merges are reproducible.
 import { closeSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { tempPathFor } from '../../stream/atomic.js';
 import { BitRanges, ByteRanges, ByteWriter, SequentialFile, type FileBytes } from './bytes.js';
 import { crc32, crc32Combine } from './crc.js';
 import {
@@ -293,10 +293,6 @@ export function writeAll(fd: number, bytes: Uint8Array): void {
   while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
 }
 
-/** A temp path next to `path`, so the final rename stays on one file system. */
-export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
-}
 
 /** Where a merge puts its terms, in byte order: an index being written, or a spill of a term range. */
 export interface TermSink {
