@@ -293,7 +293,6 @@ export function writeAll(fd: number, bytes: Uint8Array): void {
   while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
 }
 
-
 /** Where a merge puts its terms, in byte order: an index being written, or a spill of a term range. */
 export interface TermSink {
   addEncodedTerm(term: Uint8Array, count: number, cf: number, enc: DocPartEncoder, positions: BitRanges): void;
