@@ -77,7 +77,7 @@ export interface DocInput {
   /** The first and the last document (docCount > 0). */
   firstDoc(): StoredDoc;
   lastDoc(): StoredDoc;
-  docs(): Iterator<StoredDoc>;
+  docs(): IterableIterator<StoredDoc>;
 }
 
 function docInputOf(r: IndexReader): DocInput {
@@ -101,8 +101,7 @@ function appendDisjoint(inputs: DocInput[], writer: IndexWriter, remaps: Int32Ar
     const remap = remaps[input]!;
     let previous: StoredDoc | undefined;
     let id = 0;
-    for (let it = inputs[input]!.docs(), next = it.next(); !next.done; next = it.next()) {
-      const doc = next.value;
+    for (const doc of inputs[input]!.docs()) {
       if (previous && compareDocKeys(previous, doc) >= 0) throw new CorruptIndex(`${inputs[input]!.path}: documents out of order`);
       remap[id++] = writer.addDoc(doc);
       previous = doc;

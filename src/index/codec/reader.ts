@@ -445,7 +445,6 @@ export class IndexReader {
     if (crc < 0) throw new CorruptIndex('truncated');
     if (crc !== this.fileCrc) throw new CorruptIndex('checksum mismatch');
   }
-
 }
 
 /** The lengths section of n documents: the lengths, a CRC per chunk, the CRC of those. */

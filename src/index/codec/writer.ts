@@ -573,10 +573,7 @@ export class IndexWriter {
 
   /** Writes the term started by startTerm() (nothing when it has no postings). */
   endTerm(term: Uint8Array): void {
-    if (this.termDf === 0) {
-      if (this.phase === 'docs') this.startTerms();
-      return;
-    }
+    if (this.termDf === 0) return;
     this.encoder.finish();
     this.bits.finish();
     const ranges = this.positionRanges;
