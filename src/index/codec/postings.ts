@@ -905,123 +905,161 @@ export class PostingsCursor {
     return this.lengthValues!;
   }
 
-  /** The current document's positions, into out (returns tf). */
-  readPositions(out: Int32Array): number {
-    const p = this.positions!;
-    const tf = this.tf;
-    const at = this.positionsOffset();
-    const end = decodePositions(p, at, tf, this.lengthValues![this.doc]!, out, this.view);
-    if (end > p.length * 8) throw new CorruptIndex('positions damaged');
-    // the next document's positions start here: no need to skip these again
-    this.posDoc = this.i + 1;
-    this.posAt = end;
-    return tf;
-  }
-
   private scratch = new Int32Array(SMALL_TF);
+  // the current document's piece after openPiece(): fixed-width deltas of pieceWidth bits from bit
+  // pieceAt, read 32 bits at a time, or (pieceWidth -1) positions decoded into scratch
+  private pieceAt = 0;
+  private pieceWidth = -1;
 
-  /**
-   * Keeps the phrase starts s of starts[0…n) (ascending) at which this term is at s + offset in the
-   * current document; returns how many are left (at the front of starts). Decodes the positions
-   * only until the last start is passed.
-   */
-  keepFollowed(starts: Int32Array, n: number, offset: number): number {
+  /** Reads past the current document's positions, leaving them as pieceAt/pieceWidth or in scratch. */
+  private openPiece(): void {
     const p = this.positions!;
     let at = this.positionsOffset();
     const tf = this.tf;
     let end: number;
-    let b = 0;
+    this.pieceWidth = -1;
     if (tf <= SMALL_TF) {
       end = decodePositions(p, at, tf, this.lengthValues![this.doc]!, this.scratch, this.view);
     } else {
       // fixed-width deltas: the piece's end is known before decoding it
-      b = readBits(p, at, 5, this.view);
+      const b = readBits(p, at, 5, this.view);
       at += 5;
       end = at + tf * b;
+      if (end > p.length * 8) throw new CorruptIndex('positions damaged');
+      // each value within the 4 bytes from its first byte, and no position past 2^24 (the marks' size)
+      if (b <= 24 && end < 0x80000000 && (end >>> 3) + 4 <= p.length && tf * ((1 << b) - 1) < 1 << 24) {
+        this.pieceAt = at;
+        this.pieceWidth = b;
+      } else {
+        // rare: a wide piece, or one at the very end of the buffer
+        if (this.scratch.length < tf) this.scratch = new Int32Array(tf * 2);
+        decodePositions(p, at - 5, tf, 0, this.scratch);
+      }
     }
     if (end > p.length * 8) throw new CorruptIndex('positions damaged');
+    // the next document's positions start here: no need to skip these again
     this.posDoc = this.i + 1;
     this.posAt = end;
-    if (b > 24) {
-      // rare: decoded whole
-      if (this.scratch.length < tf) this.scratch = new Int32Array(tf * 2);
-      decodePositions(p, at - 5, tf, 0, this.scratch);
-    }
-    if (tf > SMALL_TF && b <= 24) return this.keepMarked(starts, n, offset, at, b, tf);
-    // the positions are in scratch (a few, or a rare wide piece)
-    const scratch = this.scratch;
-    let pos = -1;
-    let k = 0;
-    let kept = 0;
-    for (let i = 0; i < n; i++) {
-      const want = starts[i]! + offset;
-      while (pos < want && k < tf) pos = scratch[k++]!;
-      if (pos === want) starts[kept++] = starts[i]!;
-      else if (pos < want) break; // no positions left
-    }
-    return kept;
   }
 
-  // bits of the positions keepMarked() looks for, all zero between calls
-  private marks = new Int32Array(64);
+  /**
+   * Marks p - offset in `marks` (empty) for each position p >= offset of the current document: the
+   * places a phrase would start if this term is its word number `offset`.
+   */
+  markPositions(marks: PositionMarks, offset: number): void {
+    this.openPiece();
+    const tf = this.tf;
+    const b = this.pieceWidth;
+    let first = -1;
+    let pos = 0;
+    if (b >= 0) {
+      const view = this.view!;
+      const mask = (1 << b) - 1;
+      const words = marks.reserve(Math.max(0, tf * mask - offset));
+      for (let k = 0, at = this.pieceAt; k < tf; k++, at += b) {
+        pos += (view.getUint32(at >>> 3, true) >>> (at & 7)) & mask;
+        const x = pos - offset;
+        if (x < 0) continue;
+        if (first < 0) first = x;
+        words[x >>> 5]! |= 1 << (x & 31);
+      }
+    } else {
+      const scratch = this.scratch;
+      pos = scratch[tf - 1]!;
+      // a page's positions stay far below this (its text would not fit in a string)
+      if (pos >= 1 << 28) throw new CorruptIndex('positions damaged');
+      const words = marks.reserve(Math.max(0, pos - offset));
+      for (let k = 0; k < tf; k++) {
+        const x = scratch[k]! - offset;
+        if (x < 0) continue;
+        if (first < 0) first = x;
+        words[x >>> 5]! |= 1 << (x & 31);
+      }
+    }
+    if (first >= 0) marks.marked(first, pos - offset);
+  }
 
   /**
-   * keepFollowed() for a piece of fixed-width deltas (b bits each from bit `at`): the wanted
-   * positions are marked in a bitmap, and the term's positions, decoded in one pass whose branches
-   * rarely change course, are looked up in it — a common word has dozens of positions a page, and a
-   * merge of the two sorted lists mispredicts a branch at nearly every step.
+   * How many of the current document's positions p have p - offset marked in `from` (this term
+   * continues those phrase starts as its word number `offset`); with `to` (empty), marks them there
+   * too. Decodes only until the last mark is passed.
    */
-  private keepMarked(starts: Int32Array, n: number, offset: number, at: number, b: number, tf: number): number {
-    if (n === 0) return 0;
-    const first = starts[0]! + offset;
-    const last = starts[n - 1]! + offset;
-    if (this.marks.length <= last >>> 5) this.marks = new Int32Array(2 * ((last >>> 5) + 1));
-    const marks = this.marks;
-    for (let i = 0; i < n; i++) {
-      const w = starts[i]! + offset;
-      marks[w >>> 5]! |= 1 << (w & 31);
-    }
-    const p = this.positions!;
-    let kept = 0;
-    const end = at + tf * b;
-    if (end < 0x80000000 && (end >>> 3) + 4 <= p.length) {
-      // one unaligned 32-bit read per value (see decodeFixed)
+  countMarked(from: PositionMarks, offset: number, to?: PositionMarks): number {
+    this.openPiece();
+    const top = from.last;
+    if (top < 0) return 0;
+    const words = from.words;
+    const into = to?.reserve(top);
+    const tf = this.tf;
+    const b = this.pieceWidth;
+    let first = -1;
+    let last = -1;
+    let n = 0;
+    if (b >= 0) {
       const view = this.view!;
       const mask = (1 << b) - 1;
       let pos = 0;
-      for (let k = 0; k < tf; k++, at += b) {
+      for (let k = 0, at = this.pieceAt; k < tf; k++, at += b) {
         pos += (view.getUint32(at >>> 3, true) >>> (at & 7)) & mask;
-        if (pos > last) break;
-        if ((marks[pos >>> 5]! >>> (pos & 31)) & 1) starts[kept++] = pos - offset;
+        const x = pos - offset;
+        if (x > top) break;
+        if (x >= 0 && (words[x >>> 5]! >>> (x & 31)) & 1) {
+          n++;
+          if (into !== undefined) {
+            if (first < 0) first = x;
+            last = x;
+            into[x >>> 5]! |= 1 << (x & 31);
+          }
+        }
       }
-    } else kept = this.keepMarkedBytes(starts, offset, at, b, tf, last);
-    // the marked words (starts[] is partly overwritten: clear the range they were in)
-    for (let w = first >>> 5; w <= last >>> 5; w++) marks[w] = 0;
-    return kept;
+    } else {
+      const scratch = this.scratch;
+      for (let k = 0; k < tf; k++) {
+        const x = scratch[k]! - offset;
+        if (x > top) break;
+        if (x >= 0 && (words[x >>> 5]! >>> (x & 31)) & 1) {
+          n++;
+          if (into !== undefined) {
+            if (first < 0) first = x;
+            last = x;
+            into[x >>> 5]! |= 1 << (x & 31);
+          }
+        }
+      }
+    }
+    if (first >= 0) to!.marked(first, last);
+    return n;
+  }
+}
+
+/**
+ * A bitmap of places in one document (phrase starts), reused from document to document: setting a
+ * bit per position and testing the next word's positions against it keeps the phrase loop free of
+ * the branches a merge of sorted lists mispredicts at nearly every step (common words have dozens
+ * of positions a page). Only the words between the first and last mark are ever non-zero.
+ */
+export class PositionMarks {
+  words = new Int32Array(64);
+  /** The lowest and highest marked places (-1: none). */
+  first = -1;
+  last = -1;
+
+  /** The words, with room for places up to `top`; call only while empty. */
+  reserve(top: number): Int32Array {
+    if (this.words.length <= top >>> 5) this.words = new Int32Array(2 * ((top >>> 5) + 1));
+    return this.words;
   }
 
-  /** keepMarked()'s loop a byte at a time, for a piece at the very end of its buffer. */
-  private keepMarkedBytes(starts: Int32Array, offset: number, at: number, b: number, tf: number, last: number): number {
-    const p = this.positions!;
-    const marks = this.marks;
-    let byte = at < 0x80000000 ? at >>> 3 : Math.floor(at / 8);
-    let acc = p[byte++]! >>> (at & 7);
-    let avail = 8 - (at & 7);
-    const mask = (1 << b) - 1;
-    let pos = 0;
-    let kept = 0;
-    // starts found are written over starts[0…): never ahead of the ones still to find
-    for (let k = 0; k < tf; k++) {
-      while (avail < b) {
-        acc |= p[byte++]! << avail;
-        avail += 8;
-      }
-      pos += acc & mask;
-      acc >>>= b;
-      avail -= b;
-      if (pos > last) break;
-      if ((marks[pos >>> 5]! >>> (pos & 31)) & 1) starts[kept++] = pos - offset;
-    }
-    return kept;
+  /** Records the range of the marks just set in words. */
+  marked(first: number, last: number): void {
+    this.first = first;
+    this.last = last;
+  }
+
+  clear(): void {
+    if (this.last < 0) return;
+    const words = this.words;
+    for (let w = this.first >>> 5; w <= this.last >>> 5; w++) words[w] = 0;
+    this.first = this.last = -1;
   }
 }
