@@ -10,7 +10,7 @@ import { Heap } from './heap.js';
 import { compareDocKeys, compareUtf8 } from './keys.js';
 import { CorruptIndex, POSTING_BLOCK } from './codec/layout.js';
 import { BitRanges, readVarint, varintEnd } from './codec/bytes.js';
-import { DocPartEncoder, blocksStart, skipPositions } from './codec/postings.js';
+import { DocPartEncoder, POSITION_STEPS, blocksStart, skipPositions } from './codec/postings.js';
 import type { IndexReader, TermStream } from './codec/reader.js';
 import { IndexWriter, type StoredDoc, type TermSink } from './codec/writer.js';
 import type { Stats } from './codec/layout.js';
@@ -343,6 +343,7 @@ export function mergeTerms(inputs: readonly IndexReader[], remaps: readonly Int3
 }
 
 let blockPositions = new Float64Array(1024);
+let stepPositions = new Float64Array(1024 * POSITION_STEPS);
 
 /** Writes one merged term from inputs (in id order) that are each one run of shifted ids. */
 function writeShiftedTerm(term: string, group: number[], streams: TermStream[], shifts: number[], inputs: readonly IndexReader[], lengths: Int32Array | Uint16Array, enc: DocPartEncoder, positions: BitRanges, sink: TermSink): void {
@@ -356,12 +357,15 @@ function writeShiftedTerm(term: string, group: number[], streams: TermStream[], 
     let posBits = 0;
     try {
       const blocks = Math.ceil(s.df / POSTING_BLOCK);
-      if (blockPositions.length <= blocks) blockPositions = new Float64Array(2 * (blocks + 1));
-      const dataAt = blocksStart(s.window, s.docsAt, docsEnd, blockPositions);
+      if (blockPositions.length <= blocks) {
+        blockPositions = new Float64Array(2 * (blocks + 1));
+        stepPositions = new Float64Array(2 * (blocks + 1) * POSITION_STEPS);
+      }
+      const dataAt = blocksStart(s.window, s.docsAt, docsEnd, blockPositions, stepPositions);
       // the positions end in their last byte (zero padding after them)
       posBits = blockPositions[blocks]!;
       if (Math.ceil(posBits / 8) !== s.posLength) throw new CorruptIndex('postings damaged');
-      const n = enc.addShifted(s.window, dataAt, docsEnd, posBits, s, blockPositions, shifts[i]!, inputs[i]!.stats.docCount, lengths);
+      const n = enc.addShifted(s.window, dataAt, docsEnd, posBits, s, blockPositions, stepPositions, shifts[i]!, inputs[i]!.stats.docCount, lengths);
       if (n !== s.df) throw new CorruptIndex('postings damaged');
       count += n;
       cf += enc.runCf;

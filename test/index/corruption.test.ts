@@ -88,12 +88,12 @@ describe('corruption', () => {
     const path = join(dir, 'newer.ream');
     writeFileSync(path, newer);
     expect(() => IndexReader.open(path)).toThrow(new RegExp(`format version ${FORMAT_VERSION + 1} is newer than this ream reads \\(${FORMAT_VERSION}\\); upgrade ream`));
-    // versions 1 and 2 code skip entries and positions otherwise: read as 3 they would give wrong answers
+    // versions 1 to 3 code skip entries and positions otherwise: read as 4 they would give wrong answers
     const older = Buffer.from(original);
-    for (const version of [1, 2]) {
+    for (const version of [1, 2, 3]) {
       older.writeUInt32LE(version, 8);
       writeFileSync(path, older);
-      expect(() => IndexReader.open(path)).toThrow(new RegExp(`format version ${version} is older than this ream reads \\(3\\); rebuild it with ream index`));
+      expect(() => IndexReader.open(path)).toThrow(new RegExp(`format version ${version} is older than this ream reads \\(${FORMAT_VERSION}\\); rebuild it with ream index`));
     }
   });
 });

@@ -1,4 +1,4 @@
-// The on-disk layout of a ream index file, version 3 (docs/index-format.md is the prose version):
+// The on-disk layout of a ream index file, version 4 (docs/index-format.md is the prose version):
 //
 //   header    magic "REAMIDX\0", u32 version, u32 flags, analyzer id, stored field names, u32 CRC
 //   docs      doc blocks of DOC_BLOCK documents (doc, page, stored fields, text), each + u32 CRC
@@ -14,15 +14,21 @@ import { ByteReader, ByteWriter } from './bytes.js';
 import { crc32 } from './crc.js';
 
 /**
+ * 4: skip entries give where the positions of every POSITION_STEP-th document of a block start;
  * 3: positions as bits coded by tf and document length (2: a varint per position; 1 had a block's
  * max tf and min length only, not its impacts).
  */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 export const MAGIC = Buffer.from('REAMIDX\0', 'latin1');
 export const END_MAGIC = Buffer.from('REAMEND\0', 'latin1');
 export const TRAILER_BYTES = 20;
 /** Documents per posting block (skip entry + block-max impact per block). */
 export const POSTING_BLOCK = 128;
+/**
+ * A skip entry gives the bit where the positions of documents POSITION_STEP, 2·POSITION_STEP, …
+ * of its block start: a phrase reading one page of a common word skips at most this many pieces.
+ */
+export const POSITION_STEP = 32;
 /** Terms per dictionary block (what one term lookup reads). */
 export const TERM_BLOCK = 64;
 /** Documents per stored-document block. */

@@ -5,7 +5,7 @@
 // kept apart so term and AND queries never read them: one bit stream per term, each document's
 // piece coded from its tf and its length (see putPositions), padded to a byte at the term's end.
 import { ByteRanges, readVarint, varintEnd } from './bytes.js';
-import { CorruptIndex, POSTING_BLOCK } from './layout.js';
+import { CorruptIndex, POSITION_STEP, POSTING_BLOCK } from './layout.js';
 
 /**
  * A term's postings in memory (a build's), in doc id order; positions[posStarts[i]..posStarts[i+1])
@@ -21,11 +21,11 @@ export interface PostingList {
 }
 
 /**
- * Finds where positions end: the bit after the pieces of `n` documents (tfs[k], lengths lens[k])
- * that start at bit `from` of the term's positions and must end by bit `to`.
+ * Finds where positions end: the bit after the pieces of documents first…n-1 (tfs[k], lengths
+ * lens[k]), the first of which starts at bit `from` of the term's positions; they must end by bit `to`.
  */
 export interface PositionScanner {
-  scanPositions(from: number, to: number, tfs: Int32Array, lens: Int32Array, n: number): number;
+  scanPositions(from: number, to: number, tfs: Int32Array, lens: Int32Array, first: number, n: number): number;
 }
 
 // Positions, in bits. A document's piece depends on its tf and length L (both known from the doc
@@ -344,9 +344,9 @@ export function skipOne(buf: Uint8Array, at: number, length: number, view?: Data
   return at + (high < u ? w : w + 1);
 }
 
-/** The bit after the pieces of n documents (tfs, lens) from bit `at`, which must end by bit `end`. */
-export function skipPieces(buf: Uint8Array, at: number, end: number, tfs: Int32Array, lens: Int32Array, n: number): number {
-  for (let k = 0; k < n; k++) {
+/** The bit after the pieces of documents first…n-1 (tfs, lens) from bit `at`, which must end by bit `end`. */
+export function skipPieces(buf: Uint8Array, at: number, end: number, tfs: Int32Array, lens: Int32Array, first: number, n: number): number {
+  for (let k = first; k < n; k++) {
     const length = lens[k]!;
     if (tfs[k] === 1 && length < 1 << 24) at = skipOne(buf, at, length);
     else at = skipPositions(buf, at, tfs[k]!, length);
@@ -379,6 +379,9 @@ export class DocPartEncoder {
   private impactTf = new Int32Array(POSTING_BLOCK);
   private impactLen = new Int32Array(POSTING_BLOCK);
   private impacts = 0;
+  // where the positions of the block's documents POSITION_STEP, 2·POSITION_STEP, … start (bits from the block's)
+  private steps = new Float64Array(POSTING_BLOCK / POSITION_STEP);
+  private stepCount = 0;
 
   begin(): void {
     this.skipLength = SKIP_GAP;
@@ -390,10 +393,12 @@ export class DocPartEncoder {
     this.blockDataStart = 0;
     this.blockPosBits = 0;
     this.impacts = 0;
+    this.stepCount = 0;
   }
 
   /** The next document: its id, tf, the bit length of its positions and its token count. */
   add(doc: number, tf: number, posBits: number, length: number): void {
+    if (this.inBlock > 0 && this.inBlock % POSITION_STEP === 0) this.steps[this.stepCount++] = this.blockPosBits;
     this.putDoc(doc, tf);
     this.blockPosBits += posBits;
     this.addImpact(tf, length);
@@ -445,12 +450,18 @@ export class DocPartEncoder {
 
   private endBlock(): void {
     const n = this.impacts;
-    if (this.skipLength + 20 + 10 * n > this.skip.length) this.skip = grown(this.skip, this.skipLength + 20 + 10 * n);
+    if (this.skipLength + 40 + 10 * n > this.skip.length) this.skip = grown(this.skip, this.skipLength + 40 + 10 * n);
     const s = this.skip;
     let at = this.skipLength;
     at = putVarint(s, at, this.prev - this.blockPrevLast);
     at = putVarint(s, at, this.dataLength - this.blockDataStart);
     at = putVarint(s, at, this.blockPosBits);
+    // the step starts, each from the one before
+    at = putVarint(s, at, this.stepCount);
+    for (let k = 0, prev = 0; k < this.stepCount; k++) {
+      at = putVarint(s, at, this.steps[k]! - prev);
+      prev = this.steps[k]!;
+    }
     at = putVarint(s, at, n);
     // tfs and lengths both rise: each pair as deltas from the one before
     let tf = 0;
@@ -468,6 +479,7 @@ export class DocPartEncoder {
     this.blockDataStart = this.dataLength;
     this.blockPosBits = 0;
     this.impacts = 0;
+    this.stepCount = 0;
   }
 
   /**
@@ -479,13 +491,14 @@ export class DocPartEncoder {
    * table, see blocksStart): `positions` scans them only from there to where an output block ends.
    * Returns the number of documents; their tfs' sum is left in `runCf`.
    */
-  addShifted(part: Uint8Array, dataAt: number, dataEnd: number, posBits: number, positions: PositionScanner, blockPositions: ArrayLike<number>, shift: number, docLimit: number, lengths: ArrayLike<number>): number {
+  addShifted(part: Uint8Array, dataAt: number, dataEnd: number, posBits: number, positions: PositionScanner, blockPositions: ArrayLike<number>, stepPositions: ArrayLike<number>, shift: number, docLimit: number, lengths: ArrayLike<number>): number {
     let at = dataAt;
     // positions bits of this run already counted in output blocks, and docs since the input block began
     let counted = 0;
     let inInputBlock = 0;
     const inputTfs = this.inputTfs;
     const inputLens = this.inputLens;
+    this.scanBlock = -1;
     let prevIn = -1;
     let count = 0;
     let cf = 0;
@@ -521,6 +534,12 @@ export class DocPartEncoder {
         this.putDoc(doc, tf);
         copyFrom = at;
       }
+      const inputBlock = (count - (count % POSTING_BLOCK)) / POSTING_BLOCK;
+      if (inBlock > 0 && inBlock % POSITION_STEP === 0) {
+        // a step of the output block: where this document's positions start
+        const start = this.inputDocStart(positions, blockPositions, stepPositions, inputBlock, inInputBlock);
+        this.steps[this.stepCount++] = blockPosBits + start - counted;
+      }
       const length = lengths[doc]!;
       inputTfs[inInputBlock] = tf;
       inputLens[inInputBlock++] = length;
@@ -529,11 +548,8 @@ export class DocPartEncoder {
       count++;
       const inputBlockEnds = count % POSTING_BLOCK === 0;
       if (++inBlock === POSTING_BLOCK) {
-        // where this document's positions end: the input block's end, or found by a scan from its start
-        const inputBlock = ((count - 1) - ((count - 1) % POSTING_BLOCK)) / POSTING_BLOCK;
-        const after = inputBlockEnds
-          ? blockPositions[inputBlock + 1]!
-          : positions.scanPositions(blockPositions[inputBlock]!, blockPositions[inputBlock + 1]!, inputTfs, inputLens, inInputBlock);
+        // where this document's positions end: the input block's end, or where the next one starts
+        const after = inputBlockEnds ? blockPositions[inputBlock + 1]! : this.inputDocStart(positions, blockPositions, stepPositions, inputBlock, inInputBlock);
         blockPosBits += after - counted;
         counted = after;
         this.copyData(part, copyFrom, at);
@@ -557,6 +573,34 @@ export class DocPartEncoder {
     this.inBlock = inBlock;
     this.runCf = cf;
     return count;
+  }
+
+  // addShifted()'s scan of an input block's positions: document `scanned` of block `scanBlock` starts at bit `scanAt`
+  private scanBlock = -1;
+  private scanned = 0;
+  private scanAt = 0;
+
+  /**
+   * The bit where document k of input block b starts, for addShifted(): scanned from the input's
+   * step before it (or from the scan so far, or the block's start), so at most POSITION_STEP - 1
+   * pieces; an output block aligned with the input's needs no scan at all.
+   */
+  private inputDocStart(positions: PositionScanner, blockPositions: ArrayLike<number>, stepPositions: ArrayLike<number>, b: number, k: number): number {
+    if (this.scanBlock !== b || this.scanned > k) {
+      this.scanBlock = b;
+      this.scanned = 0;
+      this.scanAt = blockPositions[b]!;
+    }
+    const step = k >>> STEP_SHIFT;
+    if (step > 0 && step << STEP_SHIFT > this.scanned && stepPositions[b * STEPS + step - 1]! >= 0) {
+      this.scanned = step << STEP_SHIFT;
+      this.scanAt = stepPositions[b * STEPS + step - 1]!;
+    }
+    if (k > this.scanned) {
+      this.scanAt = positions.scanPositions(this.scanAt, blockPositions[b + 1]!, this.inputTfs, this.inputLens, this.scanned, k);
+      this.scanned = k;
+    }
+    return this.scanAt;
   }
 
   /** The sum of tfs of the last addShifted() run. */
@@ -623,9 +667,10 @@ export function skipPastVarints(buf: Uint8Array, at: number, end: number, count:
 
 /**
  * Where the blocks of the doc part at part[at…end) start (after its skip table). With `positions`,
- * also the bit where each block's positions start (blocks + 1 entries, the last the positions' bits).
+ * also the bit where each block's positions start (blocks + 1 entries, the last the positions' bits),
+ * and with `steps` where its step documents' start (SkipTable.stepStart's layout).
  */
-export function blocksStart(part: Uint8Array, at: number, end: number, positions?: Float64Array): number {
+export function blocksStart(part: Uint8Array, at: number, end: number, positions?: Float64Array, steps?: Float64Array): number {
   const blocks = readVarint(part, at);
   at = varintEnd;
   if (blocks > end - at || (positions && positions.length <= blocks)) throw new CorruptIndex('postings damaged');
@@ -633,11 +678,25 @@ export function blocksStart(part: Uint8Array, at: number, end: number, positions
   let posBits = 0;
   for (let k = 0; k < blocks && at < end; k++) {
     if (positions) positions[k] = posBits;
-    // last doc delta, data bytes, positions bits, impact count, then two varints per impact
+    // last doc delta, data bytes, positions bits, steps, impact count, then two varints per impact
     readVarint(part, at);
     dataBytes += readVarint(part, varintEnd);
-    posBits += readVarint(part, varintEnd);
-    const impacts = readVarint(part, varintEnd);
+    const bits = readVarint(part, varintEnd);
+    const stepCount = readVarint(part, varintEnd);
+    if (stepCount > STEPS) throw new CorruptIndex('postings damaged');
+    let after = varintEnd;
+    if (steps) {
+      for (let j = 0, step = 0; j < STEPS; j++) {
+        if (j < stepCount) {
+          step += readVarint(part, varintEnd);
+          if (step > bits) throw new CorruptIndex('postings damaged');
+        }
+        steps[k * STEPS + j] = j < stepCount ? posBits + step : -1;
+      }
+      after = varintEnd;
+    } else after = skipPastVarints(part, after, end, stepCount);
+    posBits += bits;
+    const impacts = readVarint(part, after);
     at = varintEnd;
     if (impacts > POSTING_BLOCK) throw new CorruptIndex('postings damaged');
     at = skipPastVarints(part, at, end, 2 * impacts);
@@ -657,7 +716,17 @@ export interface SkipTable {
   posStart: Float64Array;
   /** Byte offset of each block's impact count in the doc part. */
   impactsAt: Float64Array;
+  /**
+   * Bit offset in the positions part of the pieces of documents POSITION_STEP·s of each block b, at
+   * [b·STEPS + s - 1] (-1 where a block has fewer documents).
+   */
+  stepStart: Float64Array;
 }
+
+/** Step offsets per skip entry at most. */
+export const POSITION_STEPS = POSTING_BLOCK / POSITION_STEP - 1;
+const STEPS = POSITION_STEPS;
+const STEP_SHIFT = 31 - Math.clz32(POSITION_STEP);
 
 // Decoded skip tables of the doc parts an index reader keeps: a common word's has thousands of
 // entries, decoded again by every query otherwise. Weak: a part dropped from the cache takes its table.
@@ -681,6 +750,7 @@ export function decodeSkipTable(part: Uint8Array): SkipTable {
     dataStart: new Float64Array(blocks + 1),
     posStart: new Float64Array(blocks + 1),
     impactsAt: new Float64Array(blocks),
+    stepStart: new Float64Array(blocks * STEPS).fill(-1),
   };
   let last = -1;
   let dataLen = 0;
@@ -691,7 +761,15 @@ export function decodeSkipTable(part: Uint8Array): SkipTable {
     t.dataStart[b] = dataLen;
     dataLen += readVarint(part, varintEnd);
     t.posStart[b] = posLen;
-    posLen += readVarint(part, varintEnd);
+    const bits = readVarint(part, varintEnd);
+    const steps = readVarint(part, varintEnd);
+    if (steps > STEPS) throw new CorruptIndex('postings damaged');
+    for (let k = 0, step = 0; k < steps; k++) {
+      step += readVarint(part, varintEnd);
+      if (step > bits) throw new CorruptIndex('postings damaged');
+      t.stepStart[b * STEPS + k] = posLen + step;
+    }
+    posLen += bits;
     t.impactsAt[b] = varintEnd;
     const n = readVarint(part, varintEnd);
     if (n > POSTING_BLOCK) throw new CorruptIndex('postings damaged');
@@ -861,9 +939,17 @@ export class PostingsCursor {
 
   /** Bit offset of the current document's positions within the term's positions part. */
   positionsOffset(): number {
-    if (this.posDoc > this.i) {
-      this.posDoc = 0;
-      this.posAt = this.table.posStart[this.block]!;
+    // from the nearest step of the skip entry when that is closer than where the last read ended
+    const step = this.i >>> STEP_SHIFT;
+    if (this.posDoc > this.i || (step > 0 && this.posDoc < step << STEP_SHIFT)) {
+      const stepAt = step > 0 ? this.table.stepStart[this.block * STEPS + step - 1]! : -1;
+      if (stepAt >= 0) {
+        this.posDoc = step << STEP_SHIFT;
+        this.posAt = stepAt;
+      } else if (this.posDoc > this.i) {
+        this.posDoc = 0;
+        this.posAt = this.table.posStart[this.block]!;
+      }
     }
     // skip the earlier documents' pieces: each one's size follows from its tf and length
     const p = this.positions!;

@@ -602,16 +602,16 @@ export class TermStream {
   }
 
   /**
-   * The bit (from the start of the term's positions) after the pieces of `n` documents (tfs, lens)
-   * that start at bit `from` and end by bit `to`: found without holding all the positions.
+   * The bit (from the start of the term's positions) after the pieces of documents first…n-1 (tfs,
+   * lens), the first starting at bit `from`, that end by bit `to`: found without holding all the positions.
    */
-  scanPositions(from: number, to: number, tfs: Int32Array, lens: Int32Array, n: number): number {
-    if (this.positionsInWindow) return skipPieces(this.window, this.posAt * 8 + from, this.posAt * 8 + to, tfs, lens, n) - this.posAt * 8;
+  scanPositions(from: number, to: number, tfs: Int32Array, lens: Int32Array, first: number, n: number): number {
+    if (this.positionsInWindow) return skipPieces(this.window, this.posAt * 8 + from, this.posAt * 8 + to, tfs, lens, first, n) - this.posAt * 8;
     // blocks are scanned in order, so the read-ahead serves many of them
-    const first = Math.floor(from / 8);
-    if (!this.scanned.ensure(this.posFileAt + first, this.posFileAt + Math.ceil(to / 8))) throw this.damaged('truncated');
+    const firstByte = Math.floor(from / 8);
+    if (!this.scanned.ensure(this.posFileAt + firstByte, this.posFileAt + Math.ceil(to / 8))) throw this.damaged('truncated');
     const base = (this.scanned.at - this.posFileAt) * 8;
-    return skipPieces(this.scanned.bytes, from - base, to - base, tfs, lens, n) + base;
+    return skipPieces(this.scanned.bytes, from - base, to - base, tfs, lens, first, n) + base;
   }
 
   get path(): string {
