@@ -534,10 +534,9 @@ export class DocPartEncoder {
         this.putDoc(doc, tf);
         copyFrom = at;
       }
-      const inputBlock = (count - (count % POSTING_BLOCK)) / POSTING_BLOCK;
-      if (inBlock > 0 && inBlock % POSITION_STEP === 0) {
+      if (inBlock > 0 && (inBlock & STEP_MASK) === 0) {
         // a step of the output block: where this document's positions start
-        const start = this.inputDocStart(positions, blockPositions, stepPositions, inputBlock, inInputBlock);
+        const start = this.inputDocStart(positions, blockPositions, stepPositions, count >>> BLOCK_SHIFT, inInputBlock);
         this.steps[this.stepCount++] = blockPosBits + start - counted;
       }
       const length = lengths[doc]!;
@@ -546,9 +545,10 @@ export class DocPartEncoder {
       this.addImpact(tf, length);
       cf += tf;
       count++;
-      const inputBlockEnds = count % POSTING_BLOCK === 0;
+      const inputBlockEnds = (count & BLOCK_MASK) === 0;
       if (++inBlock === POSTING_BLOCK) {
         // where this document's positions end: the input block's end, or where the next one starts
+        const inputBlock = (count - 1) >>> BLOCK_SHIFT;
         const after = inputBlockEnds ? blockPositions[inputBlock + 1]! : this.inputDocStart(positions, blockPositions, stepPositions, inputBlock, inInputBlock);
         blockPosBits += after - counted;
         counted = after;
@@ -727,6 +727,10 @@ export interface SkipTable {
 export const POSITION_STEPS = POSTING_BLOCK / POSITION_STEP - 1;
 const STEPS = POSITION_STEPS;
 const STEP_SHIFT = 31 - Math.clz32(POSITION_STEP);
+// both powers of two: per-document arithmetic by masks and shifts
+const STEP_MASK = POSITION_STEP - 1;
+const BLOCK_MASK = POSTING_BLOCK - 1;
+const BLOCK_SHIFT = 31 - Math.clz32(POSTING_BLOCK);
 
 // Decoded skip tables of the doc parts an index reader keeps: a common word's has thousands of
 // entries, decoded again by every query otherwise. Weak: a part dropped from the cache takes its table.
