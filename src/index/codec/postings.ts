@@ -398,7 +398,7 @@ export class DocPartEncoder {
 
   /** The next document: its id, tf, the bit length of its positions and its token count. */
   add(doc: number, tf: number, posBits: number, length: number): void {
-    if (this.inBlock > 0 && this.inBlock % POSITION_STEP === 0) this.steps[this.stepCount++] = this.blockPosBits;
+    if (this.inBlock > 0 && (this.inBlock & STEP_MASK) === 0) this.steps[this.stepCount++] = this.blockPosBits;
     this.putDoc(doc, tf);
     this.blockPosBits += posBits;
     this.addImpact(tf, length);
@@ -979,7 +979,7 @@ export class PostingsCursor {
   private lengthsBlock = -1;
   private lengthValues: Uint32Array | undefined;
 
-  /** Set by the reader before positionsOffset()/readPositions() are used: the positions part and the index's document lengths. */
+  /** Set by the reader before positionsOffset(), markPositions() or countMarked() are used: the positions part and the index's document lengths. */
   attachPositions(positions: Uint8Array, lengths: DocLengthSource): void {
     this.positions = positions;
     this.view = viewOf(positions);
