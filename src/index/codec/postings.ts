@@ -1056,8 +1056,8 @@ export class PostingsCursor {
     } else {
       const scratch = this.scratch;
       pos = scratch[tf - 1]!;
-      // a page's positions stay far below this (its text would not fit in a string)
-      if (pos >= 1 << 28) throw new CorruptIndex('positions damaged');
+      // positions are 31-bit values; one past them comes only from a damaged piece
+      if (pos > 0x7fffffff) throw new CorruptIndex('positions damaged');
       const words = marks.reserve(Math.max(0, pos - offset));
       for (let k = 0; k < tf; k++) {
         const x = scratch[k]! - offset;
@@ -1136,7 +1136,8 @@ export class PositionMarks {
 
   /** The words, with room for places up to `top`; call only while empty. */
   reserve(top: number): Int32Array {
-    if (this.words.length <= top >>> 5) this.words = new Int32Array(2 * ((top >>> 5) + 1));
+    // doubling, but no more than needed for a far position (chunks can place tokens anywhere)
+    if (this.words.length <= top >>> 5) this.words = new Int32Array(Math.max((top >>> 5) + 1, Math.min(2 * this.words.length, 1 << 20)));
     return this.words;
   }
 
