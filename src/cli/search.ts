@@ -1,12 +1,12 @@
 // `ream search -i INDEX [QUERY]`: BM25 hits as NDJSON {doc, page, score, rank}; with no QUERY, one
 // query per {"query": …} record on stdin (hits tagged with it).
-import type { Command } from 'commander';
-import { collect, examples, nonNegativeInt, positiveInt, type CommandModule } from './command.js';
+import { Option, type Command } from 'commander';
+import { byteSize, collect, examples, nonNegativeInt, positiveInt, type CommandModule } from './command.js';
 import { readRecords } from '../stream/ndjson.js';
 import { UsageError } from '../stream/report.js';
 import type { RunContext } from '../stream/context.js';
 import { getAnalyzer, type Analyzer } from '../text/analyzer.js';
-import { IndexReader } from '../index/codec/reader.js';
+import { IndexReader, PART_CACHE_BYTES } from '../index/codec/reader.js';
 import { expandIndexPaths } from '../index/paths.js';
 import { QueryError, parseQuery } from '../index/query.js';
 import { Searcher } from '../index/search.js';
@@ -20,6 +20,7 @@ interface Opts {
   analyzer?: string;
   verify?: boolean;
   snippet: boolean;
+  cache: number;
 }
 
 export const command: CommandModule<Opts> = {
@@ -33,6 +34,11 @@ export const command: CommandModule<Opts> = {
       .option('--analyzer <name>', 'fail unless the indexes were built with this analyzer')
       .option('--verify', 'check the whole-file checksum of every index first (slower on big indexes)')
       .option('--no-snippet', 'leave out snippets even when the index stores text')
+      .addOption(
+        new Option('--cache <size>', 'postings and positions kept between queries (batch mode), shared by the indexes')
+          .argParser(byteSize)
+          .default(PART_CACHE_BYTES, '128M'),
+      )
       .addHelpText(
         'after',
         examples(
@@ -48,7 +54,7 @@ export const command: CommandModule<Opts> = {
     const paths = expandIndexPaths(opts.index);
     const readers: IndexReader[] = [];
     try {
-      for (const p of paths) readers.push(IndexReader.open(p));
+      for (const p of paths) readers.push(IndexReader.open(p, { cacheBytes: Math.floor(opts.cache / paths.length) }));
       const analyzerId = readers[0]!.analyzer;
       for (const r of readers) {
         if (r.analyzer !== analyzerId) throw new UsageError(`${r.path} was built with analyzer ${r.analyzer}, ${readers[0]!.path} with ${analyzerId}; search indexes of one analyzer together`);

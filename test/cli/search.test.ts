@@ -47,6 +47,18 @@ describe('ream search', () => {
     expect(parseLines(r.stdout).map((h) => [h.query, h.doc])).toEqual([['reduce', 'guide.pdf'], ['engines', 'notes.pdf']]);
   });
 
+  it('--cache sets what the indexes keep between queries, not the answers', () => {
+    const batch = `printf '{"query":"index"}\\n{"query":"\\\\"index format\\\\""}\\n{"query":"index"}\\n'`;
+    const answers = (flags: string) => sh(`${batch} | ream search -i docs.ream ${flags}`, { cwd: dir });
+    const normal = answers('');
+    expect(normal.status).toBe(0);
+    expect(parseLines(normal.stdout).length).toBe(5);
+    for (const flags of ['--cache 0', '--cache 512M']) expect(answers(flags).stdout).toBe(normal.stdout);
+    const bad = answers('--cache lots');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--cache.*expected a size such as 256M or 1G/);
+  });
+
   it('several indexes (a quoted glob) score like their merge', () => {
     const r = sh(
       `mkdir -p s && head -2 pages.ndjson | ream index -o s/1.ream >/dev/null && tail -1 pages.ndjson | ream index -o s/2.ream >/dev/null &&

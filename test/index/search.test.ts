@@ -176,3 +176,31 @@ describe('phrase matching', () => {
     }
   });
 });
+
+describe('the part cache', () => {
+  const { dir, cleanup } = workdir();
+  afterAll(cleanup);
+
+  it('keeps checked parts between queries up to its size, and none with a size of 0', () => {
+    const pages = generatedPages({ docs: 40, pagesPerDoc: 5, vocabulary: 50, seed: 3, minLen: 20, maxLen: 80 });
+    const path = join(dir, 'cache.ream');
+    buildIndex(path, pages).close();
+    const kept = IndexReader.open(path);
+    const none = IndexReader.open(path, { cacheBytes: 0 });
+    try {
+      const info = kept.lookup(Buffer.from(pages[0]!.tokens[0]!))!;
+      expect(kept.docPart(info)).toBe(kept.docPart(info));
+      expect(kept.positionsPart(info)).toBe(kept.positionsPart(info));
+      expect(none.docPart(info)).not.toBe(none.docPart(info));
+      expect(none.docPart(info).equals(kept.docPart(info))).toBe(true);
+      // the answers do not depend on it
+      const q = parseQuery(`"${pages[0]!.tokens.slice(0, 2).join(' ')}" OR ${pages[1]!.tokens[3]}`, analyzer);
+      const hits = (r: IndexReader) => new Searcher([r]).search(q, { k: 10, offset: 0, groupByDoc: false }).map((h) => [h.id, h.score]);
+      expect(hits(none)).toEqual(hits(kept));
+      expect(hits(none).length).toBeGreaterThan(0);
+    } finally {
+      kept.close();
+      none.close();
+    }
+  });
+});

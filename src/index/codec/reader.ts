@@ -35,12 +35,17 @@ interface TermBlockRef {
 }
 
 /**
- * Bytes of checked postings and positions an open index keeps for the next queries, and the largest
- * part kept: the positions of the commonest words of a million pages are tens of MB, which every
- * phrase with such a word must read and check again otherwise.
+ * Bytes of checked postings and positions an open index keeps for the next queries by default, and
+ * the largest part kept: the positions of the commonest words of a million pages are tens of MB,
+ * which every phrase with such a word must read and check again otherwise.
  */
-const PART_CACHE_BYTES = 128 << 20;
+export const PART_CACHE_BYTES = 128 << 20;
 const PART_CACHE_MAX_PART = 64 << 20;
+
+export interface OpenOptions {
+  /** Bytes of postings and positions kept between queries (PART_CACHE_BYTES by default). */
+  cacheBytes?: number;
+}
 
 /** Turns decoding errors (reads past a section's end) into CorruptIndex. */
 function guarded<T>(what: string, fn: () => T): T {
@@ -107,10 +112,12 @@ export class IndexReader {
   }
 
   /** Opens an index; throws CorruptIndex (or a file system error) with a one-line message. */
-  static open(path: string): IndexReader {
+  static open(path: string, options: OpenOptions = {}): IndexReader {
     const fd = openSync(path, 'r');
     try {
-      return new IndexReader(path, fd);
+      const reader = new IndexReader(path, fd);
+      reader.cacheBytes = options.cacheBytes ?? PART_CACHE_BYTES;
+      return reader;
     } catch (err) {
       closeSync(fd);
       throw err instanceof CorruptIndex ? new CorruptIndex(`${path}: ${err.message}`) : err;
@@ -312,11 +319,12 @@ export class IndexReader {
     return this.cachedPart(info.posOffset, info.posLength, info.posCrc, 'positions');
   }
 
-  // Parts already read and checked, most recently used last, up to PART_CACHE_BYTES: common words
+  // Parts already read and checked, most recently used last, up to cacheBytes: common words
   // have megabytes of positions, read again by every query (and twice by a phrase like "the the")
   // in a batch of queries or a long-running search.
   private readonly partCache = new Map<number, Buffer>();
   private partCacheBytes = 0;
+  private cacheBytes = PART_CACHE_BYTES;
 
   private cachedPart(offset: number, length: number, crc: number, what: string): Buffer {
     const hit = this.partCache.get(offset);
@@ -326,11 +334,11 @@ export class IndexReader {
       return hit;
     }
     const bytes = this.readChecked(offset, length, crc, what);
-    if (length <= PART_CACHE_MAX_PART) {
+    if (length <= Math.min(PART_CACHE_MAX_PART, this.cacheBytes)) {
       this.partCache.set(offset, bytes);
       this.partCacheBytes += length;
       for (const [key, old] of this.partCache) {
-        if (this.partCacheBytes <= PART_CACHE_BYTES) break;
+        if (this.partCacheBytes <= this.cacheBytes) break;
         this.partCache.delete(key);
         this.partCacheBytes -= old.length;
       }
