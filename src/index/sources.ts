@@ -226,4 +226,3 @@ export function phraseMatches(reader: IndexReader, terms: Uint8Array[]): { docs:
   }
   return { docs: docs.subarray(0, found), tfs: tfs.subarray(0, found) };
 }
-

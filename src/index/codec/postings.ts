@@ -1010,6 +1010,7 @@ export class PostingsCursor {
     this.pieceWidth = -1;
     if (tf <= SMALL_TF) {
       end = decodePositions(p, at, tf, this.lengthValues![this.doc]!, this.scratch, this.view);
+      if (end > p.length * 8) throw new CorruptIndex('positions damaged');
     } else {
       // fixed-width deltas: the piece's end is known before decoding it
       const b = readBits(p, at, 5, this.view);
@@ -1026,7 +1027,6 @@ export class PostingsCursor {
         decodePositions(p, at - 5, tf, 0, this.scratch);
       }
     }
-    if (end > p.length * 8) throw new CorruptIndex('positions damaged');
     // the next document's positions start here: no need to skip these again
     this.posDoc = this.i + 1;
     this.posAt = end;

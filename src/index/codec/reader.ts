@@ -116,7 +116,7 @@ export class IndexReader {
     const fd = openSync(path, 'r');
     try {
       const reader = new IndexReader(path, fd);
-      reader.cacheBytes = options.cacheBytes ?? PART_CACHE_BYTES;
+      if (options.cacheBytes !== undefined) reader.cacheBytes = options.cacheBytes;
       return reader;
     } catch (err) {
       closeSync(fd);
