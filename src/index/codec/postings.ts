@@ -1056,8 +1056,8 @@ export class PostingsCursor {
     } else {
       const scratch = this.scratch;
       pos = scratch[tf - 1]!;
-      // positions are 31-bit values; one past them comes only from a damaged piece
-      if (pos > 0x7fffffff) throw new CorruptIndex('positions damaged');
+      // positions are 31-bit values: past them, a damaged piece wraps negative in the Int32Array
+      if (pos < 0) throw new CorruptIndex('positions damaged');
       const words = marks.reserve(Math.max(0, pos - offset));
       for (let k = 0; k < tf; k++) {
         const x = scratch[k]! - offset;
