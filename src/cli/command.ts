@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { RunContext } from '../stream/context.js';
-import { removeStaleTemps } from '../stream/atomic.js';
+import { checkOutput, removeStaleTemps } from '../stream/atomic.js';
 
 export interface CommandModule<Opts = Record<string, unknown>> {
   configure(cmd: Command): void;
@@ -49,7 +49,13 @@ export function examples(...lines: string[]): string {
 }
 
 /** Removes the temp files a killed earlier run left next to `output` (see removeStaleTemps), saying so on stderr. */
-export function clearStaleTemps(ctx: RunContext, output: string): void {
-  const removed = removeStaleTemps(output);
+/**
+ * An index output (`-o`), checked before any input is read (checkOutput), with the temp files an
+ * interrupted run left next to it removed. Returns the path to write: a symlink's target.
+ */
+export function prepareIndexOutput(ctx: RunContext, output: string): string {
+  const { path } = checkOutput(output, '-o', true);
+  const removed = removeStaleTemps(path);
   if (removed.length > 0) ctx.report.warn(`removed ${removed.length} temp file${removed.length === 1 ? '' : 's'} an interrupted run left next to ${output} (${removed.join(', ')})`);
+  return path;
 }

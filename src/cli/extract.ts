@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Option } from 'commander';
 import type { CommandModule } from './command.js';
 import { byteSize, examples, positiveInt, positiveNumber } from './command.js';
+import { checkOutput } from '../stream/atomic.js';
 import { UsageError } from '../stream/report.js';
 import { addProgressOptions, startProgress } from '../stream/progress.js';
 import { fileSource, stdinSource } from '../stream/sources.js';
@@ -101,6 +102,8 @@ export const command: CommandModule<ExtractOptions> = {
       const missing = pdftotextMissing();
       if (missing) throw new UsageError(missing);
     }
+    // a bad --errors target is refused now, not after the whole run
+    if (opts.errors !== undefined) checkOutput(opts.errors, '--errors');
     const errors: ErrorRecord[] = [];
     const open = new Map<number, { pages: number; meta?: DocumentMeta }>();
     const sink: DocumentSink = {

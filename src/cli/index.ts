@@ -1,7 +1,7 @@
 // `ream index -o OUT`: tokenized (or text) page records in, one index file out (written atomically),
 // one NDJSON summary record on stdout.
 import { Option, type Command } from 'commander';
-import { byteSize, clearStaleTemps, examples, type CommandModule } from './command.js';
+import { byteSize, prepareIndexOutput, examples, type CommandModule } from './command.js';
 import { readRecords, type JsonRecord } from '../stream/ndjson.js';
 import { addProgressOptions, regularInputBytes, startProgress } from '../stream/progress.js';
 import { UsageError } from '../stream/report.js';
@@ -45,7 +45,7 @@ export const command: CommandModule<Opts> = {
     const storedFields = [...new Set(store.filter((f) => f !== 'text'))].sort();
     for (const f of storedFields) if (['doc', 'page', 'tokens'].includes(f)) throw new UsageError(`--store ${f}: doc and page are always kept, tokens never`);
     const analyzer = opts.analyzer === undefined ? undefined : getAnalyzer(opts.analyzer).id;
-    clearStaleTemps(ctx, opts.output);
+    const output = prepareIndexOutput(ctx, opts.output);
     const pages = new PageAssembler({ analyzer, storedFields, storeText });
     let builder: IndexBuilder | undefined;
     const started = process.hrtime.bigint();
@@ -65,7 +65,7 @@ export const command: CommandModule<Opts> = {
         try {
           const page = pages.accept(record);
           if (!page) return;
-          builder ??= new IndexBuilder(opts.output, { analyzer: pages.analyzer!, storedFields, storeText, memoryBytes: opts.memory });
+          builder ??= new IndexBuilder(output, { analyzer: pages.analyzer!, storedFields, storeText, memoryBytes: opts.memory });
           if (tokens) builder.addRanges(page, tokens);
           else builder.add(page);
           progress.set('bytes', ctx.stats.bytesIn);
@@ -78,7 +78,7 @@ export const command: CommandModule<Opts> = {
       for (const p of pages.incomplete()) {
         ctx.report.fail(`${p.doc}${p.page === null ? '' : ` page ${p.page}`}`, `only ${p.have} of ${p.chunks} chunks arrived; page not indexed`, 'incomplete_page');
       }
-      builder ??= new IndexBuilder(opts.output, { analyzer: pages.analyzer ?? getAnalyzer('standard').id, storedFields, storeText, memoryBytes: opts.memory });
+      builder ??= new IndexBuilder(output, { analyzer: pages.analyzer ?? getAnalyzer('standard').id, storedFields, storeText, memoryBytes: opts.memory });
       const result = builder.finish();
       recordIndexMetrics(ctx, result);
       ctx.out.write({

@@ -2,7 +2,7 @@
 // (whole-file CRC) before anything is written; the output replaces OUT atomically.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { clearStaleTemps, examples, positiveInt, type CommandModule } from './command.js';
+import { prepareIndexOutput, examples, positiveInt, type CommandModule } from './command.js';
 import { UsageError, describeError } from '../stream/report.js';
 import { IndexReader } from '../index/codec/reader.js';
 import { defaultMergeThreads, mergeInThreads } from '../index/merge-parallel.js';
@@ -59,7 +59,7 @@ export const command: CommandModule<Opts> = {
         throw new UsageError(`--delete-docs: ${describeError(err)}`);
       }
     }
-    clearStaleTemps(ctx, opts.output);
+    const output = prepareIndexOutput(ctx, opts.output);
     const started = process.hrtime.bigint();
     const readers: IndexReader[] = [];
     try {
@@ -69,7 +69,7 @@ export const command: CommandModule<Opts> = {
         if (opts.verify) r.verify();
       }
       const threads = opts.threads ?? defaultMergeThreads(readers);
-      const result = await mergeInThreads(readers, opts.output, { replace: 'doc', deleted, threads });
+      const result = await mergeInThreads(readers, output, { replace: 'doc', deleted, threads });
       recordIndexMetrics(ctx, result);
       ctx.out.write({
         index: opts.output,

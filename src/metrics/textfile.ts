@@ -1,7 +1,7 @@
 // Metrics files in the form node_exporter's textfile collector reads: written whole to a temp file in
 // the same directory (not ending in .prom, so the collector never sees it half-written) and renamed
 // into place. `--metrics DIR/` names one file per process, so parallel jobs never share a file.
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../stream/report.js';
@@ -26,12 +26,21 @@ export { writeFileAtomically as writeAtomically } from '../stream/atomic.js';
 
 /** The last success time recorded for `command` in an existing metrics file, if any. */
 export function previousSuccess(path: string, command: string): number | undefined {
-  if (!existsSync(path)) return undefined;
+  // only a metrics file of its own: reading a device or pipe given as the target (/dev/stderr) would block
+  if (!isFile(path)) return undefined;
   try {
     const family = parse(readFileSync(path, 'utf8'), path).find((f) => f.name === `${PREFIX}last_success_timestamp_seconds`);
     return family?.samples.find((s) => s.labels.some(([k, v]) => k === 'command' && v === command))?.value;
   } catch {
     return undefined; // not ours or damaged: start afresh
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 

@@ -4,9 +4,10 @@
 // src/index/codec/writer.ts.) A temp file's name says which process on which host made it, so that
 // one left by a killed run (Ctrl-C, the OOM killer) is recognized and removed by the next run
 // writing the same output (removeStaleTemps) rather than filling the disk unseen.
-import { readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from './report.js';
 
 /** This host's name as it goes into temp names: letters, digits and hyphens only. */
 const HOST = hostname().replace(/[^A-Za-z0-9-]/g, '-') || 'host';
@@ -61,7 +62,62 @@ export function removeStaleTemps(path: string): string[] {
   return removed;
 }
 
-export function writeFileAtomically(path: string, data: string | Uint8Array): void {
+/** Where output named `path` goes. */
+export interface OutputTarget {
+  /** The file itself: a symlink's target, so that the rename replaces the target and the link stays a link. */
+  path: string;
+  /**
+   * A device, FIFO or socket (`--errors /dev/stderr`, a named pipe): written directly, since a temp
+   * file renamed over it would replace the device with a plain file.
+   */
+  inPlace: boolean;
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+export function resolveOutput(path: string): OutputTarget {
+  const st = statOrUndefined(path);
+  // a device or pipe is opened by the name given (/dev/stderr's link leads to a "pipe:[…]" that is no path)
+  if (st && !st.isFile() && !st.isDirectory()) return { path, inPlace: true };
+  try {
+    return { path: st ? realpathSync(path) : resolve(dirname(path), readlinkSync(path)), inPlace: false };
+  } catch {
+    return { path, inPlace: false }; // not a link: written as named
+  }
+}
+
+/**
+ * resolveOutput(), refusing (exit 2) an output that cannot be written — a directory, a missing or
+ * read-only directory, or (`regularOnly`: indexes, which are read back as they are written) a device
+ * or FIFO — before the run reads its input, not after hours of extraction. `what` names the option.
+ */
+export function checkOutput(path: string, what: string, regularOnly = false): OutputTarget {
+  const target = resolveOutput(path);
+  const st = statOrUndefined(target.path);
+  if (st?.isDirectory()) throw new UsageError(`${what} ${path}: is a directory`);
+  if (target.inPlace) {
+    if (regularOnly) throw new UsageError(`${what} ${path}: not a regular file (an index is written to a temp file and renamed into place)`);
+    return target;
+  }
+  const dir = dirname(target.path);
+  if (!statOrUndefined(dir)?.isDirectory()) throw new UsageError(`${what} ${path}: no such directory: ${dir}`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`${what} ${path}: directory not writable: ${dir}`);
+  }
+  return target;
+}
+
+export function writeFileAtomically(named: string, data: string | Uint8Array): void {
+  const { path, inPlace } = resolveOutput(named);
+  if (inPlace) return writeFileSync(path, data);
   const temp = tempPathFor(path);
   try {
     writeFileSync(temp, data);

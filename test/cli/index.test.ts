@@ -101,4 +101,39 @@ describe('ream index', () => {
     expect(r.stderr).toMatch(/^ream index: .*--memory.*size/);
     expect(existsSync(join(dir, 'x.ream'))).toBe(false);
   });
+
+  it('refuses an output it cannot write before reading any input (exit 2, the path named, no temp file)', async () => {
+    const out = join(dir, 'targets');
+    mkdirSync(join(out, 'adir'), { recursive: true });
+    const fifo = join(out, 'fifo');
+    sh(`mkfifo '${fifo}'`);
+    // stdin stays open: a refusal that waited for the input would hang until the timeout
+    const cases: [string, RegExp][] = [
+      [join(out, 'adir'), /-o .*adir: is a directory/],
+      [join(out, 'missing', 'x.ream'), /-o .*x\.ream: no such directory: .*missing/],
+      [fifo, /-o .*fifo: not a regular file/],
+    ];
+    for (const [target, message] of cases) {
+      const child = spawn(join(BIN, 'ream'), ['index', '-o', target]);
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const killer = setTimeout(() => child.kill(), 15000);
+      const [status] = (await once(child, 'close')) as [number | null];
+      clearTimeout(killer);
+      child.stdin.destroy();
+      expect(status, target).toBe(2);
+      expect(stderr).toMatch(message);
+    }
+    expect(readdirSync(out).sort()).toEqual(['adir', 'fifo']);
+    expect(readdirSync(join(out, 'adir'))).toEqual([]);
+  });
+
+  it('writes through a symlink: the link stays a link and its target gets the index', () => {
+    const out = join(dir, 'linked');
+    mkdirSync(out);
+    sh(`ln -s real.ream '${join(out, 'link.ream')}'`);
+    for (let i = 0; i < 2; i++) expect(ream(['index', '-o', join(out, 'link.ream')], { input: rec('a.pdf', 1, ['x']) + '\n' }).status).toBe(0);
+    expect(sh(`test -L '${join(out, 'link.ream')}' && test -f '${join(out, 'real.ream')}'`).status).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['link.ream', 'real.ream']);
+  });
 });

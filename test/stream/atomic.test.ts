@@ -1,10 +1,12 @@
 // Temp files: named for the process and host that made them, so that those a killed run left are
 // found and removed, and no one else's are.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { removeStaleTemps, tempPathFor, writeFileAtomically } from '../../src/stream/atomic.js';
+import { checkOutput, removeStaleTemps, resolveOutput, tempPathFor, writeFileAtomically } from '../../src/stream/atomic.js';
+import { UsageError } from '../../src/stream/report.js';
 import { workdir } from '../helpers.js';
 
 const { dir, cleanup } = workdir();
@@ -41,5 +43,27 @@ describe('temp files', () => {
     writeFileAtomically(path, 'a 1\n');
     writeFileAtomically(path, 'a 2\n');
     expect(readdirSync(dir).filter((f) => f.includes('metrics.prom'))).toEqual(['metrics.prom']);
+  });
+
+  it('writes a device or pipe in place rather than renaming a file over it', async () => {
+    const fifo = join(dir, 'pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    expect(resolveOutput(fifo)).toEqual({ path: fifo, inPlace: true });
+    expect(resolveOutput('/dev/null')).toEqual({ path: '/dev/null', inPlace: true });
+    const cat = spawn('cat', [fifo]);
+    let read = '';
+    cat.stdout.on('data', (d: Buffer) => (read += d.toString()));
+    writeFileAtomically(fifo, 'through the pipe');
+    await once(cat, 'close');
+    expect(read).toBe('through the pipe');
+    expect(statSync(fifo).isFIFO()).toBe(true);
+  });
+
+  it('refuses a directory, a missing directory and (for indexes) a device before any work', () => {
+    expect(() => checkOutput(dir, '-o')).toThrow(UsageError);
+    expect(() => checkOutput(join(dir, 'no', 'x'), '--errors')).toThrow(/--errors .*: no such directory/);
+    expect(() => checkOutput('/dev/null', '-o', true)).toThrow(/not a regular file/);
+    expect(checkOutput('/dev/null', '--metrics')).toEqual({ path: '/dev/null', inPlace: true });
+    expect(checkOutput(join(dir, 'new.ream'), '-o', true)).toEqual({ path: join(realpathSync(dir), 'new.ream'), inPlace: false });
   });
 });

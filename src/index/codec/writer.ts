@@ -381,6 +381,7 @@ export class IndexWriter {
   private readonly sections = {} as Record<SectionName, Section>;
   private current: SectionName | undefined;
   private phase: 'docs' | 'terms' | 'done' = 'docs';
+  private closed = false;
   private docBlock = new ByteWriter(64 * 1024);
   private docsInBlock = 0;
   private docBlockOffsets: number[] = [];
@@ -708,10 +709,12 @@ export class IndexWriter {
     const trailer = encodeTrailer(footer.length, crc32(footer), this.sink.fileCrc);
     this.sink.write(trailer);
     this.sink.flush();
-    this.phase = 'done';
     fsyncSync(this.fd);
     closeSync(this.fd);
+    this.closed = true;
+    // 'done' only once renamed: a failed rename (the target a directory, say) leaves abort() the temp file to remove
     renameSync(this.tmp, this.path);
+    this.phase = 'done';
     return stats;
   }
 
@@ -720,10 +723,13 @@ export class IndexWriter {
     this.closePositionsFile();
     if (this.phase === 'done') return;
     this.phase = 'done';
-    try {
-      closeSync(this.fd);
-    } catch {
-      // already closed
+    // the descriptor's number may belong to another file once closed
+    if (!this.closed) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already closed
+      }
     }
     try {
       unlinkSync(this.tmp);
