@@ -30,7 +30,7 @@ export const command: CommandModule<Opts> = {
         'after',
         examples(
           'ream extract a.pdf | ream tokenize -a en | ream count --top 20',
-          'ream extract *.pdf | ream count --by doc          # pages per document',
+          "ream extract *.pdf | ream filter 'not chunk' | ream count --by doc   # pages per document (a long page's chunks once)",
           "ls *.pdf | xargs -P2 -n8 sh -c 'ream extract \"$@\" | ream tokenize | ream count > part.$$.ndjson' sh",
           'cat part.*.ndjson | ream count --by term --sum count --top 100',
         ),
