@@ -71,11 +71,15 @@ export const command: CommandModule<Opts> = {
       if (opts.verify) for (const r of readers) r.verify();
       const searcher = new Searcher(readers);
       const snippets = opts.snippet && readers.every((r) => r.storesText);
+      // a filter on a field no index stores would match nothing, silently: refused instead
+      const fields = [...new Set(['doc', 'page', ...readers.flatMap((r) => r.header.storedFields)])];
       const answer = (query: string, tag: boolean, where: string): void => {
         const started = process.hrtime.bigint();
         let q;
         try {
           q = parseQuery(query, analyzer);
+          const unknown = q.filters.find((f) => !fields.includes(f.field));
+          if (unknown) throw new QueryError(`${unknown.field}: not a field of this index (its fields: ${fields.join(', ')}; ream index --store adds fields)`);
         } catch (err) {
           if (!(err instanceof QueryError)) throw err;
           if (!tag) throw new UsageError(`query: ${err.message}`);

@@ -33,6 +33,8 @@ interface Lexeme {
   text: string;
   quoted: boolean;
   negated: boolean;
+  /** A field filter with a quoted value (its parentheses are not groups). */
+  field?: boolean;
 }
 
 function lex(input: string): Lexeme[] {
@@ -58,6 +60,14 @@ function lex(input: string): Lexeme[] {
     }
     let j = i;
     while (j < input.length && !/\s/.test(input[j]!) && input[j] !== '"') j++;
+    // field:"a value with spaces"
+    if (input[j] === '"' && FIELD_NAME.test(input.slice(i, j))) {
+      const end = input.indexOf('"', j + 1);
+      if (end < 0) throw new QueryError('unclosed quote');
+      out.push({ text: input.slice(i, j) + input.slice(j + 1, end), quoted: false, negated, field: true });
+      i = end + 1;
+      continue;
+    }
     out.push({ text: input.slice(i, j), quoted: false, negated });
     i = j;
   }
@@ -71,7 +81,9 @@ function operatorOf(l: Lexeme): '' | 'OR' | 'AND' | 'NOT' {
 }
 
 /** A `field:value` filter. */
-const FIELD = /^([A-Za-z_][\w.]*):(.+)$/;
+const FIELD = /^([A-Za-z_][\w.]*):(.+)$/s;
+/** `field:` before a quoted value. */
+const FIELD_NAME = /^[A-Za-z_][\w.]*:$/;
 
 /**
  * Parentheses are not operators: they are punctuation to the analyzer, and OR binds to the nearest
@@ -88,8 +100,8 @@ function flattenGroups(lexemes: Lexeme[]): Lexeme[] {
   let start = -1;
   for (let k = 0; k < lexemes.length; k++) {
     const l = lexemes[k]!;
-    const opens = l.quoted ? 0 : /^\(*/.exec(l.text)![0].length;
-    const closes = l.quoted ? 0 : /\)*$/.exec(l.text)![0].length;
+    const opens = l.quoted || l.field ? 0 : /^\(*/.exec(l.text)![0].length;
+    const closes = l.quoted || l.field ? 0 : /\)*$/.exec(l.text)![0].length;
     if (depth === 0 && opens === 0) {
       out.push(l);
       continue;

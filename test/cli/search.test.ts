@@ -33,11 +33,20 @@ describe('ream search', () => {
     expect(q('index -notes')).toEqual(['guide.pdf:1']);
     expect(q('index doc:notes.pdf')).toEqual(['notes.pdf:1']);
     expect(q('index doc:guide*')).toEqual(['guide.pdf:1']);
+    // a quoted value may hold spaces
+    expect(q('index title:"Guide"')).toEqual(['guide.pdf:1']);
+    expect(q('index doc:"notes.pdf"')).toEqual(['notes.pdf:1']);
     expect(q('index', '-k', '1', '--offset', '1')).toEqual(['notes.pdf:1']);
     const seen = new Set<string>();
     const best = q('the OR index OR shards').filter((h) => !seen.has(h.split(':')[0]!) && seen.add(h.split(':')[0]!));
     expect(best).toHaveLength(2);
     expect(q('the OR index OR shards', '--group-by', 'doc')).toEqual(best);
+  });
+
+  it('a filter on a field the index does not store is refused, not answered with nothing', () => {
+    const r = ream(['search', '-i', 'docs.ream', 'index author:Knuth'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('ream search: query: author: not a field of this index (its fields: doc, page, title; ream index --store adds fields)\n');
   });
 
   it('batch mode answers {"query"} lines from stdin, tagging hits', () => {

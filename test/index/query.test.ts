@@ -18,6 +18,12 @@ describe('query operators', () => {
     expect(parse('raft AND paxos')).toEqual({ groups: [[{ kind: 'term', term: 'raft' }], [{ kind: 'term', term: 'paxos' }]], not: [], filters: [] });
   });
 
+  it('a field filter takes a quoted value, spaces and parentheses included', () => {
+    expect(parse('raft doc:"my report (draft).pdf"').filters).toEqual([{ field: 'doc', value: 'my report (draft).pdf' }]);
+    expect(parse('raft title:"Log Replication"')).toEqual({ groups: [[{ kind: 'term', term: 'raft' }]], not: [], filters: [{ field: 'title', value: 'Log Replication' }] });
+    expect(() => parse('raft doc:"open')).toThrow(/unclosed quote/);
+  });
+
   it('lower-case and, or, not and quoted operators are words', () => {
     expect(parse('cats and dogs').groups.map((g) => g.map((p) => (p.kind === 'term' ? p.term : '?')))).toEqual([['cats'], ['and'], ['dogs']]);
     expect(parse('to be or not').groups).toHaveLength(4);
