@@ -39,10 +39,11 @@ printf 'built %s in %.1f s%s\n' "$index" "$(awk "BEGIN { print $EPOCHREALTIME - 
 if [ -n "${DEMO_QUERIES:-$default_queries}" ]; then
   IFS='|' read -r -a queries <<< "${DEMO_QUERIES:-$default_queries}"
 else
-  # Your own folder: search for the three longer words found in the most pages.
-  mapfile -t queries < <(ream terms "$index" | node -e '
+  # Your own folder: search for the three longer words found in the most pages, short of half of
+  # them (BM25 gives a word on more than half the pages an idf of ~0: every score would be 0.00).
+  mapfile -t queries < <(ream terms "$index" | PAGES=$(ream docs "$index" | wc -l) node -e '
     const terms = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean).map(JSON.parse);
-    terms.filter((t) => [...t.term].length >= 6 && /^\p{L}+$/u.test(t.term))
+    terms.filter((t) => [...t.term].length >= 6 && /^\p{L}+$/u.test(t.term) && t.df < Number(process.env.PAGES) / 2)
       .sort((a, b) => b.df - a.df || (a.term < b.term ? -1 : 1)).slice(0, 3).forEach((t) => console.log(t.term));')
 fi
 
