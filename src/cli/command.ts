@@ -48,10 +48,10 @@ export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
 }
 
-/** Removes the temp files a killed earlier run left next to `output` (see removeStaleTemps), saying so on stderr. */
 /**
  * An index output (`-o`), checked before any input is read (checkOutput), with the temp files an
- * interrupted run left next to it removed. Returns the path to write: a symlink's target.
+ * interrupted run left next to it removed (removeStaleTemps), saying so on stderr. Returns the
+ * path to write: a symlink's target.
  */
 export function prepareIndexOutput(ctx: RunContext, output: string): string {
   const { path } = checkOutput(output, '-o', true);

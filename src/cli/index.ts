@@ -1,7 +1,7 @@
 // `ream index -o OUT`: tokenized (or text) page records in, one index file out (written atomically),
 // one NDJSON summary record on stdout.
 import { Option, type Command } from 'commander';
-import { byteSize, prepareIndexOutput, examples, type CommandModule } from './command.js';
+import { byteSize, examples, prepareIndexOutput, type CommandModule } from './command.js';
 import { readRecords, type JsonRecord } from '../stream/ndjson.js';
 import { addProgressOptions, regularInputBytes, startProgress } from '../stream/progress.js';
 import { UsageError } from '../stream/report.js';

@@ -2,7 +2,7 @@
 // (whole-file CRC) before anything is written; the output replaces OUT atomically.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { prepareIndexOutput, examples, positiveInt, type CommandModule } from './command.js';
+import { examples, positiveInt, prepareIndexOutput, type CommandModule } from './command.js';
 import { UsageError, describeError } from '../stream/report.js';
 import { IndexReader } from '../index/codec/reader.js';
 import { defaultMergeThreads, mergeInThreads } from '../index/merge-parallel.js';
