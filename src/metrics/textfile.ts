@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
+import { statOrUndefined } from '../stream/atomic.js';
 import { UsageError } from '../stream/report.js';
 import { PREFIX } from './catalog.js';
 import { parse } from './exposition.js';
@@ -27,20 +28,12 @@ export { writeFileAtomically as writeAtomically } from '../stream/atomic.js';
 /** The last success time recorded for `command` in an existing metrics file, if any. */
 export function previousSuccess(path: string, command: string): number | undefined {
   // only a metrics file of its own: reading a device or pipe given as the target (/dev/stderr) would block
-  if (!isFile(path)) return undefined;
+  if (!statOrUndefined(path)?.isFile()) return undefined;
   try {
     const family = parse(readFileSync(path, 'utf8'), path).find((f) => f.name === `${PREFIX}last_success_timestamp_seconds`);
     return family?.samples.find((s) => s.labels.some(([k, v]) => k === 'command' && v === command))?.value;
   } catch {
     return undefined; // not ours or damaged: start afresh
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
   }
 }
 

@@ -73,7 +73,8 @@ export interface OutputTarget {
   inPlace: boolean;
 }
 
-function statOrUndefined(path: string): Stats | undefined {
+/** statSync(), or undefined when there is nothing (readable) at `path`. */
+export function statOrUndefined(path: string): Stats | undefined {
   try {
     return statSync(path);
   } catch {
@@ -94,8 +95,8 @@ export function resolveOutput(path: string): OutputTarget {
 
 /**
  * resolveOutput(), refusing (exit 2) an output that cannot be written — a directory, a missing or
- * read-only directory, or (`regularOnly`: indexes, which are read back as they are written) a device
- * or FIFO — before the run reads its input, not after hours of extraction. `what` names the option.
+ * read-only directory, or (`regularOnly`: an index, which is only of use as a file) a device or
+ * FIFO — before the run reads its input, not after hours of extraction. `what` names the option.
  */
 export function checkOutput(path: string, what: string, regularOnly = false): OutputTarget {
   const target = resolveOutput(path);
