@@ -11,6 +11,7 @@
 import { build } from 'esbuild';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { sep } from 'node:path';
+import { esbuildWasm } from './scripts/wasm.mjs';
 import { installedPdfjsApi, installedPdfjsWorker, patchPdfjsApi, patchPdfjsWorker } from './src/pdf/pdfjs-patch.mjs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -109,7 +110,7 @@ await Promise.all(
       platform: 'node',
       target: 'node20',
       external,
-      plugins: [lazyChildProcess, onlyCommand(name)],
+      plugins: [lazyChildProcess, onlyCommand(name), esbuildWasm],
       // import() becomes require(): the lazy imports are builtins and other bundles, and bin/ream.cjs
       // compiles the bundle with vm.Script (for V8's code cache), whose code has no import() hook.
       supported: { 'dynamic-import': false },
@@ -134,7 +135,7 @@ await build({
   platform: 'node',
   target: 'node20',
   external,
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, esbuildWasm],
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   legalComments: 'none',

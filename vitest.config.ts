@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { viteWasm } from './scripts/wasm.mjs';
 
 export default defineConfig({
+  // `import binary from '…/x.wasm'` compiles wasm/x.ts (AssemblyScript), as build.mjs does.
+  plugins: [viteWasm],
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],

@@ -52,10 +52,10 @@ verdict=$(jq -r --argjson names "$(printf '%s\n' "${names[@]}" | jq -R . | jq -s
    "\($names[.key] | sub("ream tokenize "; "")): \($w * 100 | round / 100)x tr wall, \($c * 100 | round / 100)x tr CPU, target \($goal)x: " +
    (if $w >= $goal and $c >= $goal then "holds" elif $w >= $goal or $c >= $goal then "holds on one measure only" else "does not hold" end)] | join("; ")' "$json/h.json")
 
-node_modules/.bin/esbuild bench/tokenize/in-process.ts --bundle --platform=node --format=esm --log-level=warning --outfile=bench/data/in-process.mjs
+node scripts/bundle.mjs bench/tokenize/in-process.ts bench/data/in-process.mjs
 # The analyzers alone run over the corpus once (not repeated): a warm-up pass makes it steady state.
 in_process=$(node bench/data/in-process.mjs bench/data/corpus-pages.ndjson "$runs")
-node_modules/.bin/esbuild bench/tokenize/bytes-in-process.ts --bundle --platform=node --format=esm --log-level=warning --outfile=bench/data/bytes-in-process.mjs
+node scripts/bundle.mjs bench/tokenize/bytes-in-process.ts bench/data/bytes-in-process.mjs
 # One process per analyzer, so that each first pass is cold.
 bytes_in_process=$(for a in standard en de fr ru cjk auto; do node bench/data/bytes-in-process.mjs bench/data/corpus-pages.ndjson "$runs" "$a"; done)
 

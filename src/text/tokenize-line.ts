@@ -6,7 +6,6 @@
 // string, hyphenations that depend on the whole text) are refused and take the reference path.
 import type { Analyzer } from './analyzer.js';
 import { ByteTokenizer } from './byte-tokenizer.js';
-import { JsonTokenList } from './json-tokens.js';
 import type { ChunkPositions, TokenizeOptions } from './tokenize-record.js';
 import { JsonMembers, ValueKind } from '../stream/json-members.js';
 
@@ -18,7 +17,6 @@ const [DOC, PATH, FILE, PAGE, CHUNK, CHUNKS] = ['doc', 'path', 'file', 'page', '
 export class LineTokenizer {
   private readonly members = new JsonMembers();
   private readonly tokenizer: ByteTokenizer;
-  private readonly list = new JsonTokenList();
   private readonly field: Buffer;
   private readonly keepText: boolean;
   private head: Buffer = Buffer.allocUnsafe(4096);
@@ -63,10 +61,9 @@ export class LineTokenizer {
     for (const key of WRITTEN_KEYS) if (members.find(buf, key) >= 0) return -1;
     const text = members.find(buf, this.field);
     if (text < 0 || members.kind[text] !== ValueKind.String) return -1;
-    const list = this.list;
-    list.open();
-    if (!this.tokenizer.tokenize(buf, members.valueStart[text]! + 1, members.valueEnd[text]! - 1, list)) return -1;
-    list.close();
+    const tokenizer = this.tokenizer;
+    if (!tokenizer.tokenize(buf, members.valueStart[text]! + 1, members.valueEnd[text]! - 1)) return -1;
+    const count = tokenizer.count;
 
     let head = this.head;
     const headBytes = end - start + 64;
@@ -89,11 +86,11 @@ export class LineTokenizer {
         head[at++] = 0x2c;
       }
     }
-    const tokenOffset = this.tokenOffset(buf, list.count);
+    const tokenOffset = this.tokenOffset(buf, count);
     if (tokenOffset !== undefined) at += head.write(`"tokenOffset":${tokenOffset},`, at, 'latin1');
     at += head.write('"tokens":', at, 'latin1');
-    write(head.subarray(0, at), list.bytes.subarray(0, list.length), this.tail);
-    return list.count;
+    write(head.subarray(0, at), tokenizer.tokens(), this.tail);
+    return count;
   }
 
   /** For extract's chunk records: ChunkPositions.take() with the page key made from the line's bytes. */

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { getAnalyzer, type Analyzer } from '../../src/text/analyzer.js';
+import { ByteTokenizer } from '../../src/text/byte-tokenizer.js';
+
+/** The analyzer with its two calls from the byte tokenizer counted. */
+function counted(name: string): { analyzer: Analyzer; calls: { spans: number; words: number } } {
+  const inner = getAnalyzer(name);
+  const calls = { spans: 0, words: 0 };
+  const analyzer: Analyzer = Object.create(inner);
+  analyzer.appendJson = (text, out) => {
+    calls.spans++;
+    inner.appendJson(text, out);
+  };
+  analyzer.asciiWordToken = (word) => {
+    calls.words++;
+    return inner.asciiWordToken(word);
+  };
+  return { analyzer, calls };
+}
+
+/** The tokens the byte tokenizer finds in `text` (a JS string, encoded as in an NDJSON line), or undefined when it refuses. */
+function tokensOf(tokenizer: ByteTokenizer, text: string): string[] | undefined {
+  const line = Buffer.from(JSON.stringify({ text }));
+  const start = line.indexOf('"text":"') + 8;
+  if (!tokenizer.tokenize(line, start, line.length - 2)) return undefined;
+  const tokens = JSON.parse(Buffer.from(tokenizer.tokens()).toString('utf8')) as string[];
+  expect(tokenizer.count).toBe(tokens.length);
+  return tokens;
+}
+
+describe('ByteTokenizer (the WebAssembly byte path)', () => {
+  it('asks the analyzer once per distinct span and per distinct word, whatever its case', () => {
+    const { analyzer, calls } = counted('en');
+    const tokenizer = new ByteTokenizer(analyzer);
+    const text = 'Running café RUNNING running Café café (café), the THE';
+    expect(tokensOf(tokenizer, text)).toEqual(getAnalyzer('en').analyze(text));
+    // Spans: "café", "Café", "(café),"; words: running, the.
+    expect(calls).toEqual({ spans: 3, words: 2 });
+    expect(tokensOf(tokenizer, text)).toEqual(getAnalyzer('en').analyze(text));
+    expect(calls).toEqual({ spans: 3, words: 2 });
+  });
+
+  it('analyzes a span longer than the memo keeps every time it is seen', () => {
+    const { analyzer, calls } = counted('standard');
+    const tokenizer = new ByteTokenizer(analyzer);
+    const long = '中文'.repeat(20); // 120 bytes, no space: one span
+    for (let i = 0; i < 3; i++) expect(tokensOf(tokenizer, `${long} x`)).toEqual(getAnalyzer('standard').analyze(long + ' x'));
+    expect(calls.spans).toBe(3);
+  });
+
+  it('evicts when its memos are full and still answers right', () => {
+    const { analyzer, calls } = counted('en');
+    const tokenizer = new ByteTokenizer(analyzer, 16);
+    const words = Array.from({ length: 200 }, (_, i) => `word${String.fromCharCode(97 + (i % 26))}${i} wörd${i}`);
+    for (let round = 0; round < 2; round++) {
+      for (const w of words) expect(tokensOf(tokenizer, w)).toEqual(getAnalyzer('en').analyze(w));
+    }
+    expect(tokenizer.evictions).toBeGreaterThan(0);
+    expect(calls.spans).toBeGreaterThan(200);
+  });
+
+  it('grows its buffers for a large text, and gives the analyzer’s tokens', () => {
+    const tokenizer = new ByteTokenizer(getAnalyzer('standard'));
+    // ~6 MB: the output (CJK bigrams take three times their text) outgrows every initial buffer.
+    const text = Array.from({ length: 40_000 }, (_, i) => `Word${i} 日本語テキスト${i % 97} ε${i % 13}`).join('\n');
+    expect(tokensOf(tokenizer, text)).toEqual(getAnalyzer('standard').analyze(text));
+    expect(tokensOf(tokenizer, 'after')).toEqual(['after']);
+  });
+
+  it('refuses a line-end hyphenation that the whole text decides, and invalid escapes', () => {
+    const tokenizer = new ByteTokenizer(getAnalyzer('standard'));
+    expect(tokensOf(tokenizer, 'infor-\nmation')).toBeUndefined();
+    expect(tokensOf(tokenizer, 'über-\nall')).toBeUndefined();
+    const bad = Buffer.from('{"text":"a \\uZZZZ b"}');
+    expect(tokenizer.tokenize(bad, 9, bad.length - 2)).toBe(false);
+    expect(tokensOf(tokenizer, 'still fine')).toEqual(['still', 'fine']);
+  });
+});

@@ -1,0 +1,651 @@
+// AssemblyScript, compiled to WebAssembly at build time (scripts/wasm.mjs): the byte path of
+// `ream tokenize`, the tokens of a JSON string read from its UTF-8 bytes as they sit in an NDJSON
+// line. Compiled ahead of time so that it runs at full speed from the first byte: as JavaScript, V8
+// compiled the hot loops while they ran and a first pass over new text cost several times a later
+// one (docs/analyzers.md, "The byte path"). src/text/byte-tokenizer.ts drives it.
+//
+// ASCII runs go through a byte state machine that applies the scanner's rules (src/text/scanner.ts)
+// as they work on ASCII: letters and digits, ' between letters, . and , between digits, A-Z
+// lower-cased, JSON escapes decoded. Words with language steps (stemming, stopwords) are looked up in
+// a memo of their encoded tokens; a miss asks JavaScript (wordToken). A whitespace-separated span
+// holding non-ASCII characters or \u escapes is handed to the analyzer in JavaScript (analyzeSpan;
+// words never run across whitespace, except at a line-end hyphenation, so the analyzer tokenizes the
+// span exactly as within the whole text), its tokens memoized by the span's bytes. The rare cases that
+// depend on the whole text (a hyphen at a line end that may join two words) make tokenize() return 0:
+// the caller takes the reference path for that line.
+//
+// Memory: the text is copied to `input` (the closing quote after it, then 8 more bytes of the line or
+// zeros), the tokens are written to `output` as a JSON array, and JavaScript's answers come back in
+// `scratch`. All three grow on demand, so JavaScript reads their addresses after every call.
+
+/** The analyzer's tokens of the span input[ptr, ptr + length) as JSON array items in scratch: their byte length, or -1 to refuse the line. */
+@external("ream", "analyzeSpan")
+declare function analyzeSpan(ptr: usize, length: i32, escaped: bool): i32;
+/** The token of the ASCII word input[ptr, ptr + length) as a JSON string in scratch: its byte length, 0 when dropped. */
+@external("ream", "wordToken")
+declare function wordToken(ptr: usize, length: i32): i32;
+
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+const DIGIT: u8 = 4;
+const WORD_KINDS: u8 = LOWER | UPPER | DIGIT;
+const CONTROL: u8 = 8;
+const HIGH: u8 = 16;
+const BACKSLASH_KIND: u8 = 32;
+
+const BACKSLASH: u32 = 0x5c;
+const QUOTE: u32 = 0x22;
+const SPACE: u32 = 0x20;
+const COMMA: u8 = 0x2c;
+
+/** Kind of every byte of a JSON string's content (0: an ASCII separator or one of ' . , -). */
+const KIND = memory.data(256);
+/** A-Z → a-z, every other byte unchanged. */
+const LOWERED = memory.data(256);
+/** Every byte unchanged (keys of the span memo). */
+const SAME = memory.data(256);
+/** ASCII letters and digits lower-cased, 0 for every other byte: one lookup per byte in the word loops. */
+const WORD_LOWERED = memory.data(256);
+/** Bytes after a word's letters and digits that end it whatever follows (all but ' . , -, a backslash and non-ASCII). */
+const ENDS_WORD = memory.data(256);
+/** The escapes \" \\ \/ \b \f \n \r \t (the letter after the backslash). */
+const SHORT_ESCAPE = memory.data(256);
+/** ASCII separators skipped between words: KIND 0 but the quote (which ends the string). */
+const SKIPPED = memory.data(256);
+
+@inline function at8(table: usize, c: u32): u32 {
+  return <u32>load<u8>(table + <usize>c);
+}
+
+function fillTables(): void {
+  for (let c: u32 = 0; c < 256; c++) {
+    const kind: u8 =
+      c >= 97 && c <= 122 ? LOWER : c >= 65 && c <= 90 ? UPPER : c >= 48 && c <= 57 ? DIGIT : c < 0x20 ? CONTROL : c >= 0x80 ? HIGH : c == BACKSLASH ? BACKSLASH_KIND : 0;
+    store<u8>(KIND + c, kind);
+    const lowered: u8 = <u8>(c >= 65 && c <= 90 ? c + 32 : c);
+    store<u8>(LOWERED + c, lowered);
+    store<u8>(SAME + c, <u8>c);
+    store<u8>(WORD_LOWERED + c, (kind & WORD_KINDS) != 0 ? lowered : 0);
+    const wordPunctuation = c == 0x27 || c == 0x2e || c == 0x2c || c == 0x2d || c == BACKSLASH;
+    store<u8>(ENDS_WORD + c, c < 0x80 && (kind & WORD_KINDS) == 0 && !wordPunctuation ? 1 : 0);
+    store<u8>(SHORT_ESCAPE + c, c == 0x22 || c == 0x5c || c == 0x2f || c == 0x62 || c == 0x66 || c == 0x6e || c == 0x72 || c == 0x74 ? 1 : 0);
+    store<u8>(SKIPPED + c, kind == 0 && c != QUOTE ? 1 : 0);
+  }
+}
+
+// ---- buffers shared with JavaScript -------------------------------------------------------------
+
+/** The JSON string's content, then its closing quote and padding. */
+export let input: usize = 0;
+let inputCapacity: i32 = 0;
+/** The tokens as a JSON array: output[0, outputLength). */
+export let output: usize = 0;
+let outputCapacity: i32 = 0;
+export let outputLength: i32 = 0;
+export let tokenCount: i32 = 0;
+/** JavaScript's answer to analyzeSpan() or wordToken(); it sets scratchTokens to the number of tokens. */
+export let scratch: usize = 0;
+let scratchCapacity: i32 = 0;
+export let scratchTokens: i32 = 0;
+
+/** Room for a text of `bytes` bytes (and the quote and padding after it): the address of `input`. */
+export function reserveInput(bytes: i32): usize {
+  if (bytes + 16 > inputCapacity) {
+    if (input != 0) heap.free(input);
+    inputCapacity = max(bytes + 16, inputCapacity * 2);
+    input = heap.alloc(<usize>inputCapacity);
+  }
+  return input;
+}
+
+/** Room for `bytes` bytes in scratch: its address. */
+export function reserveScratch(bytes: i32): usize {
+  if (bytes > scratchCapacity) {
+    if (scratch != 0) heap.free(scratch);
+    scratchCapacity = max(bytes, scratchCapacity * 2);
+    scratch = heap.alloc(<usize>scratchCapacity);
+  }
+  return scratch;
+}
+
+/** Makes room for n more bytes after `length` in output. */
+function reserveOutput(length: i32, n: i32): void {
+  if (length + n <= outputCapacity) return;
+  outputCapacity = max(length + n, outputCapacity * 2);
+  output = output == 0 ? heap.alloc(<usize>outputCapacity) : heap.realloc(output, <usize>outputCapacity);
+}
+
+// ---- memo -------------------------------------------------------------------------------------
+
+const FNV_OFFSET: u32 = 0x811c9dc5;
+const FNV_PRIME: u32 = 0x01000193;
+/**
+ * An entry in the pool: a 4-byte header (key length | USED, token count, value length as 2 bytes),
+ * the key's folded bytes, the value. The header sits next to the key, so a lookup touches one slot
+ * and the entry's own bytes: two cache lines, which matters once the memo outgrows the CPU's caches.
+ */
+const HEADER: i32 = 4;
+/** Set in an entry's key-length byte when it was found since the last eviction. */
+const USED: u32 = 0x80;
+const MAX_KEY_BYTES: i32 = 127;
+const MAX_VALUE_BYTES: i32 = 0xffff;
+const MAX_COUNT: i32 = 0xff;
+const INITIAL_SLOTS: i32 = 1 << 12;
+/** The pool is evicted rather than grown past this. */
+const MAX_POOL_BYTES: i32 = 64 << 20;
+
+/**
+ * Byte strings → their tokens as JSON bytes: an open-addressing table over one byte pool, so that a
+ * hit costs a hash, a compare and a copy. Slots are pairs of i32: the key's hash, and where its entry
+ * starts in the pool + 1 (0: free). Keys are compared through `fold` (A-Z as a-z for words, unchanged
+ * for spans). When full, it keeps the entries used since the last eviction (word frequencies are
+ * Zipfian: the common words) rather than starting over.
+ */
+class Memo {
+  slots: usize = 0;
+  mask: i32 = 0;
+  pool: usize = 0;
+  poolCapacity: i32 = 0;
+  used: i32 = 0;
+  entries: i32 = 0;
+  lastHash: u32 = 0;
+  evictions: i32 = 0;
+
+  constructor(
+    public fold: usize,
+    public maxEntries: i32,
+  ) {
+    const slots = min(INITIAL_SLOTS, slotsFor(maxEntries));
+    this.slots = allocZeroed(slots * 8);
+    this.mask = slots - 1;
+    this.poolCapacity = 1 << 20;
+    this.pool = heap.alloc(<usize>this.poolCapacity);
+  }
+
+  hash(base: usize, s: i32, e: i32): u32 {
+    let h = FNV_OFFSET;
+    const fold = this.fold;
+    for (let k = s; k < e; k++) h = (h ^ at8(fold, load<u8>(base + <usize>k))) * FNV_PRIME;
+    return h;
+  }
+
+  /** The entry of the key base[s, e) whose hash over its folded bytes is h, or -1. */
+  find(base: usize, s: i32, e: i32, h: u32): i32 {
+    const fold = this.fold;
+    const slots = this.slots;
+    const mask = this.mask;
+    const pool = this.pool;
+    const length = <u32>(e - s);
+    this.lastHash = h;
+    for (let slot = <i32>h & mask; ; slot = (slot + 1) & mask) {
+      const entry = load<i32>(slots + (<usize>slot << 3) + 4) - 1;
+      if (entry < 0) return -1;
+      if (load<u32>(slots + (<usize>slot << 3)) != h || (<u32>load<u8>(pool + <usize>entry) & ~USED) != length) continue;
+      let p = pool + <usize>(entry + HEADER);
+      let k = s;
+      while (k < e && <u32>load<u8>(p) == at8(fold, load<u8>(base + <usize>k))) {
+        p++;
+        k++;
+      }
+      if (k == e) {
+        store<u8>(pool + <usize>entry, <u8>(length | USED));
+        return entry;
+      }
+    }
+    return -1; // not reached: half the slots are always free
+  }
+
+  @inline valueLength(entry: i32): i32 {
+    return <i32>load<u16>(this.pool + <usize>entry + 2);
+  }
+
+  @inline tokenCount(entry: i32): i32 {
+    return <i32>load<u8>(this.pool + <usize>entry + 1);
+  }
+
+  /** Appends the value of `entry` at `to` (room made by the caller); returns the address after it. */
+  @inline copyValue(entry: i32, to: usize): usize {
+    const length = this.valueLength(entry);
+    memory.copy(to, this.pool + <usize>(entry + HEADER + (<i32>load<u8>(this.pool + <usize>entry) & ~USED)), <usize>length);
+    return to + <usize>length;
+  }
+
+  /**
+   * Adds the key base[s, e) with its value value[0, valueLength) of `count` tokens; call right after
+   * find() of the same key missed. Returns its entry, or -1 when the key or value is too long to keep.
+   */
+  add(base: usize, s: i32, e: i32, value: usize, valueLength: i32, count: i32): i32 {
+    const length = e - s;
+    if (length > MAX_KEY_BYTES || valueLength > MAX_VALUE_BYTES || count > MAX_COUNT) return -1;
+    const bytes = HEADER + length + valueLength;
+    if (this.entries >= this.maxEntries || (this.used + bytes > this.poolCapacity && this.used + bytes > MAX_POOL_BYTES)) this.evict();
+    if (2 * (this.entries + 1) > this.mask + 1) this.rehash(2 * (this.mask + 1));
+    if (this.used + bytes > this.poolCapacity) this.growPool(this.used + bytes);
+    const entry = this.used;
+    const pool = this.pool;
+    const fold = this.fold;
+    store<u8>(pool + <usize>entry, <u8>length);
+    store<u8>(pool + <usize>entry + 1, <u8>count);
+    store<u16>(pool + <usize>entry + 2, <u16>valueLength);
+    let p = pool + <usize>(entry + HEADER);
+    for (let k = s; k < e; k++) store<u8>(p++, <u8>at8(fold, load<u8>(base + <usize>k)));
+    memory.copy(p, value, <usize>valueLength);
+    this.used = entry + bytes;
+    this.entries++;
+    this.place(this.slots, this.mask, this.lastHash, entry);
+    return entry;
+  }
+
+  private place(slots: usize, mask: i32, h: u32, entry: i32): void {
+    let slot = <i32>h & mask;
+    while (load<i32>(slots + (<usize>slot << 3) + 4) != 0) slot = (slot + 1) & mask;
+    store<u32>(slots + (<usize>slot << 3), h);
+    store<i32>(slots + (<usize>slot << 3) + 4, entry + 1);
+  }
+
+  private rehash(count: i32): void {
+    const old = this.slots;
+    const oldCount = this.mask + 1;
+    this.slots = allocZeroed(count * 8);
+    this.mask = count - 1;
+    for (let f = 0; f < oldCount; f++) {
+      const entry = load<i32>(old + (<usize>f << 3) + 4);
+      if (entry != 0) this.place(this.slots, this.mask, load<u32>(old + (<usize>f << 3)), entry - 1);
+    }
+    heap.free(old);
+  }
+
+  private growPool(needed: i32): void {
+    this.poolCapacity = max(needed, min(this.poolCapacity * 2, MAX_POOL_BYTES));
+    this.pool = heap.realloc(this.pool, <usize>this.poolCapacity);
+  }
+
+  /**
+   * Full: keeps the entries found since the last eviction (at most half the capacity, and no more
+   * than half the pool), their bytes moved to a fresh pool, and drops the rest.
+   */
+  private evict(): void {
+    this.evictions++;
+    const old = this.slots;
+    const oldCount = this.mask + 1;
+    const oldPool = this.pool;
+    const keepEntries = this.maxEntries >> 1;
+    const keepBytes = MAX_POOL_BYTES >> 1;
+    this.slots = allocZeroed(oldCount * 8);
+    this.poolCapacity = min(this.poolCapacity, max(1 << 16, 2 * min(this.used, keepBytes)));
+    this.pool = heap.alloc(<usize>this.poolCapacity);
+    this.entries = 0;
+    this.used = 0;
+    for (let f = 0; f < oldCount && this.entries < keepEntries; f++) {
+      const start = load<i32>(old + (<usize>f << 3) + 4) - 1;
+      if (start < 0 || (<u32>load<u8>(oldPool + <usize>start) & USED) == 0) continue;
+      const bytes = HEADER + (<i32>load<u8>(oldPool + <usize>start) & ~USED) + <i32>load<u16>(oldPool + <usize>start + 2);
+      if (this.used + bytes > keepBytes) break;
+      if (this.used + bytes > this.poolCapacity) this.growPool(this.used + bytes);
+      memory.copy(this.pool + <usize>this.used, oldPool + <usize>start, <usize>bytes);
+      store<u8>(this.pool + <usize>this.used, <u8>(<u32>load<u8>(this.pool + <usize>this.used) & ~USED));
+      this.place(this.slots, this.mask, load<u32>(old + (<usize>f << 3)), this.used);
+      this.used += bytes;
+      this.entries++;
+    }
+    heap.free(old);
+    heap.free(oldPool);
+  }
+}
+
+function slotsFor(entries: i32): i32 {
+  let n = 1;
+  while (n < 2 * entries) n *= 2;
+  return n;
+}
+
+function allocZeroed(bytes: i32): usize {
+  const p = heap.alloc(<usize>bytes);
+  memory.fill(p, 0, <usize>bytes);
+  return p;
+}
+
+// ---- the tokenizer ------------------------------------------------------------------------------
+
+/** No language steps for ASCII words: they are copied lower-cased. */
+let copiesWords = true;
+/** Tokens of ASCII words (for analyzers with language steps), by the word lower-cased. */
+let words: Memo | null = null;
+/** Tokens of spans with non-ASCII characters, by their bytes. */
+let spans: Memo | null = null;
+
+/** Longer words skip the language steps (as in src/text/analyzer.ts). */
+const MAX_STEMMED_LENGTH: i32 = 100;
+/** Spans longer than this (runs of CJK text, URLs) are analyzed each time rather than memoized. */
+const MAX_MEMO_SPAN_BYTES: i32 = 64;
+
+/** `keepsAsciiWords`: the analyzer's token of an ASCII word is the word lower-cased. `memoEntries`: entries each memo holds before it evicts. */
+export function configure(keepsAsciiWords: bool, memoEntries: i32): void {
+  fillTables();
+  copiesWords = keepsAsciiWords;
+  words = new Memo(LOWERED, memoEntries);
+  spans = new Memo(SAME, memoEntries);
+  reserveInput(1 << 16);
+  reserveScratch(1 << 12);
+  reserveOutput(0, 1 << 17);
+}
+
+/** Evictions of both memos so far (for tests). */
+export function memoEvictions(): i32 {
+  return words!.evictions + spans!.evictions;
+}
+
+@inline function ld(base: usize, i: i32): u32 {
+  return <u32>load<u8>(base + <usize>i);
+}
+
+@inline function byteAt(i: i32): u32 {
+  return <u32>load<u8>(input + <usize>i);
+}
+
+/**
+ * Writes to output the tokens of the JSON string content input[0, end) (input[end] is its closing
+ * quote) as a JSON array, and their number to tokenCount. Returns false when the line must take the
+ * reference path: the text is not valid JSON, or its tokens depend on the whole text.
+ */
+export function tokenize(end: i32): bool {
+  // Room for the copies is made once (an ASCII word of n bytes takes n + 3 bytes, and at least n + 1
+  // bytes of the text unless last). Word loops need no bounds check: input[end] is the closing quote,
+  // which ends any word.
+  reserveOutput(0, 2 * end + 18);
+  const b = input;
+  let out = output;
+  store<u8>(out, 0x5b);
+  let at = out + 1;
+  let count = 0;
+  let i = 0;
+  while (i < end) {
+    let c = ld(b, i);
+    // Separators and the escapes of separators between words. No bounds check: the closing quote
+    // at input[end] is not skipped (a quote inside the text is escaped).
+    for (;;) {
+      if (at8(SKIPPED, c) == 1) c = ld(b, ++i);
+      else if (c == BACKSLASH && at8(SHORT_ESCAPE, ld(b, i + 1)) == 1) c = ld(b, (i += 2));
+      else break;
+    }
+    if (i >= end) break;
+    const kind = at8(KIND, c);
+    let spanFrom = -1;
+    if ((kind & WORD_KINDS) != 0) {
+      const s = i;
+      let j = s;
+      let next = 0;
+      if (copiesWords || kind == DIGIT) {
+        // Copied lower-cased as it is scanned; taken back if the word turns out to need the analyzer.
+        const mark = at;
+        if (count > 0) store<u8>(at++, COMMA);
+        store<u8>(at++, <u8>QUOTE);
+        for (;;) {
+          for (let lower = at8(WORD_LOWERED, c); lower != 0; lower = at8(WORD_LOWERED, c)) {
+            store<u8>(at++, <u8>lower);
+            c = ld(b, ++j);
+          }
+          if (j >= end || at8(ENDS_WORD, c) == 1 || (c == BACKSLASH && ld(b, j + 1) != 0x75)) break;
+          next = wordGoesOn(j, end);
+          if (next == ENDS) break;
+          if (next != GOES_ON) {
+            if (next == REFUSE) return false;
+            at = mark;
+            spanFrom = s;
+            break;
+          }
+          store<u8>(at++, <u8>c);
+          c = ld(b, ++j);
+        }
+        if (spanFrom < 0) {
+          store<u8>(at++, <u8>QUOTE);
+          count++;
+          i = j;
+          continue;
+        }
+      } else {
+        // Language steps: the word's token comes from the memo, looked up by a hash taken as it is scanned.
+        let h = FNV_OFFSET;
+        for (;;) {
+          for (let lower = at8(WORD_LOWERED, c); lower != 0; lower = at8(WORD_LOWERED, c)) {
+            h = (h ^ lower) * FNV_PRIME;
+            c = ld(b, ++j);
+          }
+          if (j >= end || at8(ENDS_WORD, c) == 1 || (c == BACKSLASH && ld(b, j + 1) != 0x75)) break;
+          next = wordGoesOn(j, end);
+          if (next == ENDS) break;
+          if (next != GOES_ON) {
+            if (next == REFUSE) return false;
+            spanFrom = s;
+            break;
+          }
+          h = (h ^ c) * FNV_PRIME;
+          c = ld(b, ++j);
+        }
+        if (spanFrom < 0) {
+          i = j;
+          if (j - s > MAX_STEMMED_LENGTH) {
+            if (count++ > 0) store<u8>(at++, COMMA);
+            store<u8>(at++, <u8>QUOTE);
+            for (let k = s; k < j; k++) store<u8>(at++, <u8>at8(LOWERED, ld(b, k)));
+            store<u8>(at++, <u8>QUOTE);
+            continue;
+          }
+          const memo = words!;
+          let entry = memo.find(input, s, j, h);
+          if (entry < 0) {
+            // Always kept: a word of at most MAX_STEMMED_LENGTH chars has one short token.
+            const length = wordToken(input + <usize>s, j - s);
+            entry = memo.add(input, s, j, scratch, length, length > 0 ? 1 : 0);
+          }
+          const length = memo.valueLength(entry);
+          if (length == 0) continue;
+          if (<i32>(at - output) + length + 1 > outputCapacity) {
+            const written = <i32>(at - output);
+            reserveOutput(written, length + 1 + 2 * (end - j) + 16);
+            at = output + <usize>written;
+          }
+          if (count++ > 0) store<u8>(at++, COMMA);
+          at = memo.copyValue(entry, at);
+          continue;
+        }
+      }
+    } else if (kind == 0) {
+      i++;
+      continue;
+    } else if (kind == BACKSLASH_KIND) {
+      const e = ld(b, i + 1);
+      if (e == 0x75) {
+        const unit = escapedUnit(i + 2);
+        if (unit < 0) return false;
+        // Between words, ASCII separators are skipped; anything else goes to the analyzer.
+        if (unit >= 0x80 || (at8(KIND, <u32>unit) & WORD_KINDS) != 0) spanFrom = i;
+        else i += 6;
+      } else if (at8(SHORT_ESCAPE, e) == 1) {
+        i += 2;
+      } else return false;
+      if (spanFrom < 0) continue;
+    } else if (kind == CONTROL) {
+      return false;
+    } else spanFrom = i;
+    const written = <i32>(at - output);
+    i = span(spanFrom, end, written, count);
+    if (i < 0) return false;
+    count = tokenCount;
+    reserveOutput(outputLength, 2 * (end - i) + 18);
+    at = output + <usize>outputLength;
+  }
+  store<u8>(at++, 0x5d);
+  outputLength = <i32>(at - output);
+  tokenCount = count;
+  return true;
+}
+
+/**
+ * Hands the analyzer the span from r (a position between words) up to the next whitespace: a span
+ * with non-ASCII bytes or \u escapes, appended to output[0, written) after `count` tokens. Its tokens
+ * do not depend on the rest of the text (words never run across whitespace, but for line-end hyphens,
+ * which are refused), so they are memoized by the span's bytes. Sets outputLength and tokenCount;
+ * returns the index after the span, or -1 (reference path).
+ */
+function span(r: i32, end: i32, written: i32, count: i32): i32 {
+  const b = input;
+  let k = r;
+  let escaped = false;
+  // The memo's hash of the span's bytes, taken on the way (spans with escapes are hashed again).
+  let h = FNV_OFFSET;
+  while (k < end) {
+    const byte = ld(b, k);
+    if (byte == SPACE) break;
+    if (byte == BACKSLASH) {
+      const e = ld(b, k + 1);
+      if (e == 0x6e || e == 0x74 || e == 0x72) break;
+      escaped = true;
+      k += e == 0x75 ? 6 : 2;
+      continue;
+    }
+    if (byte < 0x20) return -1;
+    h = (h ^ byte) * FNV_PRIME;
+    k++;
+  }
+  if (k > end) return -1;
+  const memoized = k - r <= MAX_MEMO_SPAN_BYTES;
+  const memo = spans!;
+  let entry = -1;
+  if (memoized) entry = memo.find(input, r, k, escaped ? memo.hash(input, r, k) : h);
+  if (entry < 0) {
+    const length = analyzeSpan(input + <usize>r, k - r, escaped);
+    if (length < 0) return -1;
+    if (memoized) entry = memo.add(input, r, k, scratch, length, scratchTokens);
+    if (entry < 0) {
+      // Not kept: the analyzer's answer goes straight to the output.
+      append(written, count, scratch, length, scratchTokens);
+      return k;
+    }
+  }
+  const length = memo.valueLength(entry);
+  if (length == 0) {
+    outputLength = written;
+    tokenCount = count;
+    return k;
+  }
+  reserveOutput(written, length + 1);
+  let at = output + <usize>written;
+  if (count > 0) store<u8>(at++, COMMA);
+  at = memo.copyValue(entry, at);
+  outputLength = <i32>(at - output);
+  tokenCount = count + memo.tokenCount(entry);
+  return k;
+}
+
+/** Appends `tokens` tokens, JSON array items at from[0, length), to output[0, written) after `count` tokens. */
+function append(written: i32, count: i32, from: usize, length: i32, tokens: i32): void {
+  outputLength = written;
+  tokenCount = count;
+  if (length == 0) return;
+  reserveOutput(written, length + 1);
+  let at = output + <usize>written;
+  if (count > 0) store<u8>(at++, COMMA);
+  memory.copy(at, from, <usize>length);
+  outputLength = <i32>(at - output) + length;
+  tokenCount = count + tokens;
+}
+
+/** wordGoesOn(): the word ends before this character. */
+const ENDS = 0;
+/** wordGoesOn(): the character is part of the word (' . ,). */
+const GOES_ON = 1;
+/** wordGoesOn(): the word runs into a non-ASCII character or a \u escape (the analyzer takes its span). */
+const TO_SPAN = 2;
+/** wordGoesOn(): the line takes the reference path (a line-end hyphenation that the whole text decides, a bad escape). */
+const REFUSE = 3;
+
+@inline function isLetter(c: u32): bool {
+  return (at8(KIND, c) & (LOWER | UPPER)) != 0;
+}
+
+@inline function isDigit(c: u32): bool {
+  return at8(KIND, c) == DIGIT;
+}
+
+/** An ASCII character that can be part of a word in the scanner (letters, digits, ' . , -). */
+function inWordAscii(c: u32): bool {
+  return (at8(KIND, c) & WORD_KINDS) != 0 || c == 0x27 || c == 0x2e || c == 0x2c || c == 0x2d;
+}
+
+function hexValue(c: u32): i32 {
+  if (c >= 0x30 && c <= 0x39) return <i32>c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return <i32>c - 0x61 + 10;
+  if (c >= 0x41 && c <= 0x46) return <i32>c - 0x41 + 10;
+  return -1;
+}
+
+/** The code unit of the \u escape whose hex digits start at i, or -1 when they are not hex. */
+function escapedUnit(i: i32): i32 {
+  let unit = 0;
+  for (let k = 0; k < 4; k++) {
+    const v = hexValue(byteAt(i + k));
+    if (v < 0) return -1;
+    unit = (unit << 4) | v;
+  }
+  return unit;
+}
+
+/** After an ASCII word's letters and digits, what the scanner does with the character at input[j] (j < end). */
+function wordGoesOn(j: i32, end: i32): i32 {
+  const c = byteAt(j);
+  if (c == 0x27) {
+    // ' between letters
+    if (!isLetter(byteAt(j - 1))) return ENDS;
+    const next = byteAt(j + 1);
+    if (isLetter(next)) return GOES_ON;
+    return next >= 0x80 || (next == BACKSLASH && byteAt(j + 2) == 0x75) ? TO_SPAN : ENDS;
+  }
+  if (c == 0x2e || c == 0x2c) {
+    // . or , between digits
+    if (!isDigit(byteAt(j - 1))) return ENDS;
+    const next = byteAt(j + 1);
+    if (isDigit(next)) return GOES_ON;
+    return next == BACKSLASH && byteAt(j + 2) == 0x75 ? TO_SPAN : ENDS;
+  }
+  if (c == 0x2d) return hyphenNeedsText(j, end) ? REFUSE : ENDS;
+  if (c >= 0x80) return TO_SPAN;
+  if (c == BACKSLASH && byteAt(j + 1) == 0x75) {
+    const unit = escapedUnit(j + 2);
+    if (unit < 0) return REFUSE;
+    if (unit >= 0x80 || inWordAscii(<u32>unit)) return TO_SPAN;
+  }
+  return ENDS;
+}
+
+/**
+ * A hyphen at input[h] after a letter or digit: whether the scanner's line-end join
+ * (joinsAcrossLineEnd) would look at the whole text, rather than simply end the word there.
+ */
+function hyphenNeedsText(h: i32, end: i32): bool {
+  let k = h + 1;
+  let newlines = 0;
+  while (k < end) {
+    const b = byteAt(k);
+    if (b == SPACE) k++;
+    else if (b == BACKSLASH) {
+      const e = byteAt(k + 1);
+      if (e == 0x6e) {
+        if (++newlines > 1) return false;
+        k += 2;
+      } else if (e == 0x74 || e == 0x72) k += 2;
+      else if (e == 0x75) {
+        const unit = escapedUnit(k + 2);
+        if (unit == 9 || unit == 10 || unit == 13 || unit == 32 || unit < 0) return true;
+        break;
+      } else break;
+    } else break;
+  }
+  if (newlines != 1 || k >= end) return false;
+  const next = byteAt(k);
+  if (next >= 0x80) return true;
+  if (next == BACKSLASH) return byteAt(k + 1) == 0x75;
+  // A capital after the break, or a digit before the hyphen, keeps the words apart; a lower-case
+  // letter asks whether the joined word occurs elsewhere in the text.
+  return at8(KIND, next) == LOWER && !isDigit(byteAt(h - 1));
+}
