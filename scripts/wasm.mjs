@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import asc from 'assemblyscript/asc';
 
 /** asc's options: -O3; the minimal runtime (heap.alloc/free, no collector running on its own); function names kept for profiles and stack traces. */
-const FLAGS = ['-O3', '--runtime', 'minimal', '--noAssert', '--debug'];
+const FLAGS = ['-O3', '--enable', 'simd', '--runtime', 'minimal', '--noAssert', '--debug'];
 
 const compiled = new Map();
 

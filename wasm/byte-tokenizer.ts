@@ -40,18 +40,10 @@ const COMMA: u8 = 0x2c;
 
 /** Kind of every byte of a JSON string's content (0: an ASCII separator or one of ' . , -). */
 const KIND = memory.data(256);
-/** A-Z → a-z, every other byte unchanged. */
-const LOWERED = memory.data(256);
-/** Every byte unchanged (keys of the span memo). */
-const SAME = memory.data(256);
-/** ASCII letters and digits lower-cased, 0 for every other byte: one lookup per byte in the word loops. */
-const WORD_LOWERED = memory.data(256);
 /** Bytes after a word's letters and digits that end it whatever follows (all but ' . , -, a backslash and non-ASCII). */
 const ENDS_WORD = memory.data(256);
 /** The escapes \" \\ \/ \b \f \n \r \t (the letter after the backslash). */
 const SHORT_ESCAPE = memory.data(256);
-/** ASCII separators skipped between words: KIND 0 but the quote (which ends the string). */
-const SKIPPED = memory.data(256);
 
 @inline function at8(table: usize, c: u32): u32 {
   return <u32>load<u8>(table + <usize>c);
@@ -62,14 +54,9 @@ function fillTables(): void {
     const kind: u8 =
       c >= 97 && c <= 122 ? LOWER : c >= 65 && c <= 90 ? UPPER : c >= 48 && c <= 57 ? DIGIT : c < 0x20 ? CONTROL : c >= 0x80 ? HIGH : c == BACKSLASH ? BACKSLASH_KIND : 0;
     store<u8>(KIND + c, kind);
-    const lowered: u8 = <u8>(c >= 65 && c <= 90 ? c + 32 : c);
-    store<u8>(LOWERED + c, lowered);
-    store<u8>(SAME + c, <u8>c);
-    store<u8>(WORD_LOWERED + c, (kind & WORD_KINDS) != 0 ? lowered : 0);
     const wordPunctuation = c == 0x27 || c == 0x2e || c == 0x2c || c == 0x2d || c == BACKSLASH;
     store<u8>(ENDS_WORD + c, c < 0x80 && (kind & WORD_KINDS) == 0 && !wordPunctuation ? 1 : 0);
     store<u8>(SHORT_ESCAPE + c, c == 0x22 || c == 0x5c || c == 0x2f || c == 0x62 || c == 0x66 || c == 0x6e || c == 0x72 || c == 0x74 ? 1 : 0);
-    store<u8>(SKIPPED + c, kind == 0 && c != QUOTE ? 1 : 0);
   }
 }
 
@@ -88,11 +75,11 @@ export let scratch: usize = 0;
 let scratchCapacity: i32 = 0;
 export let scratchTokens: i32 = 0;
 
-/** Room for a text of `bytes` bytes (and the quote and padding after it): the address of `input`. */
+/** Room for a text of `bytes` bytes (and the quote and padding after it, and the 64 bytes a chunk's vector loads may read): the address of `input`. */
 export function reserveInput(bytes: i32): usize {
-  if (bytes + 16 > inputCapacity) {
+  if (bytes + 80 > inputCapacity) {
     if (input != 0) heap.free(input);
-    inputCapacity = max(bytes + 16, inputCapacity * 2);
+    inputCapacity = max(bytes + 80, inputCapacity * 2);
     input = heap.alloc(<usize>inputCapacity);
   }
   return input;
@@ -117,12 +104,10 @@ function reserveOutput(length: i32, n: i32): void {
 
 // ---- memo -------------------------------------------------------------------------------------
 
-const FNV_OFFSET: u32 = 0x811c9dc5;
-const FNV_PRIME: u32 = 0x01000193;
 /**
  * An entry in the pool: a 4-byte header (key length | USED, token count, value length as 2 bytes),
- * the key's folded bytes, the value. The header sits next to the key, so a lookup touches one slot
- * and the entry's own bytes: two cache lines, which matters once the memo outgrows the CPU's caches.
+ * the key's bytes, the value. The header sits next to the key, so a lookup touches one slot and the
+ * entry's own bytes: two cache lines, which matters once the memo outgrows the CPU's caches.
  */
 const HEADER: i32 = 4;
 /** Set in an entry's key-length byte when it was found since the last eviction. */
@@ -135,11 +120,46 @@ const INITIAL_SLOTS: i32 = 1 << 12;
 const MAX_POOL_BYTES: i32 = 64 << 20;
 
 /**
+ * A hash of the bytes [p, p + n), 8 at a time (keys are short: one or two multiplications). It may
+ * read up to 7 bytes after the key, which every buffer a key sits in has room for.
+ */
+function hashBytes(p: usize, n: i32): u32 {
+  let h: u64 = <u64>n * 0x9e3779b97f4a7c15;
+  while (n >= 8) {
+    h = (h ^ load<u64>(p)) * 0xff51afd7ed558ccd;
+    h ^= h >> 29;
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    h = (h ^ (load<u64>(p) & ((<u64>1 << (<u64>n << 3)) - 1))) * 0xc4ceb9fe1a85ec53;
+    h ^= h >> 29;
+  }
+  return <u32>(h ^ (h >> 32));
+}
+
+/** Whether the n bytes at a and b are equal. */
+@inline function sameBytes(a: usize, b: usize, n: i32): bool {
+  while (n >= 8) {
+    if (load<u64>(a) != load<u64>(b)) return false;
+    a += 8;
+    b += 8;
+    n -= 8;
+  }
+  while (n > 0) {
+    if (load<u8>(a) != load<u8>(b)) return false;
+    a++;
+    b++;
+    n--;
+  }
+  return true;
+}
+
+/**
  * Byte strings → their tokens as JSON bytes: an open-addressing table over one byte pool, so that a
  * hit costs a hash, a compare and a copy. Slots are pairs of i32: the key's hash, and where its entry
- * starts in the pool + 1 (0: free). Keys are compared through `fold` (A-Z as a-z for words, unchanged
- * for spans). When full, it keeps the entries used since the last eviction (word frequencies are
- * Zipfian: the common words) rather than starting over.
+ * starts in the pool + 1 (0: free). When full, it keeps the entries used since the last eviction
+ * (word frequencies are Zipfian: the common words) rather than starting over.
  */
 class Memo {
   slots: usize = 0;
@@ -151,10 +171,7 @@ class Memo {
   lastHash: u32 = 0;
   evictions: i32 = 0;
 
-  constructor(
-    public fold: usize,
-    public maxEntries: i32,
-  ) {
+  constructor(public maxEntries: i32) {
     const slots = min(INITIAL_SLOTS, slotsFor(maxEntries));
     this.slots = allocZeroed(slots * 8);
     this.mask = slots - 1;
@@ -162,32 +179,17 @@ class Memo {
     this.pool = heap.alloc(<usize>this.poolCapacity);
   }
 
-  hash(base: usize, s: i32, e: i32): u32 {
-    let h = FNV_OFFSET;
-    const fold = this.fold;
-    for (let k = s; k < e; k++) h = (h ^ at8(fold, load<u8>(base + <usize>k))) * FNV_PRIME;
-    return h;
-  }
-
-  /** The entry of the key base[s, e) whose hash over its folded bytes is h, or -1. */
-  find(base: usize, s: i32, e: i32, h: u32): i32 {
-    const fold = this.fold;
+  /** The entry of the key [key, key + length) whose hashBytes() is h, or -1. */
+  find(key: usize, length: i32, h: u32): i32 {
     const slots = this.slots;
     const mask = this.mask;
     const pool = this.pool;
-    const length = <u32>(e - s);
     this.lastHash = h;
     for (let slot = <i32>h & mask; ; slot = (slot + 1) & mask) {
       const entry = load<i32>(slots + (<usize>slot << 3) + 4) - 1;
       if (entry < 0) return -1;
-      if (load<u32>(slots + (<usize>slot << 3)) != h || (<u32>load<u8>(pool + <usize>entry) & ~USED) != length) continue;
-      let p = pool + <usize>(entry + HEADER);
-      let k = s;
-      while (k < e && <u32>load<u8>(p) == at8(fold, load<u8>(base + <usize>k))) {
-        p++;
-        k++;
-      }
-      if (k == e) {
+      if (load<u32>(slots + (<usize>slot << 3)) != h || (<i32>load<u8>(pool + <usize>entry) & ~USED) != length) continue;
+      if (sameBytes(pool + <usize>(entry + HEADER), key, length)) {
         store<u8>(pool + <usize>entry, <u8>(length | USED));
         return entry;
       }
@@ -211,25 +213,23 @@ class Memo {
   }
 
   /**
-   * Adds the key base[s, e) with its value value[0, valueLength) of `count` tokens; call right after
-   * find() of the same key missed. Returns its entry, or -1 when the key or value is too long to keep.
+   * Adds the key [key, key + length) with its value value[0, valueLength) of `count` tokens; call
+   * right after find() of the same key missed. Returns its entry, or -1 when the key or value is too
+   * long to keep.
    */
-  add(base: usize, s: i32, e: i32, value: usize, valueLength: i32, count: i32): i32 {
-    const length = e - s;
+  add(key: usize, length: i32, value: usize, valueLength: i32, count: i32): i32 {
     if (length > MAX_KEY_BYTES || valueLength > MAX_VALUE_BYTES || count > MAX_COUNT) return -1;
     const bytes = HEADER + length + valueLength;
     if (this.entries >= this.maxEntries || (this.used + bytes > this.poolCapacity && this.used + bytes > MAX_POOL_BYTES)) this.evict();
     if (2 * (this.entries + 1) > this.mask + 1) this.rehash(2 * (this.mask + 1));
     if (this.used + bytes > this.poolCapacity) this.growPool(this.used + bytes);
     const entry = this.used;
-    const pool = this.pool;
-    const fold = this.fold;
-    store<u8>(pool + <usize>entry, <u8>length);
-    store<u8>(pool + <usize>entry + 1, <u8>count);
-    store<u16>(pool + <usize>entry + 2, <u16>valueLength);
-    let p = pool + <usize>(entry + HEADER);
-    for (let k = s; k < e; k++) store<u8>(p++, <u8>at8(fold, load<u8>(base + <usize>k)));
-    memory.copy(p, value, <usize>valueLength);
+    const at = this.pool + <usize>entry;
+    store<u8>(at, <u8>length);
+    store<u8>(at + 1, <u8>count);
+    store<u16>(at + 2, <u16>valueLength);
+    memory.copy(at + <usize>HEADER, key, <usize>length);
+    memory.copy(at + <usize>(HEADER + length), value, <usize>valueLength);
     this.used = entry + bytes;
     this.entries++;
     this.place(this.slots, this.mask, this.lastHash, entry);
@@ -323,8 +323,8 @@ const MAX_MEMO_SPAN_BYTES: i32 = 64;
 export function configure(keepsAsciiWords: bool, memoEntries: i32): void {
   fillTables();
   copiesWords = keepsAsciiWords;
-  words = new Memo(LOWERED, memoEntries);
-  spans = new Memo(SAME, memoEntries);
+  words = new Memo(memoEntries);
+  spans = new Memo(memoEntries);
   reserveInput(1 << 16);
   reserveScratch(1 << 12);
   reserveOutput(0, 1 << 17);
@@ -343,6 +343,128 @@ export function memoEvictions(): i32 {
   return <u32>load<u8>(input + <usize>i);
 }
 
+// The loops over words and separators look at 16 bytes at a time (WebAssembly SIMD): a word's
+// letters and digits are found, lower-cased and copied in one step rather than byte by byte, whose
+// branch per byte the processor mispredicts at every word's end. They may read 16 bytes past where
+// they stop and write 16 bytes past the copy: the buffers have that room.
+
+/** Bytes that are ASCII letters or digits, as a vector mask. */
+@inline function wordBytes(v: v128): v128 {
+  const lower = i8x16.le_u(i8x16.sub(v128.or(v, i8x16.splat(0x20)), i8x16.splat(0x61)), i8x16.splat(25));
+  const digit = i8x16.le_u(i8x16.sub(v, i8x16.splat(0x30)), i8x16.splat(9));
+  return v128.or(lower, digit);
+}
+
+/**
+ * Copies the ASCII letters and digits starting at `from`, up to 16, lower-cased, to `to` (writing
+ * 16 bytes); returns how many there were (16: the word may go on).
+ */
+@inline function copyWordBytes(from: usize, to: usize): i32 {
+  const v = v128.load(from);
+  const upper = i8x16.le_u(i8x16.sub(v, i8x16.splat(0x41)), i8x16.splat(25));
+  v128.store(to, v128.or(v, v128.and(upper, i8x16.splat(0x20))));
+  return <i32>ctz(~i8x16.bitmask(wordBytes(v)));
+}
+
+/**
+ * How many of the 16 bytes at `from` are separators skipped between words: ASCII that is not a
+ * letter, digit, quote (it ends the string), backslash or control character.
+ */
+@inline function separatorBytes(from: usize): i32 {
+  const v = v128.load(from);
+  const stop = v128.or(
+    v128.or(wordBytes(v), i8x16.gt_u(i8x16.sub(v, i8x16.splat(0x20)), i8x16.splat(0x5f))),
+    v128.or(i8x16.eq(v, i8x16.splat(<i8>QUOTE)), i8x16.eq(v, i8x16.splat(<i8>BACKSLASH))),
+  );
+  return <i32>ctz(i8x16.bitmask(stop) | 0x10000);
+}
+
+/** scanChunk(): the bytes that are word bytes (ASCII letters and digits, but not the letter of an escape). */
+let chunkWords: u64 = 0;
+/**
+ * scanChunk(): the bytes the word loop must leave to the byte-at-a-time loop: non-ASCII, control
+ * characters, the closing quote, a backslash that is not a short escape of a separator (\n \t \r
+ * \" \/ \b \f, its letter in the chunk).
+ */
+let chunkHard: u64 = 0;
+
+@inline function mask(v: v128): u64 {
+  return <u64>i8x16.bitmask(v);
+}
+
+@inline function bytesEqual(v: v128, c: i32): v128 {
+  return i8x16.eq(v, i8x16.splat(<i8>c));
+}
+
+/** The masks of 16 bytes (see scanChunk), as bits of a u64 from `shift` on. */
+@inline function scanVector(v: v128, shift: u64): void {
+  const digit = i8x16.le_u(i8x16.sub(v, i8x16.splat(0x30)), i8x16.splat(9));
+  const letter = i8x16.le_u(i8x16.sub(v128.or(v, i8x16.splat(0x20)), i8x16.splat(0x61)), i8x16.splat(25));
+  // Not printable ASCII: control characters and non-ASCII bytes.
+  const other = i8x16.gt_u(i8x16.sub(v, i8x16.splat(0x20)), i8x16.splat(0x5e));
+  const escapeLetter = v128.or(
+    v128.or(v128.or(bytesEqual(v, 0x6e), bytesEqual(v, 0x74)), v128.or(bytesEqual(v, 0x72), bytesEqual(v, 0x22))),
+    v128.or(bytesEqual(v, 0x2f), v128.or(bytesEqual(v, 0x62), bytesEqual(v, 0x66))),
+  );
+  const joiner = v128.or(bytesEqual(v, 0x27), bytesEqual(v, 0x2d));
+  const point = v128.or(bytesEqual(v, 0x2e), bytesEqual(v, 0x2c));
+  scanWord |= mask(v128.or(digit, letter)) << shift;
+  scanDigit |= mask(digit) << shift;
+  scanOther |= mask(other) << shift;
+  scanQuote |= mask(bytesEqual(v, <i8>QUOTE)) << shift;
+  scanBackslash |= mask(bytesEqual(v, <i8>BACKSLASH)) << shift;
+  scanEscapeLetter |= mask(escapeLetter) << shift;
+  scanJoiner |= mask(joiner) << shift;
+  scanPoint |= mask(point) << shift;
+}
+
+let scanWord: u64 = 0;
+let scanDigit: u64 = 0;
+let scanOther: u64 = 0;
+let scanQuote: u64 = 0;
+let scanBackslash: u64 = 0;
+let scanEscapeLetter: u64 = 0;
+let scanJoiner: u64 = 0;
+let scanPoint: u64 = 0;
+
+/**
+ * Classifies the 64 bytes at p for the word loop: sets chunkWords and chunkHard, and returns the
+ * bytes after which a word must go to the byte-at-a-time loop (' or -, which may join it to what
+ * follows; . or , after a digit, which may be part of a number).
+ */
+function scanChunk(p: usize): u64 {
+  scanWord = 0;
+  scanDigit = 0;
+  scanOther = 0;
+  scanQuote = 0;
+  scanBackslash = 0;
+  scanEscapeLetter = 0;
+  scanJoiner = 0;
+  scanPoint = 0;
+  scanVector(v128.load(p), 0);
+  scanVector(v128.load(p, 16), 16);
+  scanVector(v128.load(p, 32), 32);
+  scanVector(v128.load(p, 48), 48);
+  // A backslash whose next byte is the letter of a short escape (the last byte's next is unknown).
+  const escape = scanBackslash & (scanEscapeLetter >> 1) & ~(<u64>1 << 63);
+  const escaped = escape << 1;
+  chunkWords = scanWord & ~escaped;
+  chunkHard = scanOther | (scanQuote & ~escaped) | (scanBackslash & ~escape);
+  return scanJoiner | (scanPoint & (scanDigit << 1));
+}
+
+/** Copies the `length` bytes at `from` lower-cased (A-Z) to `to` (writing up to 15 bytes more); returns the address after the copy. */
+@inline function copyLowered(from: usize, to: usize, length: i32): usize {
+  let done = 0;
+  do {
+    const v = v128.load(from + <usize>done);
+    const upper = i8x16.le_u(i8x16.sub(v, i8x16.splat(0x41)), i8x16.splat(25));
+    v128.store(to + <usize>done, v128.or(v, v128.and(upper, i8x16.splat(0x20))));
+    done += 16;
+  } while (done < length);
+  return to + <usize>length;
+}
+
 /**
  * Writes to output the tokens of the JSON string content input[0, end) (input[end] is its closing
  * quote) as a JSON array, and their number to tokenCount. Returns false when the line must take the
@@ -350,105 +472,126 @@ export function memoEvictions(): i32 {
  */
 export function tokenize(end: i32): bool {
   // Room for the copies is made once (an ASCII word of n bytes takes n + 3 bytes, and at least n + 1
-  // bytes of the text unless last). Word loops need no bounds check: input[end] is the closing quote,
-  // which ends any word.
-  reserveOutput(0, 2 * end + 18);
+  // bytes of the text unless last), with 16 to spare for the vector stores. Word and separator loops
+  // need no bounds check: input[end] is the closing quote, which ends any word and any separator run.
+  reserveOutput(0, 2 * end + 34);
   const b = input;
-  let out = output;
-  store<u8>(out, 0x5b);
-  let at = out + 1;
+  let at = output + 1;
+  store<u8>(output, 0x5b);
   let count = 0;
   let i = 0;
   while (i < end) {
-    let c = ld(b, i);
-    // Separators and the escapes of separators between words. No bounds check: the closing quote
-    // at input[end] is not skipped (a quote inside the text is escaped).
+    if (copiesWords) {
+      // Plain words, 64 bytes at a time: the words found from bit masks, each copied in one step.
+      for (;;) {
+        const p = b + <usize>i;
+        const chunk = scanChunk(p);
+        let words = chunkWords;
+        const stop = <i32>ctz(chunkHard);
+        // Where the next chunk starts, or the loop below takes over (slow).
+        let done = stop;
+        let slow = stop < 64;
+        for (;;) {
+          const start = <i32>ctz(words);
+          if (start >= stop) break;
+          const after = start + <i32>ctz(~(words >> <u64>start));
+          if (after >= stop) {
+            // The word touches a byte the loop below must see, or runs past the chunk: the next
+            // chunk starts with it (unless it started this one: a word of 64 bytes or more).
+            done = start;
+            slow = stop < 64 || start == 0;
+            break;
+          }
+          if (((chunk >> <u64>after) & 1) != 0) {
+            // Followed by ' or -, or by . or , after a digit: the scanner's rules decide.
+            done = start;
+            slow = true;
+            break;
+          }
+          if (count > 0) store<u8>(at++, COMMA);
+          store<u8>(at++, <u8>QUOTE);
+          at = copyLowered(p + <usize>start, at, after - start);
+          store<u8>(at++, <u8>QUOTE);
+          count++;
+          words &= <u64>-1 << <u64>after;
+        }
+        i += done;
+        if (slow) break;
+      }
+      if (i >= end) break;
+    }
+    // Separators and the escapes of separators between words (a quote inside the text is escaped).
+    let c: u32;
     for (;;) {
-      if (at8(SKIPPED, c) == 1) c = ld(b, ++i);
-      else if (c == BACKSLASH && at8(SHORT_ESCAPE, ld(b, i + 1)) == 1) c = ld(b, (i += 2));
-      else break;
+      const n = separatorBytes(b + <usize>i);
+      i += n;
+      if (n == 16) continue;
+      c = ld(b, i);
+      if (c == BACKSLASH && at8(SHORT_ESCAPE, ld(b, i + 1)) == 1) {
+        i += 2;
+        continue;
+      }
+      break;
     }
     if (i >= end) break;
     const kind = at8(KIND, c);
     let spanFrom = -1;
     if ((kind & WORD_KINDS) != 0) {
+      // Copied lower-cased as it is scanned; taken back if the word turns out to need the analyzer,
+      // replaced by its token from the memo if it has language steps.
       const s = i;
       let j = s;
-      let next = 0;
-      if (copiesWords || kind == DIGIT) {
-        // Copied lower-cased as it is scanned; taken back if the word turns out to need the analyzer.
-        const mark = at;
-        if (count > 0) store<u8>(at++, COMMA);
-        store<u8>(at++, <u8>QUOTE);
+      const mark = at;
+      if (count > 0) store<u8>(at++, COMMA);
+      store<u8>(at++, <u8>QUOTE);
+      const word = at;
+      for (;;) {
         for (;;) {
-          for (let lower = at8(WORD_LOWERED, c); lower != 0; lower = at8(WORD_LOWERED, c)) {
-            store<u8>(at++, <u8>lower);
-            c = ld(b, ++j);
-          }
-          if (j >= end || at8(ENDS_WORD, c) == 1 || (c == BACKSLASH && ld(b, j + 1) != 0x75)) break;
-          next = wordGoesOn(j, end);
-          if (next == ENDS) break;
-          if (next != GOES_ON) {
-            if (next == REFUSE) return false;
-            at = mark;
-            spanFrom = s;
-            break;
-          }
-          store<u8>(at++, <u8>c);
-          c = ld(b, ++j);
+          const n = copyWordBytes(b + <usize>j, at);
+          at += n;
+          j += n;
+          if (n < 16) break;
         }
-        if (spanFrom < 0) {
+        c = ld(b, j);
+        if (j >= end || at8(ENDS_WORD, c) == 1 || (c == BACKSLASH && ld(b, j + 1) != 0x75)) break;
+        const next = wordGoesOn(j, end);
+        if (next == ENDS) break;
+        if (next != GOES_ON) {
+          if (next == REFUSE) return false;
+          at = mark;
+          spanFrom = s;
+          break;
+        }
+        store<u8>(at++, <u8>c);
+        j++;
+      }
+      if (spanFrom < 0) {
+        i = j;
+        if (copiesWords || kind == DIGIT || j - s > MAX_STEMMED_LENGTH) {
           store<u8>(at++, <u8>QUOTE);
           count++;
-          i = j;
           continue;
         }
-      } else {
-        // Language steps: the word's token comes from the memo, looked up by a hash taken as it is scanned.
-        let h = FNV_OFFSET;
-        for (;;) {
-          for (let lower = at8(WORD_LOWERED, c); lower != 0; lower = at8(WORD_LOWERED, c)) {
-            h = (h ^ lower) * FNV_PRIME;
-            c = ld(b, ++j);
-          }
-          if (j >= end || at8(ENDS_WORD, c) == 1 || (c == BACKSLASH && ld(b, j + 1) != 0x75)) break;
-          next = wordGoesOn(j, end);
-          if (next == ENDS) break;
-          if (next != GOES_ON) {
-            if (next == REFUSE) return false;
-            spanFrom = s;
-            break;
-          }
-          h = (h ^ c) * FNV_PRIME;
-          c = ld(b, ++j);
+        // Language steps: the token comes from the memo, looked up by the word just copied lower-cased.
+        const memo = words!;
+        const length = <i32>(at - word);
+        let entry = memo.find(word, length, hashBytes(word, length));
+        if (entry < 0) {
+          // Always kept: a word of at most MAX_STEMMED_LENGTH chars has one short token.
+          const tokenLength = wordToken(b + <usize>s, j - s);
+          entry = memo.add(word, length, scratch, tokenLength, tokenLength > 0 ? 1 : 0);
         }
-        if (spanFrom < 0) {
-          i = j;
-          if (j - s > MAX_STEMMED_LENGTH) {
-            if (count++ > 0) store<u8>(at++, COMMA);
-            store<u8>(at++, <u8>QUOTE);
-            for (let k = s; k < j; k++) store<u8>(at++, <u8>at8(LOWERED, ld(b, k)));
-            store<u8>(at++, <u8>QUOTE);
-            continue;
-          }
-          const memo = words!;
-          let entry = memo.find(input, s, j, h);
-          if (entry < 0) {
-            // Always kept: a word of at most MAX_STEMMED_LENGTH chars has one short token.
-            const length = wordToken(input + <usize>s, j - s);
-            entry = memo.add(input, s, j, scratch, length, length > 0 ? 1 : 0);
-          }
-          const length = memo.valueLength(entry);
-          if (length == 0) continue;
-          if (<i32>(at - output) + length + 1 > outputCapacity) {
-            const written = <i32>(at - output);
-            reserveOutput(written, length + 1 + 2 * (end - j) + 16);
-            at = output + <usize>written;
-          }
-          if (count++ > 0) store<u8>(at++, COMMA);
-          at = memo.copyValue(entry, at);
-          continue;
+        at = mark;
+        const value = memo.valueLength(entry);
+        if (value == 0) continue;
+        const written = <i32>(at - output);
+        if (written + value + 1 + 16 > outputCapacity) {
+          reserveOutput(written, value + 1 + 2 * (end - j) + 34);
+          at = output + <usize>written;
         }
+        if (count++ > 0) store<u8>(at++, COMMA);
+        at = memo.copyValue(entry, at);
+        continue;
       }
     } else if (kind == 0) {
       i++;
@@ -468,11 +611,10 @@ export function tokenize(end: i32): bool {
     } else if (kind == CONTROL) {
       return false;
     } else spanFrom = i;
-    const written = <i32>(at - output);
-    i = span(spanFrom, end, written, count);
+    i = span(spanFrom, end, <i32>(at - output), count);
     if (i < 0) return false;
     count = tokenCount;
-    reserveOutput(outputLength, 2 * (end - i) + 18);
+    reserveOutput(outputLength, 2 * (end - i) + 34);
     at = output + <usize>outputLength;
   }
   store<u8>(at++, 0x5d);
@@ -492,8 +634,6 @@ function span(r: i32, end: i32, written: i32, count: i32): i32 {
   const b = input;
   let k = r;
   let escaped = false;
-  // The memo's hash of the span's bytes, taken on the way (spans with escapes are hashed again).
-  let h = FNV_OFFSET;
   while (k < end) {
     const byte = ld(b, k);
     if (byte == SPACE) break;
@@ -505,18 +645,18 @@ function span(r: i32, end: i32, written: i32, count: i32): i32 {
       continue;
     }
     if (byte < 0x20) return -1;
-    h = (h ^ byte) * FNV_PRIME;
     k++;
   }
   if (k > end) return -1;
   const memoized = k - r <= MAX_MEMO_SPAN_BYTES;
   const memo = spans!;
+  const key = b + <usize>r;
   let entry = -1;
-  if (memoized) entry = memo.find(input, r, k, escaped ? memo.hash(input, r, k) : h);
+  if (memoized) entry = memo.find(key, k - r, hashBytes(key, k - r));
   if (entry < 0) {
-    const length = analyzeSpan(input + <usize>r, k - r, escaped);
+    const length = analyzeSpan(key, k - r, escaped);
     if (length < 0) return -1;
-    if (memoized) entry = memo.add(input, r, k, scratch, length, scratchTokens);
+    if (memoized) entry = memo.add(key, k - r, scratch, length, scratchTokens);
     if (entry < 0) {
       // Not kept: the analyzer's answer goes straight to the output.
       append(written, count, scratch, length, scratchTokens);

@@ -148,6 +148,27 @@ describe('tokenize byte path (tokenize-line.ts)', () => {
       { numRuns: 300 },
     );
   });
+
+  it('property: long texts give the same bytes as the reference path, whatever falls on a 64-byte boundary', () => {
+    // The byte path reads plain ASCII 64 bytes at a time (wasm/byte-tokenizer.ts): words, escapes and
+    // the rules between neighbours land on every offset of a chunk, and some words are longer than one.
+    const word = fc.stringMatching(/^[a-zA-Z0-9]{1,20}$/);
+    const long = fc.integer({ min: 15, max: 140 }).map((n) => 'Ab1'.repeat(n).slice(0, n));
+    const between = fc.constantFrom(' ', '  ', '\n', '\n\n', '\t', '\r\n', ', ', '. ', '.', ',', "'", '-', '-\n', '\"', '\\', '\/', '\u0041', '\u00e9', 'é', '’', '(', ')', '\b', '\f');
+    const piece = fc.oneof({ weight: 6, arbitrary: word }, { weight: 1, arbitrary: long }, { weight: 5, arbitrary: between });
+    const text = fc.array(piece, { minLength: 1, maxLength: 120 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 4 }), fc.constantFrom('standard', 'en', 'cjk'), (texts, analyzer) => {
+        const paths = linePaths(analyzer, { field: 'text', keepText: false });
+        for (const t of texts) {
+          // Built as JSON string content, so that escapes are written as given.
+          const line = `{"doc":"d","page":1,"text":"${t}"}`;
+          expect(paths.command(line).output).toBe(paths.reference(line));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describeWithCorpus('tokenize byte path on the shared corpus', () => {
