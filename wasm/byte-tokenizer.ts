@@ -24,6 +24,12 @@ declare function analyzeSpan(ptr: usize, length: i32, escaped: bool): i32;
 /** The token of the ASCII word input[ptr, ptr + length) as a JSON string in scratch: its byte length, 0 when dropped. */
 @external("ream", "wordToken")
 declare function wordToken(ptr: usize, length: i32): i32;
+/** The token of a word through the character steps (UTF-8 at ptr), whose script has language steps, as a JSON string in scratch: its byte length, 0 when dropped. */
+@external("ream", "foldedWordToken")
+declare function foldedWordToken(ptr: usize, length: i32, script: i32): i32;
+/** Fills charTable (see there); called once, when the first span with non-ASCII characters is met. */
+@external("ream", "fillCharTable")
+declare function fillCharTable(): void;
 
 const LOWER: u8 = 1;
 const UPPER: u8 = 2;
@@ -87,9 +93,9 @@ export function reserveInput(bytes: i32): usize {
 
 /** Room for `bytes` bytes in scratch: its address. */
 export function reserveScratch(bytes: i32): usize {
-  if (bytes > scratchCapacity) {
+  if (bytes + SLACK > scratchCapacity) {
     if (scratch != 0) heap.free(scratch);
-    scratchCapacity = max(bytes, scratchCapacity * 2);
+    scratchCapacity = max(bytes + SLACK, scratchCapacity * 2);
     scratch = heap.alloc(<usize>scratchCapacity);
   }
   return scratch;
@@ -155,6 +161,21 @@ function hashBytes(p: usize, n: i32): u32 {
   return true;
 }
 
+/** Bytes every buffer keeps free after its contents, for copyBytes(). */
+const SLACK: i32 = 32;
+
+/**
+ * Copies n bytes from `from` to `to` (not overlapping). Up to 32 bytes are moved as two vectors,
+ * reading and writing up to 32 bytes whatever n (every buffer keeps SLACK bytes free after its
+ * contents): V8 compiles memory.copy to a call, which costs more than a short copy.
+ */
+@inline function copyBytes(to: usize, from: usize, n: i32): void {
+  if (n <= 32) {
+    v128.store(to, v128.load(from));
+    v128.store(to, v128.load(from, 16), 16);
+  } else memory.copy(to, from, <usize>n);
+}
+
 /**
  * Byte strings → their tokens as JSON bytes: an open-addressing table over one byte pool, so that a
  * hit costs a hash, a compare and a copy. Slots are pairs of i32: the key's hash, and where its entry
@@ -208,7 +229,7 @@ class Memo {
   /** Appends the value of `entry` at `to` (room made by the caller); returns the address after it. */
   @inline copyValue(entry: i32, to: usize): usize {
     const length = this.valueLength(entry);
-    memory.copy(to, this.pool + <usize>(entry + HEADER + (<i32>load<u8>(this.pool + <usize>entry) & ~USED)), <usize>length);
+    copyBytes(to, this.pool + <usize>(entry + HEADER + (<i32>load<u8>(this.pool + <usize>entry) & ~USED)), length);
     return to + <usize>length;
   }
 
@@ -222,14 +243,14 @@ class Memo {
     const bytes = HEADER + length + valueLength;
     if (this.entries >= this.maxEntries || (this.used + bytes > this.poolCapacity && this.used + bytes > MAX_POOL_BYTES)) this.evict();
     if (2 * (this.entries + 1) > this.mask + 1) this.rehash(2 * (this.mask + 1));
-    if (this.used + bytes > this.poolCapacity) this.growPool(this.used + bytes);
+    if (this.used + bytes + SLACK > this.poolCapacity) this.growPool(this.used + bytes + SLACK);
     const entry = this.used;
     const at = this.pool + <usize>entry;
     store<u8>(at, <u8>length);
     store<u8>(at + 1, <u8>count);
     store<u16>(at + 2, <u16>valueLength);
-    memory.copy(at + <usize>HEADER, key, <usize>length);
-    memory.copy(at + <usize>(HEADER + length), value, <usize>valueLength);
+    copyBytes(at + <usize>HEADER, key, length);
+    copyBytes(at + <usize>(HEADER + length), value, valueLength);
     this.used = entry + bytes;
     this.entries++;
     this.place(this.slots, this.mask, this.lastHash, entry);
@@ -281,7 +302,7 @@ class Memo {
       if (start < 0 || (<u32>load<u8>(oldPool + <usize>start) & USED) == 0) continue;
       const bytes = HEADER + (<i32>load<u8>(oldPool + <usize>start) & ~USED) + <i32>load<u16>(oldPool + <usize>start + 2);
       if (this.used + bytes > keepBytes) break;
-      if (this.used + bytes > this.poolCapacity) this.growPool(this.used + bytes);
+      if (this.used + bytes + SLACK > this.poolCapacity) this.growPool(this.used + bytes + SLACK);
       memory.copy(this.pool + <usize>this.used, oldPool + <usize>start, <usize>bytes);
       store<u8>(this.pool + <usize>this.used, <u8>(<u32>load<u8>(this.pool + <usize>this.used) & ~USED));
       this.place(this.slots, this.mask, load<u32>(old + (<usize>f << 3)), this.used);
@@ -313,6 +334,8 @@ let copiesWords = true;
 let words: Memo | null = null;
 /** Tokens of spans with non-ASCII characters, by their bytes. */
 let spans: Memo | null = null;
+/** Tokens of non-ASCII words with language steps, by their folded bytes and script (nativeSpan). */
+let foldedWords: Memo | null = null;
 
 /** Longer words skip the language steps (as in src/text/analyzer.ts). */
 const MAX_STEMMED_LENGTH: i32 = 100;
@@ -325,6 +348,7 @@ export function configure(keepsAsciiWords: bool, memoEntries: i32): void {
   copiesWords = keepsAsciiWords;
   words = new Memo(memoEntries);
   spans = new Memo(memoEntries);
+  foldedWords = new Memo(memoEntries);
   reserveInput(1 << 16);
   reserveScratch(1 << 12);
   reserveOutput(0, 1 << 17);
@@ -332,7 +356,7 @@ export function configure(keepsAsciiWords: bool, memoEntries: i32): void {
 
 /** Evictions of both memos so far (for tests). */
 export function memoEvictions(): i32 {
-  return words!.evictions + spans!.evictions;
+  return words!.evictions + spans!.evictions + foldedWords!.evictions;
 }
 
 @inline function ld(base: usize, i: i32): u32 {
@@ -388,44 +412,45 @@ let chunkWords: u64 = 0;
  */
 let chunkHard: u64 = 0;
 
-@inline function mask(v: v128): u64 {
-  return <u64>i8x16.bitmask(v);
-}
-
 @inline function bytesEqual(v: v128, c: i32): v128 {
   return i8x16.eq(v, i8x16.splat(<i8>c));
 }
 
-/** The masks of 16 bytes (see scanChunk), as bits of a u64 from `shift` on. */
-@inline function scanVector(v: v128, shift: u64): void {
-  const digit = i8x16.le_u(i8x16.sub(v, i8x16.splat(0x30)), i8x16.splat(9));
-  const letter = i8x16.le_u(i8x16.sub(v128.or(v, i8x16.splat(0x20)), i8x16.splat(0x61)), i8x16.splat(25));
-  // Not printable ASCII: control characters and non-ASCII bytes.
-  const other = i8x16.gt_u(i8x16.sub(v, i8x16.splat(0x20)), i8x16.splat(0x5e));
-  const escapeLetter = v128.or(
+/** Vector masks of 16 bytes packed into the bits of a u64 (bit k: byte k of the 64). */
+@inline function bits(a: v128, b: v128, c: v128, d: v128): u64 {
+  return <u64>i8x16.bitmask(a) | (<u64>i8x16.bitmask(b) << 16) | (<u64>i8x16.bitmask(c) << 32) | (<u64>i8x16.bitmask(d) << 48);
+}
+
+@inline function digits(v: v128): v128 {
+  return i8x16.le_u(i8x16.sub(v, i8x16.splat(0x30)), i8x16.splat(9));
+}
+
+@inline function letters(v: v128): v128 {
+  return i8x16.le_u(i8x16.sub(v128.or(v, i8x16.splat(0x20)), i8x16.splat(0x61)), i8x16.splat(25));
+}
+
+/** Control characters, DEL and non-ASCII bytes (not printable ASCII). */
+@inline function unprintable(v: v128): v128 {
+  return i8x16.gt_u(i8x16.sub(v, i8x16.splat(0x20)), i8x16.splat(0x5e));
+}
+
+/** The letters of the short escapes of separators: \n \t \r \" \/ \b \f. */
+@inline function escapeLetters(v: v128): v128 {
+  return v128.or(
     v128.or(v128.or(bytesEqual(v, 0x6e), bytesEqual(v, 0x74)), v128.or(bytesEqual(v, 0x72), bytesEqual(v, 0x22))),
     v128.or(bytesEqual(v, 0x2f), v128.or(bytesEqual(v, 0x62), bytesEqual(v, 0x66))),
   );
-  const joiner = v128.or(bytesEqual(v, 0x27), bytesEqual(v, 0x2d));
-  const point = v128.or(bytesEqual(v, 0x2e), bytesEqual(v, 0x2c));
-  scanWord |= mask(v128.or(digit, letter)) << shift;
-  scanDigit |= mask(digit) << shift;
-  scanOther |= mask(other) << shift;
-  scanQuote |= mask(bytesEqual(v, <i8>QUOTE)) << shift;
-  scanBackslash |= mask(bytesEqual(v, <i8>BACKSLASH)) << shift;
-  scanEscapeLetter |= mask(escapeLetter) << shift;
-  scanJoiner |= mask(joiner) << shift;
-  scanPoint |= mask(point) << shift;
 }
 
-let scanWord: u64 = 0;
-let scanDigit: u64 = 0;
-let scanOther: u64 = 0;
-let scanQuote: u64 = 0;
-let scanBackslash: u64 = 0;
-let scanEscapeLetter: u64 = 0;
-let scanJoiner: u64 = 0;
-let scanPoint: u64 = 0;
+/** ' and -, which may join a word to what follows. */
+@inline function joiners(v: v128): v128 {
+  return v128.or(bytesEqual(v, 0x27), bytesEqual(v, 0x2d));
+}
+
+/** . and , which may be part of a number. */
+@inline function points(v: v128): v128 {
+  return v128.or(bytesEqual(v, 0x2e), bytesEqual(v, 0x2c));
+}
 
 /**
  * Classifies the 64 bytes at p for the word loop: sets chunkWords and chunkHard, and returns the
@@ -433,24 +458,21 @@ let scanPoint: u64 = 0;
  * follows; . or , after a digit, which may be part of a number).
  */
 function scanChunk(p: usize): u64 {
-  scanWord = 0;
-  scanDigit = 0;
-  scanOther = 0;
-  scanQuote = 0;
-  scanBackslash = 0;
-  scanEscapeLetter = 0;
-  scanJoiner = 0;
-  scanPoint = 0;
-  scanVector(v128.load(p), 0);
-  scanVector(v128.load(p, 16), 16);
-  scanVector(v128.load(p, 32), 32);
-  scanVector(v128.load(p, 48), 48);
+  const v0 = v128.load(p);
+  const v1 = v128.load(p, 16);
+  const v2 = v128.load(p, 32);
+  const v3 = v128.load(p, 48);
+  const digit = bits(digits(v0), digits(v1), digits(v2), digits(v3));
+  const word = digit | bits(letters(v0), letters(v1), letters(v2), letters(v3));
+  const backslash = bits(bytesEqual(v0, <i8>BACKSLASH), bytesEqual(v1, <i8>BACKSLASH), bytesEqual(v2, <i8>BACKSLASH), bytesEqual(v3, <i8>BACKSLASH));
+  const quote = bits(bytesEqual(v0, <i8>QUOTE), bytesEqual(v1, <i8>QUOTE), bytesEqual(v2, <i8>QUOTE), bytesEqual(v3, <i8>QUOTE));
+  const escapeLetter = bits(escapeLetters(v0), escapeLetters(v1), escapeLetters(v2), escapeLetters(v3));
   // A backslash whose next byte is the letter of a short escape (the last byte's next is unknown).
-  const escape = scanBackslash & (scanEscapeLetter >> 1) & ~(<u64>1 << 63);
+  const escape = backslash & (escapeLetter >> 1) & ~(<u64>1 << 63);
   const escaped = escape << 1;
-  chunkWords = scanWord & ~escaped;
-  chunkHard = scanOther | (scanQuote & ~escaped) | (scanBackslash & ~escape);
-  return scanJoiner | (scanPoint & (scanDigit << 1));
+  chunkWords = word & ~escaped;
+  chunkHard = bits(unprintable(v0), unprintable(v1), unprintable(v2), unprintable(v3)) | (quote & ~escaped) | (backslash & ~escape);
+  return bits(joiners(v0), joiners(v1), joiners(v2), joiners(v3)) | (bits(points(v0), points(v1), points(v2), points(v3)) & (digit << 1));
 }
 
 /** Copies the `length` bytes at `from` lower-cased (A-Z) to `to` (writing up to 15 bytes more); returns the address after the copy. */
@@ -486,15 +508,19 @@ export function tokenize(end: i32): bool {
       for (;;) {
         const p = b + <usize>i;
         const chunk = scanChunk(p);
-        let words = chunkWords;
+        // The first and the last byte of each word, taken in order: each step depends on the one
+        // before only through clearing a bit, so the processor overlaps consecutive words.
+        const words = chunkWords;
+        let starts = words & ~(words << 1);
+        let lasts = words & ~(words >> 1);
         const stop = <i32>ctz(chunkHard);
         // Where the next chunk starts, or the loop below takes over (slow).
         let done = stop;
         let slow = stop < 64;
         for (;;) {
-          const start = <i32>ctz(words);
+          const start = <i32>ctz(starts);
           if (start >= stop) break;
-          const after = start + <i32>ctz(~(words >> <u64>start));
+          const after = <i32>ctz(lasts) + 1;
           if (after >= stop) {
             // The word touches a byte the loop below must see, or runs past the chunk: the next
             // chunk starts with it (unless it started this one: a word of 64 bytes or more).
@@ -513,7 +539,8 @@ export function tokenize(end: i32): bool {
           at = copyLowered(p + <usize>start, at, after - start);
           store<u8>(at++, <u8>QUOTE);
           count++;
-          words &= <u64>-1 << <u64>after;
+          starts &= starts - 1;
+          lasts &= lasts - 1;
         }
         i += done;
         if (slow) break;
@@ -585,7 +612,7 @@ export function tokenize(end: i32): bool {
         const value = memo.valueLength(entry);
         if (value == 0) continue;
         const written = <i32>(at - output);
-        if (written + value + 1 + 16 > outputCapacity) {
+        if (written + value + 1 + SLACK > outputCapacity) {
           reserveOutput(written, value + 1 + 2 * (end - j) + 34);
           at = output + <usize>written;
         }
@@ -611,7 +638,8 @@ export function tokenize(end: i32): bool {
     } else if (kind == CONTROL) {
       return false;
     } else spanFrom = i;
-    i = span(spanFrom, end, <i32>(at - output), count);
+    i = nativeSpan(spanFrom, end, <i32>(at - output), count);
+    if (i == BAIL) i = span(spanFrom, end, <i32>(at - output), count);
     if (i < 0) return false;
     count = tokenCount;
     reserveOutput(outputLength, 2 * (end - i) + 34);
@@ -669,7 +697,7 @@ function span(r: i32, end: i32, written: i32, count: i32): i32 {
     tokenCount = count;
     return k;
   }
-  reserveOutput(written, length + 1);
+  reserveOutput(written, length + 1 + SLACK);
   let at = output + <usize>written;
   if (count > 0) store<u8>(at++, COMMA);
   at = memo.copyValue(entry, at);
@@ -678,15 +706,299 @@ function span(r: i32, end: i32, written: i32, count: i32): i32 {
   return k;
 }
 
+// ---- spans of simple letters, without the analyzer -----------------------------------------------
+
+/**
+ * Per code point U+0080–U+07FF (the two-byte UTF-8 range: Latin-1, Latin Extended, Greek, Cyrillic,
+ * Armenian, Hebrew, Arabic…), CHAR_ENTRY bytes filled by JavaScript from the analyzer itself
+ * (src/text/byte-tokenizer.ts): its kind (CHAR_OTHER, CHAR_SEPARATOR, CHAR_LETTER); for a letter, its
+ * script, its fold (the analyzer's character steps applied to it alone: NFKC, case and diacritic
+ * folding) as UTF-8 and that fold's length in UTF-16 units. Then, for U+2000–U+20FF (general
+ * punctuation), one byte each: 1 for a separator.
+ */
+export let charTable: usize = 0;
+let charTableFilled = false;
+/** Bit s: words of script s have language steps (set by JavaScript with the table). */
+export let stepScripts: i32 = 0;
+
+const CHAR_ENTRY: i32 = 8;
+const CHAR_FIRST: i32 = 0x80;
+const CHAR_END: i32 = 0x800;
+const PUNCTUATION_FIRST: i32 = 0x2000;
+const PUNCTUATION_END: i32 = 0x2100;
+export const CHAR_TABLE_BYTES: i32 = (CHAR_END - CHAR_FIRST) * CHAR_ENTRY + (PUNCTUATION_END - PUNCTUATION_FIRST);
+const CHAR_OTHER: u32 = 0;
+const CHAR_SEPARATOR: u32 = 1;
+const CHAR_LETTER: u32 = 2;
+/** Entry layout: kind, script, fold's UTF-16 length, fold's UTF-8 length, fold (at most 4 bytes). */
+const ENTRY_SCRIPT: usize = 1;
+const ENTRY_UNITS: usize = 2;
+const ENTRY_BYTES: usize = 3;
+const ENTRY_FOLD: usize = 4;
+
+/** The scanner's scripts (src/text/chars.ts Script) that nativeSpan() tells apart. */
+const SCRIPT_UNKNOWN: i32 = 0;
+const SCRIPT_OTHER: i32 = 1;
+const SCRIPT_LATIN: i32 = 2;
+
+/** nativeSpan(): the span has a character only the analyzer handles. */
+const BAIL = -2;
+
+/** Room for the char table: its address (JavaScript fills it). */
+export function reserveCharTable(): usize {
+  if (charTable == 0) charTable = heap.alloc(<usize>CHAR_TABLE_BYTES);
+  return charTable;
+}
+
+/** The kind of the character at input[i] for nativeSpan(), and its table entry in `charEntry` (letters). */
+let charEntry: usize = 0;
+let charWidth: i32 = 0;
+
+function charKindAt(b: usize, i: i32): u32 {
+  const c = ld(b, i);
+  if (c >= 0xc2 && c <= 0xdf) {
+    const cp = <i32>(((c & 0x1f) << 6) | (ld(b, i + 1) & 0x3f));
+    charEntry = charTable + <usize>((cp - CHAR_FIRST) * CHAR_ENTRY);
+    charWidth = 2;
+    return <u32>load<u8>(charEntry);
+  }
+  if (c >= 0xe0 && c <= 0xef) {
+    const cp = <i32>(((c & 0x0f) << 12) | ((ld(b, i + 1) & 0x3f) << 6) | (ld(b, i + 2) & 0x3f));
+    charWidth = 3;
+    if (cp >= PUNCTUATION_FIRST && cp < PUNCTUATION_END) {
+      return load<u8>(charTable + <usize>((CHAR_END - CHAR_FIRST) * CHAR_ENTRY + cp - PUNCTUATION_FIRST)) != 0 ? CHAR_SEPARATOR : CHAR_OTHER;
+    }
+  }
+  return CHAR_OTHER;
+}
+
+/** Whether the character at input[i] (i < k) is a letter for the scanner's apostrophe rule, or -1 when only the analyzer can tell. */
+function letterAt(b: usize, i: i32, k: i32): i32 {
+  if (i >= k) return 0;
+  const c = ld(b, i);
+  if (c < 0x80) return (at8(KIND, c) & (LOWER | UPPER)) != 0 ? 1 : 0;
+  const kind = charKindAt(b, i);
+  return kind == CHAR_LETTER ? 1 : kind == CHAR_SEPARATOR ? 0 : -1;
+}
+
+// The word nativeSpan() is writing: where its output starts (before the comma), where its bytes
+// start, whether it has non-ASCII letters, its script (as the scanner decides it), its length in
+// UTF-16 units once folded, and whether its first character is an ASCII digit.
+let wordMark: usize = 0;
+let wordBytes0: usize = 0;
+let wordNonAscii = false;
+let wordScript: i32 = SCRIPT_UNKNOWN;
+let wordUnits: i32 = 0;
+let wordDigitFirst = false;
+/** Where nativeSpan() writes, and its token count. */
+let spanAt: usize = 0;
+let spanCount: i32 = 0;
+/** The span's start in the input (for wordToken() of an ASCII word). */
+let wordInputStart: i32 = 0;
+
+/**
+ * The span from r (between words) to the next whitespace, tokenized here when every character in
+ * it is ASCII, a letter of the two-byte range that the analyzer's character steps fold one by one,
+ * or a separator: as the scanner does (' between letters, . and , between ASCII digits) and as the
+ * analyzer does for each word (its character steps, then its script's language steps through
+ * foldedWordToken()). Appends to output[0, written) after `count` tokens and sets outputLength and
+ * tokenCount; returns the index after the span, BAIL when the analyzer must take it (nothing
+ * written then), or -1 (reference path).
+ */
+function nativeSpan(r: i32, end: i32, written: i32, count: i32): i32 {
+  if (!charTableFilled) {
+    fillCharTable();
+    charTableFilled = true;
+  }
+  const b = input;
+  // The span's end, as span() finds it; escapes other than those of separators go to the analyzer.
+  let k = r;
+  while (k < end) {
+    const c = ld(b, k);
+    if (c == SPACE) break;
+    if (c == BACKSLASH) {
+      const e = ld(b, k + 1);
+      if (e == 0x6e || e == 0x74 || e == 0x72) break;
+      // \u escapes, and invalid ones, to the analyzer's path (which decodes, or refuses, them).
+      if (at8(SHORT_ESCAPE, e) == 0) return BAIL;
+      k += 2;
+      continue;
+    }
+    if (c < 0x20) return -1;
+    k++;
+  }
+  if (k > end) return BAIL;
+  // A letter folds to at most 4 bytes from 2, a word adds 3 (quotes and comma).
+  reserveOutput(written, 3 * (k - r) + 16 + SLACK);
+  spanAt = output + <usize>written;
+  spanCount = count;
+  let inWord = false;
+  let prevLetter = false;
+  let prevDigit = false;
+  let i = r;
+  while (i < k) {
+    const c = ld(b, i);
+    if (c < 0x80) {
+      const kind = at8(KIND, c);
+      if ((kind & WORD_KINDS) != 0) {
+        if (!inWord) {
+          startWord(i, kind == DIGIT);
+          inWord = true;
+        }
+        store<u8>(spanAt++, <u8>(kind == UPPER ? c + 32 : c));
+        wordUnits++;
+        prevLetter = kind != DIGIT;
+        prevDigit = kind == DIGIT;
+        if (prevLetter && wordScript == SCRIPT_UNKNOWN) wordScript = SCRIPT_LATIN;
+        i++;
+        continue;
+      }
+      if (c == 0x27 && inWord && prevLetter) {
+        // ' between letters
+        const next = letterAt(b, i + 1, k);
+        if (next < 0) return BAIL;
+        if (next == 1) {
+          store<u8>(spanAt++, <u8>c);
+          wordUnits++;
+          prevLetter = false;
+          prevDigit = false;
+          i++;
+          continue;
+        }
+      } else if ((c == 0x2e || c == 0x2c) && inWord && prevDigit && i + 1 < k && isDigit(ld(b, i + 1))) {
+        // . or , between digits
+        store<u8>(spanAt++, <u8>c);
+        wordUnits++;
+        prevLetter = false;
+        prevDigit = false;
+        i++;
+        continue;
+      } else if (c == 0x2d && i + 1 == k) {
+        // A hyphen at the span's end may be a hyphenation: the analyzer (and the page) decide.
+        return BAIL;
+      }
+      if (inWord) {
+        if (!endWord(end, k)) return -1;
+        inWord = false;
+      }
+      i += c == BACKSLASH ? 2 : 1;
+      continue;
+    }
+    const kind = charKindAt(b, i);
+    if (kind == CHAR_LETTER) {
+      if (!inWord) {
+        startWord(i, false);
+        inWord = true;
+      }
+      wordNonAscii = true;
+      const script = <i32>load<u8>(charEntry + ENTRY_SCRIPT);
+      if (wordScript == SCRIPT_UNKNOWN || wordScript == SCRIPT_OTHER) {
+        if (script != SCRIPT_OTHER || wordScript == SCRIPT_UNKNOWN) wordScript = script;
+      }
+      store<u32>(spanAt, load<u32>(charEntry + ENTRY_FOLD));
+      spanAt += <usize>load<u8>(charEntry + ENTRY_BYTES);
+      wordUnits += <i32>load<u8>(charEntry + ENTRY_UNITS);
+      prevLetter = true;
+      prevDigit = false;
+      i += 2;
+      continue;
+    }
+    if (kind != CHAR_SEPARATOR) return BAIL;
+    if (inWord) {
+      if (!endWord(end, k)) return -1;
+      inWord = false;
+    }
+    i += charWidth;
+  }
+  if (inWord && !endWord(end, k)) return -1;
+  outputLength = <i32>(spanAt - output);
+  tokenCount = spanCount;
+  return k;
+}
+
+function startWord(i: i32, digitFirst: bool): void {
+  wordMark = spanAt;
+  if (spanCount > 0) store<u8>(spanAt++, COMMA);
+  store<u8>(spanAt++, <u8>QUOTE);
+  wordBytes0 = spanAt;
+  wordNonAscii = false;
+  wordScript = SCRIPT_UNKNOWN;
+  wordUnits = 0;
+  wordDigitFirst = digitFirst;
+  wordInputStart = i;
+}
+
+/** Closes the word nativeSpan() is writing (its token through the memos if it has language steps). False: the output could not grow. */
+function endWord(end: i32, k: i32): bool {
+  const length = <i32>(spanAt - wordBytes0);
+  let memo: Memo;
+  let entry: i32;
+  if (!wordNonAscii) {
+    if (copiesWords || wordDigitFirst || length > MAX_STEMMED_LENGTH) {
+      store<u8>(spanAt++, <u8>QUOTE);
+      spanCount++;
+      return true;
+    }
+    memo = words!;
+    entry = memo.find(wordBytes0, length, hashBytes(wordBytes0, length));
+    if (entry < 0) {
+      const tokenLength = wordToken(input + <usize>wordInputStart, length);
+      entry = memo.add(wordBytes0, length, scratch, tokenLength, tokenLength > 0 ? 1 : 0);
+    }
+  } else {
+    if (((stepScripts >> wordScript) & 1) == 0 || wordUnits > MAX_STEMMED_LENGTH || wordDigitFirst) {
+      store<u8>(spanAt++, <u8>QUOTE);
+      spanCount++;
+      return true;
+    }
+    // Keyed by the folded bytes and the script (the byte after them).
+    store<u8>(spanAt, <u8>wordScript);
+    memo = foldedWords!;
+    entry = memo.find(wordBytes0, length + 1, hashBytes(wordBytes0, length + 1));
+    if (entry < 0) {
+      const tokenLength = foldedWordToken(wordBytes0, length, wordScript);
+      entry = memo.add(wordBytes0, length + 1, scratch, tokenLength, tokenLength > 0 ? 1 : 0);
+      if (entry < 0) {
+        // Too long to keep: the answer goes straight to the output.
+        spanAt = wordMark;
+        return appendAnswer(tokenLength, k);
+      }
+    }
+  }
+  spanAt = wordMark;
+  const value = memo.valueLength(entry);
+  if (value == 0) return true;
+  const written = <i32>(spanAt - output);
+  if (written + value + 1 + SLACK + 3 * (k - wordInputStart) + 16 > outputCapacity) {
+    reserveOutput(written, value + 1 + SLACK + 3 * (k - wordInputStart) + 16);
+    spanAt = output + <usize>written;
+  }
+  if (spanCount++ > 0) store<u8>(spanAt++, COMMA);
+  spanAt = memo.copyValue(entry, spanAt);
+  return true;
+}
+
+/** endWord() for a token not memoized: scratch[0, length) (one token, or none when empty) written at spanAt. */
+function appendAnswer(length: i32, k: i32): bool {
+  if (length == 0) return true;
+  const written = <i32>(spanAt - output);
+  reserveOutput(written, length + 1 + SLACK + 3 * (k - wordInputStart) + 16);
+  spanAt = output + <usize>written;
+  if (spanCount++ > 0) store<u8>(spanAt++, COMMA);
+  copyBytes(spanAt, scratch, length);
+  spanAt += <usize>length;
+  return true;
+}
+
 /** Appends `tokens` tokens, JSON array items at from[0, length), to output[0, written) after `count` tokens. */
 function append(written: i32, count: i32, from: usize, length: i32, tokens: i32): void {
   outputLength = written;
   tokenCount = count;
   if (length == 0) return;
-  reserveOutput(written, length + 1);
+  reserveOutput(written, length + 1 + SLACK);
   let at = output + <usize>written;
   if (count > 0) store<u8>(at++, COMMA);
-  memory.copy(at, from, <usize>length);
+  copyBytes(at, from, length);
   outputLength = <i32>(at - output) + length;
   tokenCount = count + tokens;
 }

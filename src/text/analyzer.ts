@@ -37,6 +37,15 @@ export interface Analyzer {
   asciiWordToken(word: string): string;
   /** Whether asciiWordToken(w) is w for every such word (no language steps for Latin script). */
   keepsAsciiWords(): boolean;
+  /** The character steps of a word's raw text (NFKC, case and diacritic folding): its token when no language step applies. */
+  foldWord(raw: string): string;
+  /**
+   * The token of a word already through foldWord(), whose first letter is of `script` (as the
+   * scanner decides it): the language steps of that script, if any ('' drops the word).
+   */
+  foldedWordToken(word: string, script: Script): string;
+  /** The scripts whose words have language steps, as bits (1 << script). */
+  scriptsWithSteps(): number;
   /**
    * The character-level steps only (NFKC, case folding, diacritic folding where the analyzer does
    * it, invisibles dropped): no stopwords, no stemming. For prefix queries (`inform*`).
@@ -187,15 +196,32 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
   }
 
   asciiWordToken(word: string): string {
-    // What word() does for an ASCII word that was not edited, with the memo of the language steps.
-    const steps = (this.ready ??= this.prepareLanguages())[Script.Latin];
+    // What word() does for an ASCII word that was not edited.
+    return this.foldedWordToken(word, Script.Latin);
+  }
+
+  keepsAsciiWords(): boolean {
+    return !(this.ready ??= this.prepareLanguages())[Script.Latin];
+  }
+
+  foldWord(raw: string): string {
+    const w = foldCase(raw);
+    return this.def.foldDiacritics ? foldDiacritics(w) : w;
+  }
+
+  foldedWordToken(word: string, script: Script): string {
+    const steps = (this.ready ??= this.prepareLanguages())[script];
     if (!steps || word.length > MAX_STEMMED_LENGTH || isDigitCode(word.charCodeAt(0))) return word;
     // The byte path keeps the token in its own memo: a second one here would only cost a Map entry.
     return steps.uncached(word);
   }
 
-  keepsAsciiWords(): boolean {
-    return !(this.ready ??= this.prepareLanguages())[Script.Latin];
+  scriptsWithSteps(): number {
+    let bits = 0;
+    (this.ready ??= this.prepareLanguages()).forEach((steps, script) => {
+      if (steps) bits |= 1 << script;
+    });
+    return bits;
   }
 
   normalize(word: string): string {
@@ -262,8 +288,7 @@ class PipelineAnalyzer implements Analyzer, ScanSink {
 
   /** A word's token from its raw text: character steps, then the language steps ('' drops it). */
   private wordSteps(raw: string, steps: WordSteps | undefined): string {
-    let w = foldCase(raw);
-    if (this.def.foldDiacritics) w = foldDiacritics(w);
+    let w = this.foldWord(raw);
     // Numbers and giant "words" (base64, hex dumps) are neither stopwords nor stemmed; keeping
     // them out of the memo keeps its memory small.
     if (steps && w.length <= MAX_STEMMED_LENGTH && !isDigitCode(w.charCodeAt(0))) w = steps(w);

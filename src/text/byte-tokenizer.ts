@@ -5,6 +5,7 @@
 // analyzer knows: the tokens of a span with non-ASCII characters, and the token of an ASCII word
 // under language steps (stemming, stopwords). Both answers are memoized inside the WebAssembly.
 import type { Analyzer } from './analyzer.js';
+import { CharClass, classOf, scriptOfCode, type Script } from './chars.js';
 import { JsonTokenList } from './json-tokens.js';
 import binary from '../../wasm/byte-tokenizer.wasm';
 
@@ -15,6 +16,9 @@ interface Exports {
   outputLength: WebAssembly.Global;
   tokenCount: WebAssembly.Global;
   scratchTokens: WebAssembly.Global;
+  stepScripts: WebAssembly.Global;
+  CHAR_TABLE_BYTES: WebAssembly.Global;
+  reserveCharTable(): number;
   reserveInput(bytes: number): number;
   reserveScratch(bytes: number): number;
   configure(keepsAsciiWords: number, memoEntries: number): void;
@@ -29,6 +33,18 @@ const HYPHEN_AT_LINE_END = /[-\u00ad\u2010\u2011][ \t\r]*(?:\n|$)/;
 
 /** Entries each memo holds by default before it evicts: the slots then grow to 2^18 (2 MB), half of them free. */
 const DEFAULT_MEMO_ENTRIES = 1 << 17;
+
+// charTable's layout (wasm/byte-tokenizer.ts).
+const CHAR_FIRST = 0x80;
+const CHAR_END = 0x800;
+const CHAR_ENTRY = 8;
+const PUNCTUATION_FIRST = 0x2000;
+const PUNCTUATION_END = 0x2100;
+const CHAR_SEPARATOR = 1;
+const CHAR_LETTER = 2;
+const COMBINING_MARK = /\p{M}/u;
+/** Letters, marks and digits, nothing that JSON escapes. */
+const PLAIN_LETTERS = /^[\p{L}\p{M}\p{N}]+$/u;
 
 /** Bytes of the line after the closing quote that the loops may look at (a \u escape's digits). */
 const PADDING = 8;
@@ -54,6 +70,8 @@ export class ByteTokenizer {
       ream: {
         analyzeSpan: (at: number, length: number, escaped: number): number => this.analyzeSpan(at, length, escaped !== 0),
         wordToken: (at: number, length: number): number => this.wordToken(at, length),
+        foldedWordToken: (at: number, length: number, script: number): number => this.foldedWordToken(at, length, script),
+        fillCharTable: (): void => this.fillCharTable(),
       },
     });
     this.wasm = instance.exports as unknown as Exports;
@@ -127,6 +145,51 @@ export class ByteTokenizer {
     tokens.count = 0;
     if (token.length > 0) tokens.token(token);
     return this.answer(tokens);
+  }
+
+  /** foldedWordToken() for the WebAssembly: the language steps of a non-ASCII word already folded. */
+  private foldedWordToken(at: number, length: number, script: number): number {
+    const token = this.analyzer.foldedWordToken(this.memory().toString('utf8', at, at + length), script as Script);
+    const tokens = this.scratch;
+    tokens.length = 0;
+    tokens.count = 0;
+    if (token.length > 0) tokens.token(token);
+    return this.answer(tokens);
+  }
+
+  /**
+   * fillCharTable() for the WebAssembly: which characters of U+0080–U+07FF its own span loop can
+   * take, and their fold, asked of the analyzer one character at a time (wasm/byte-tokenizer.ts
+   * `charTable` has the layout). A letter qualifies when the analyzer's character steps on a word
+   * are those steps on each of its letters: NFKC leaves it alone (so it composes with nothing) and it
+   * is not a combining mark; its fold is at most 4 bytes of letters needing no JSON escape.
+   */
+  private fillCharTable(): void {
+    const wasm = this.wasm;
+    const at = wasm.reserveCharTable();
+    const table = this.memory();
+    table.fill(0, at, at + (wasm.CHAR_TABLE_BYTES.value as number));
+    for (let cp = CHAR_FIRST; cp < CHAR_END; cp++) {
+      const entry = at + (cp - CHAR_FIRST) * CHAR_ENTRY;
+      const cls = classOf(cp);
+      if (cls === CharClass.Separator) {
+        table[entry] = CHAR_SEPARATOR;
+        continue;
+      }
+      const ch = String.fromCharCode(cp);
+      if (cls !== CharClass.Word || COMBINING_MARK.test(ch) || ch.normalize('NFKC') !== ch) continue;
+      const fold = this.analyzer.foldWord(ch);
+      const bytes = Buffer.from(fold);
+      if (fold.length === 0 || bytes.length > 4 || !PLAIN_LETTERS.test(fold)) continue;
+      table[entry] = CHAR_LETTER;
+      table[entry + 1] = scriptOfCode(cp);
+      table[entry + 2] = fold.length;
+      table[entry + 3] = bytes.length;
+      bytes.copy(table, entry + 4);
+    }
+    const punctuation = at + (CHAR_END - CHAR_FIRST) * CHAR_ENTRY;
+    for (let cp = PUNCTUATION_FIRST; cp < PUNCTUATION_END; cp++) table[punctuation + cp - PUNCTUATION_FIRST] = classOf(cp) === CharClass.Separator ? 1 : 0;
+    wasm.stepScripts.value = this.analyzer.scriptsWithSteps();
   }
 
   /** Copies an answer to the WebAssembly's scratch: its length in bytes. */

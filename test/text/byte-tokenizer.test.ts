@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { getAnalyzer, type Analyzer } from '../../src/text/analyzer.js';
 import { ByteTokenizer } from '../../src/text/byte-tokenizer.js';
 
-/** The analyzer with its two calls from the byte tokenizer counted. */
-function counted(name: string): { analyzer: Analyzer; calls: { spans: number; words: number } } {
+/** The analyzer with its calls from the byte tokenizer counted. */
+function counted(name: string): { analyzer: Analyzer; calls: { spans: number; words: number; folded: number } } {
   const inner = getAnalyzer(name);
-  const calls = { spans: 0, words: 0 };
+  const calls = { spans: 0, words: 0, folded: 0 };
   const analyzer: Analyzer = Object.create(inner);
   analyzer.appendJson = (text, out) => {
     calls.spans++;
@@ -14,6 +14,10 @@ function counted(name: string): { analyzer: Analyzer; calls: { spans: number; wo
   analyzer.asciiWordToken = (word) => {
     calls.words++;
     return inner.asciiWordToken(word);
+  };
+  analyzer.foldedWordToken = (word, script) => {
+    calls.folded++;
+    return inner.foldedWordToken(word, script);
   };
   return { analyzer, calls };
 }
@@ -32,12 +36,32 @@ describe('ByteTokenizer (the WebAssembly byte path)', () => {
   it('asks the analyzer once per distinct span and per distinct word, whatever its case', () => {
     const { analyzer, calls } = counted('en');
     const tokenizer = new ByteTokenizer(analyzer);
-    const text = 'Running café RUNNING running Café café (café), the THE';
+    // Spans the analyzer takes (’ and ﬁ are not folded letter by letter): "café’s", "Café’s", "(ﬁnal),".
+    const text = 'Running café’s RUNNING running Café’s café’s (ﬁnal), the THE';
     expect(tokensOf(tokenizer, text)).toEqual(getAnalyzer('en').analyze(text));
-    // Spans: "café", "Café", "(café),"; words: running, the.
-    expect(calls).toEqual({ spans: 3, words: 2 });
+    expect(calls).toEqual({ spans: 3, words: 2, folded: 0 });
     expect(tokensOf(tokenizer, text)).toEqual(getAnalyzer('en').analyze(text));
-    expect(calls).toEqual({ spans: 3, words: 2 });
+    expect(calls).toEqual({ spans: 3, words: 2, folded: 0 });
+  });
+
+  it('folds letters of the two-byte range itself, and asks for the language steps once per folded word', () => {
+    const { analyzer, calls } = counted('en');
+    const tokenizer = new ByteTokenizer(analyzer);
+    // café Café CAFÉ fold to one word (cafe), Straße to another (strasse; STRASSE is an ASCII word);
+    // Ωμέγα is Greek and 3,14é starts with a digit (no language steps); naïve’ goes to the analyzer.
+    const text = 'café Café CAFÉ, (café) Straße STRASSE naïve’ Ωμέγα 3,14é';
+    expect(tokensOf(tokenizer, text)).toEqual(getAnalyzer('en').analyze(text));
+    expect(calls).toEqual({ spans: 1, words: 1, folded: 2 });
+    const ru = counted('ru');
+    const russian = new ByteTokenizer(ru.analyzer);
+    const words = 'Ёлка ёлки, ЁЛКА и Москва; Москвы. москва';
+    expect(tokensOf(russian, words)).toEqual(getAnalyzer('ru').analyze(words));
+    expect(ru.calls).toEqual({ spans: 0, words: 0, folded: 5 });
+    // A word's script is its first letter's (as the scanner decides): the steps of mixed words follow it.
+    const mixed = 'éМосква Москваé ωМосква Москваω 1Москва Москва1 xМосква Москваx ªМосква ǅМосква';
+    for (const name of ['ru', 'auto', 'en']) {
+      expect(tokensOf(new ByteTokenizer(getAnalyzer(name)), mixed)).toEqual(getAnalyzer(name).analyze(mixed));
+    }
   });
 
   it('analyzes a span longer than the memo keeps every time it is seen', () => {
@@ -56,7 +80,7 @@ describe('ByteTokenizer (the WebAssembly byte path)', () => {
       for (const w of words) expect(tokensOf(tokenizer, w)).toEqual(getAnalyzer('en').analyze(w));
     }
     expect(tokenizer.evictions).toBeGreaterThan(0);
-    expect(calls.spans).toBeGreaterThan(200);
+    expect(calls.folded).toBeGreaterThan(200);
   });
 
   it('grows its buffers for a large text, and gives the analyzer’s tokens', () => {
