@@ -411,6 +411,11 @@ let chunkWords: u64 = 0;
  * \" \/ \b \f, its letter in the chunk).
  */
 let chunkHard: u64 = 0;
+/** The chunk scanned last in this text: where it starts, and its masks. */
+let scannedAt: i32 = -64;
+let scannedWords: u64 = 0;
+let scannedHard: u64 = 0;
+let scannedRules: u64 = 0;
 
 @inline function bytesEqual(v: v128, c: i32): v128 {
   return i8x16.eq(v, i8x16.splat(<i8>c));
@@ -502,21 +507,41 @@ export function tokenize(end: i32): bool {
   store<u8>(output, 0x5b);
   let count = 0;
   let i = 0;
+  scannedAt = -64;
   while (i < end) {
     if (copiesWords) {
       // Plain words, 64 bytes at a time: the words found from bit masks, each copied in one step.
+      // Back from the loop below (after a span or a word it had to take), the masks of the chunk
+      // last scanned serve again if i is still inside it.
+      let reuse = i > scannedAt && i < scannedAt + 64;
       for (;;) {
         const p = b + <usize>i;
-        const chunk = scanChunk(p);
+        let length = 64;
+        let words: u64, hard: u64, rules: u64;
+        if (reuse) {
+          const shift = <u64>(i - scannedAt);
+          length -= <i32>shift;
+          words = scannedWords >> shift;
+          hard = scannedHard >> shift;
+          rules = scannedRules >> shift;
+          reuse = false;
+        } else {
+          rules = scanChunk(p);
+          words = chunkWords;
+          hard = chunkHard;
+          scannedAt = i;
+          scannedWords = words;
+          scannedHard = hard;
+          scannedRules = rules;
+        }
         // The first and the last byte of each word, taken in order: each step depends on the one
         // before only through clearing a bit, so the processor overlaps consecutive words.
-        const words = chunkWords;
         let starts = words & ~(words << 1);
         let lasts = words & ~(words >> 1);
-        const stop = <i32>ctz(chunkHard);
+        const stop = min(<i32>ctz(hard), length);
         // Where the next chunk starts, or the loop below takes over (slow).
         let done = stop;
-        let slow = stop < 64;
+        let slow = stop < length;
         for (;;) {
           const start = <i32>ctz(starts);
           if (start >= stop) break;
@@ -525,10 +550,10 @@ export function tokenize(end: i32): bool {
             // The word touches a byte the loop below must see, or runs past the chunk: the next
             // chunk starts with it (unless it started this one: a word of 64 bytes or more).
             done = start;
-            slow = stop < 64 || start == 0;
+            slow = stop < length || start == 0;
             break;
           }
-          if (((chunk >> <u64>after) & 1) != 0) {
+          if (((rules >> <u64>after) & 1) != 0) {
             // Followed by ' or -, or by . or , after a digit: the scanner's rules decide.
             done = start;
             slow = true;
