@@ -27,9 +27,9 @@ declare function wordToken(ptr: usize, length: i32): i32;
 /** The token of a word through the character steps (UTF-8 at ptr), whose script has language steps, as a JSON string in scratch: its byte length, 0 when dropped. */
 @external("ream", "foldedWordToken")
 declare function foldedWordToken(ptr: usize, length: i32, script: i32): i32;
-/** Fills charTable (see there); called once, when the first span with non-ASCII characters is met. */
+/** Fills the entries of charTable (see there) for the 256 code points from `first` on; called when nativeSpan() first meets one of them. */
 @external("ream", "fillCharTable")
-declare function fillCharTable(): void;
+declare function fillCharTable(first: i32): void;
 
 const LOWER: u8 = 1;
 const UPPER: u8 = 2;
@@ -739,10 +739,10 @@ function span(r: i32, end: i32, written: i32, count: i32): i32 {
  * (src/text/byte-tokenizer.ts): its kind (CHAR_OTHER, CHAR_SEPARATOR, CHAR_LETTER); for a letter, its
  * script, its fold (the analyzer's character steps applied to it alone: NFKC, case and diacritic
  * folding) as UTF-8 and that fold's length in UTF-16 units. Then, for U+2000–U+20FF (general
- * punctuation), one byte each: 1 for a separator.
+ * punctuation), one byte each: CHAR_SEPARATOR or CHAR_OTHER. Filled 256 code points at a time, as
+ * they are first met (CHAR_UNFILLED until then).
  */
 export let charTable: usize = 0;
-let charTableFilled = false;
 /** Bit s: words of script s have language steps (set by JavaScript with the table). */
 export let stepScripts: i32 = 0;
 
@@ -751,10 +751,12 @@ const CHAR_FIRST: i32 = 0x80;
 const CHAR_END: i32 = 0x800;
 const PUNCTUATION_FIRST: i32 = 0x2000;
 const PUNCTUATION_END: i32 = 0x2100;
-export const CHAR_TABLE_BYTES: i32 = (CHAR_END - CHAR_FIRST) * CHAR_ENTRY + (PUNCTUATION_END - PUNCTUATION_FIRST);
+const CHAR_TABLE_BYTES: i32 = (CHAR_END - CHAR_FIRST) * CHAR_ENTRY + (PUNCTUATION_END - PUNCTUATION_FIRST);
 const CHAR_OTHER: u32 = 0;
 const CHAR_SEPARATOR: u32 = 1;
 const CHAR_LETTER: u32 = 2;
+/** Not filled yet: JavaScript fills a block of 256 code points when one of them is first met. */
+const CHAR_UNFILLED: u8 = 3;
 /** Entry layout: kind, script, fold's UTF-16 length, fold's UTF-8 length, fold (at most 4 bytes). */
 const ENTRY_SCRIPT: usize = 1;
 const ENTRY_UNITS: usize = 2;
@@ -771,7 +773,10 @@ const BAIL = -2;
 
 /** Room for the char table: its address (JavaScript fills it). */
 export function reserveCharTable(): usize {
-  if (charTable == 0) charTable = heap.alloc(<usize>CHAR_TABLE_BYTES);
+  if (charTable == 0) {
+    charTable = heap.alloc(<usize>CHAR_TABLE_BYTES);
+    memory.fill(charTable, CHAR_UNFILLED, <usize>CHAR_TABLE_BYTES);
+  }
   return charTable;
 }
 
@@ -785,13 +790,20 @@ function charKindAt(b: usize, i: i32): u32 {
     const cp = <i32>(((c & 0x1f) << 6) | (ld(b, i + 1) & 0x3f));
     charEntry = charTable + <usize>((cp - CHAR_FIRST) * CHAR_ENTRY);
     charWidth = 2;
-    return <u32>load<u8>(charEntry);
+    let kind = load<u8>(charEntry);
+    if (kind == CHAR_UNFILLED) {
+      fillCharTable(cp & ~0xff);
+      kind = load<u8>(charEntry);
+    }
+    return <u32>kind;
   }
   if (c >= 0xe0 && c <= 0xef) {
     const cp = <i32>(((c & 0x0f) << 12) | ((ld(b, i + 1) & 0x3f) << 6) | (ld(b, i + 2) & 0x3f));
     charWidth = 3;
     if (cp >= PUNCTUATION_FIRST && cp < PUNCTUATION_END) {
-      return load<u8>(charTable + <usize>((CHAR_END - CHAR_FIRST) * CHAR_ENTRY + cp - PUNCTUATION_FIRST)) != 0 ? CHAR_SEPARATOR : CHAR_OTHER;
+      const at = charTable + <usize>((CHAR_END - CHAR_FIRST) * CHAR_ENTRY + cp - PUNCTUATION_FIRST);
+      if (load<u8>(at) == CHAR_UNFILLED) fillCharTable(PUNCTUATION_FIRST);
+      return <u32>load<u8>(at);
     }
   }
   return CHAR_OTHER;
@@ -831,10 +843,7 @@ let wordInputStart: i32 = 0;
  * written then), or -1 (reference path).
  */
 function nativeSpan(r: i32, end: i32, written: i32, count: i32): i32 {
-  if (!charTableFilled) {
-    fillCharTable();
-    charTableFilled = true;
-  }
+  reserveCharTable();
   const b = input;
   // The span's end, as span() finds it; escapes other than those of separators go to the analyzer.
   let k = r;

@@ -17,7 +17,6 @@ interface Exports {
   tokenCount: WebAssembly.Global;
   scratchTokens: WebAssembly.Global;
   stepScripts: WebAssembly.Global;
-  CHAR_TABLE_BYTES: WebAssembly.Global;
   reserveCharTable(): number;
   reserveInput(bytes: number): number;
   reserveScratch(bytes: number): number;
@@ -40,6 +39,7 @@ const CHAR_END = 0x800;
 const CHAR_ENTRY = 8;
 const PUNCTUATION_FIRST = 0x2000;
 const PUNCTUATION_END = 0x2100;
+const CHAR_OTHER = 0;
 const CHAR_SEPARATOR = 1;
 const CHAR_LETTER = 2;
 const COMBINING_MARK = /\p{M}/u;
@@ -71,7 +71,7 @@ export class ByteTokenizer {
         analyzeSpan: (at: number, length: number, escaped: number): number => this.analyzeSpan(at, length, escaped !== 0),
         wordToken: (at: number, length: number): number => this.wordToken(at, length),
         foldedWordToken: (at: number, length: number, script: number): number => this.foldedWordToken(at, length, script),
-        fillCharTable: (): void => this.fillCharTable(),
+        fillCharTable: (first: number): void => this.fillCharTable(first),
       },
     });
     this.wasm = instance.exports as unknown as Exports;
@@ -158,19 +158,28 @@ export class ByteTokenizer {
   }
 
   /**
-   * fillCharTable() for the WebAssembly: which characters of U+0080–U+07FF its own span loop can
-   * take, and their fold, asked of the analyzer one character at a time (wasm/byte-tokenizer.ts
-   * `charTable` has the layout). A letter qualifies when the analyzer's character steps on a word
-   * are those steps on each of its letters: NFKC leaves it alone (so it composes with nothing) and it
-   * is not a combining mark; its fold is at most 4 bytes of letters needing no JSON escape.
+   * fillCharTable() for the WebAssembly: which characters of the block of 256 code points from
+   * `first` its own span loop can take, and their fold, asked of the analyzer one character at a time
+   * (wasm/byte-tokenizer.ts `charTable` has the layout). A letter qualifies when the analyzer's
+   * character steps on a word are those steps on each of its letters: NFKC leaves it alone (so it
+   * composes with nothing) and it is not a combining mark; its fold is at most 4 bytes of letters
+   * needing no JSON escape.
    */
-  private fillCharTable(): void {
+  private fillCharTable(first: number): void {
     const wasm = this.wasm;
     const at = wasm.reserveCharTable();
     const table = this.memory();
-    table.fill(0, at, at + (wasm.CHAR_TABLE_BYTES.value as number));
-    for (let cp = CHAR_FIRST; cp < CHAR_END; cp++) {
+    if (first === PUNCTUATION_FIRST) {
+      const punctuation = at + (CHAR_END - CHAR_FIRST) * CHAR_ENTRY;
+      for (let cp = PUNCTUATION_FIRST; cp < PUNCTUATION_END; cp++) {
+        table[punctuation + cp - PUNCTUATION_FIRST] = classOf(cp) === CharClass.Separator ? CHAR_SEPARATOR : CHAR_OTHER;
+      }
+      return;
+    }
+    wasm.stepScripts.value = this.analyzer.scriptsWithSteps();
+    for (let cp = Math.max(first, CHAR_FIRST); cp < first + 0x100; cp++) {
       const entry = at + (cp - CHAR_FIRST) * CHAR_ENTRY;
+      table[entry] = CHAR_OTHER;
       const cls = classOf(cp);
       if (cls === CharClass.Separator) {
         table[entry] = CHAR_SEPARATOR;
@@ -187,9 +196,6 @@ export class ByteTokenizer {
       table[entry + 3] = bytes.length;
       bytes.copy(table, entry + 4);
     }
-    const punctuation = at + (CHAR_END - CHAR_FIRST) * CHAR_ENTRY;
-    for (let cp = PUNCTUATION_FIRST; cp < PUNCTUATION_END; cp++) table[punctuation + cp - PUNCTUATION_FIRST] = classOf(cp) === CharClass.Separator ? 1 : 0;
-    wasm.stepScripts.value = this.analyzer.scriptsWithSteps();
   }
 
   /** Copies an answer to the WebAssembly's scratch: its length in bytes. */
