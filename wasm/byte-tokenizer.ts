@@ -809,6 +809,12 @@ function charKindAt(b: usize, i: i32): u32 {
   return CHAR_OTHER;
 }
 
+/** Whether the \u escape whose hex digits start at input[i] is a control character other than whitespace, or DEL: a separator. */
+function isControlEscape(i: i32): bool {
+  const unit = escapedUnit(i);
+  return (unit >= 0 && unit < 0x20 && unit != 0x09 && unit != 0x0a && unit != 0x0d) || unit == 0x7f;
+}
+
 /** Whether the character at input[i] (i < k) is a letter for the scanner's apostrophe rule, or -1 when only the analyzer can tell. */
 function letterAt(b: usize, i: i32, k: i32): i32 {
   if (i >= k) return 0;
@@ -853,7 +859,11 @@ function nativeSpan(r: i32, end: i32, written: i32, count: i32): i32 {
     if (c == BACKSLASH) {
       const e = ld(b, k + 1);
       if (e == 0x6e || e == 0x74 || e == 0x72) break;
-      // \u escapes, and invalid ones, to the analyzer's path (which decodes, or refuses, them).
+      if (e == 0x75 && isControlEscape(k + 2)) {
+        k += 6;
+        continue;
+      }
+      // Other \u escapes, and invalid ones, to the analyzer's path (which decodes, or refuses, them).
       if (at8(SHORT_ESCAPE, e) == 0) return BAIL;
       k += 2;
       continue;
@@ -915,7 +925,29 @@ function nativeSpan(r: i32, end: i32, written: i32, count: i32): i32 {
         if (!endWord(end, k)) return -1;
         inWord = false;
       }
-      i += c == BACKSLASH ? 2 : 1;
+      i += c != BACKSLASH ? 1 : ld(b, i + 1) == 0x75 ? 6 : 2;
+      continue;
+    }
+    if (c == 0xe2 && ld(b, i + 1) == 0x80 && ld(b, i + 2) == 0x99) {
+      // ’ between letters is part of the word (folded to '), as ' is; elsewhere a separator.
+      if (inWord && prevLetter) {
+        const next = letterAt(b, i + 3, k);
+        if (next < 0) return BAIL;
+        if (next == 1) {
+          store<u8>(spanAt++, 0x27);
+          wordNonAscii = true;
+          wordUnits++;
+          prevLetter = false;
+          prevDigit = false;
+          i += 3;
+          continue;
+        }
+      }
+      if (inWord) {
+        if (!endWord(end, k)) return -1;
+        inWord = false;
+      }
+      i += 3;
       continue;
     }
     const kind = charKindAt(b, i);

@@ -36,27 +36,34 @@ describe('ByteTokenizer (the WebAssembly byte path)', () => {
   it('asks the analyzer once per distinct span and per distinct word, whatever its case', () => {
     const { analyzer, calls } = counted('en');
     const tokenizer = new ByteTokenizer(analyzer);
-    // Spans the analyzer takes (’ and ﬁ are not folded letter by letter): "café’s", "Café’s", "(ﬁnal),".
-    const text = 'Running café’s RUNNING running Café’s café’s (ﬁnal), the THE';
+    // Spans only the analyzer takes (ﬁ changes under NFKC, a combining accent composes, Han is
+    // segmented): "ﬁnal", "(ﬁnal),", "Cafe\u0301" and "中文", each asked once.
+    const text = 'Running ﬁnal RUNNING running ﬁnal Cafe\u0301 (ﬁnal), 中文 Cafe\u0301 中文 the THE';
     expect(tokensOf(tokenizer, text)).toEqual(getAnalyzer('en').analyze(text));
-    expect(calls).toEqual({ spans: 3, words: 2, folded: 0 });
+    expect(calls).toEqual({ spans: 4, words: 2, folded: 0 });
     expect(tokensOf(tokenizer, text)).toEqual(getAnalyzer('en').analyze(text));
-    expect(calls).toEqual({ spans: 3, words: 2, folded: 0 });
+    expect(calls).toEqual({ spans: 4, words: 2, folded: 0 });
   });
 
   it('folds letters of the two-byte range itself, and asks for the language steps once per folded word', () => {
     const { analyzer, calls } = counted('en');
     const tokenizer = new ByteTokenizer(analyzer);
-    // café Café CAFÉ fold to one word (cafe), Straße to another (strasse; STRASSE is an ASCII word);
-    // Ωμέγα is Greek and 3,14é starts with a digit (no language steps); naïve’ goes to the analyzer.
-    const text = 'café Café CAFÉ, (café) Straße STRASSE naïve’ Ωμέγα 3,14é';
+    // café Café CAFÉ fold to one word (cafe), Straße to another (strasse; STRASSE is an ASCII word),
+    // naïve’s to naive's; Ωμέγα is Greek and 3,14é starts with a digit (no language steps).
+    const text = 'café Café CAFÉ, (café) Straße STRASSE naïve’s Ωμέγα 3,14é';
     expect(tokensOf(tokenizer, text)).toEqual(getAnalyzer('en').analyze(text));
-    expect(calls).toEqual({ spans: 1, words: 1, folded: 2 });
+    expect(calls).toEqual({ spans: 0, words: 1, folded: 3 });
     const ru = counted('ru');
     const russian = new ByteTokenizer(ru.analyzer);
     const words = 'Ёлка ёлки, ЁЛКА и Москва; Москвы. москва';
     expect(tokensOf(russian, words)).toEqual(getAnalyzer('ru').analyze(words));
     expect(ru.calls).toEqual({ spans: 0, words: 0, folded: 5 });
+    // ’ between letters is part of a word, as ' is; control characters (written \u0003) are separators.
+    const typeset = counted('fr');
+    const french = new ByteTokenizer(typeset.analyzer);
+    const quotes = 'l’été d’Ávila ’cité’ rock’n’roll x’ ’y é\u0003è\u001bÉté';
+    expect(tokensOf(french, quotes)).toEqual(getAnalyzer('fr').analyze(quotes));
+    expect(typeset.calls.spans).toBe(0);
     // A word's script is its first letter's (as the scanner decides): the steps of mixed words follow it.
     const mixed = 'éМосква Москваé ωМосква Москваω 1Москва Москва1 xМосква Москваx ªМосква ǅМосква';
     for (const name of ['ru', 'auto', 'en']) {
