@@ -21,8 +21,6 @@ export class LineTokenizer {
   private readonly keepText: boolean;
   private head: Buffer = Buffer.allocUnsafe(4096);
   private readonly tail: Buffer;
-  /** Lines left before prime() runs (-1: done or disabled). */
-  private primeAfter: number;
 
   constructor(
     analyzer: Analyzer,
@@ -33,20 +31,6 @@ export class LineTokenizer {
     this.field = utf8(opts.field);
     this.keepText = opts.keepText;
     this.tail = utf8(`,"analyzer":${JSON.stringify(analyzer.id)}}`);
-    this.primeAfter = process.env.REAM_TOKENIZE_PRIME === '0' ? -1 : PRIME_AFTER_LINES;
-  }
-
-  /**
-   * Runs sample lines through the branches of the byte path and the analyzer once, before the real
-   * input makes any function hot. V8 optimizes a hot function for the branches taken so far; a branch
-   * first taken later discards the optimized code (a deoptimization) and the function runs slowly
-   * until it is compiled again. On the benchmark corpus that happened up to 7 times per hot function
-   * (20-30 ms of compiler time each); the samples cut the instructions of a 14 MB run by about 5%.
-   */
-  private prime(): void {
-    this.primeAfter = -1;
-    const ignore = (): void => {};
-    for (const line of PRIMING_LINES) this.line(line, 0, line.length, ignore);
   }
 
   /**
@@ -55,7 +39,6 @@ export class LineTokenizer {
    * the reference path (nothing was written then).
    */
   line(buf: Buffer, start: number, end: number, write: (head: Uint8Array, tokens: Uint8Array, tail: Uint8Array) => void): number {
-    if (this.primeAfter >= 0 && this.primeAfter-- === 0) this.prime();
     const members = this.members;
     if (!members.scan(buf, start, end, this.keepText ? undefined : this.field)) return -1;
     for (const key of WRITTEN_KEYS) if (members.find(buf, key) >= 0) return -1;
@@ -117,21 +100,6 @@ export class LineTokenizer {
     return m < 0 ? 'null' : buf.toString('utf8', this.members.valueStart[m], this.members.valueEnd[m]);
   }
 }
-
-/**
- * Priming waits for the second line, so a one-record run (`xargs -n1`) does not pay for it (~15 ms);
- * after one line no function is hot yet, so none has been optimized without the samples' feedback.
- */
-const PRIME_AFTER_LINES = 1;
-const PRIMING_TEXT = [
-  String.raw`The quick Brown FOX's 3.14 km, 1,000 don't x-ray e-mail Max-\nPlanck ISO-\n9000 a.b 3,b 'x' x' -5 -\n\n`,
-  String.raw`naïve café ﬁnal Straße İstanbul ΣΊΣΥΦΟΣ ωραίος Привет ёлка мир Київ مرحبا بالعالم فارسی שלום 한국어 l’été x` + '\u00ad' + 'y soft\u200bzero',
-  String.raw`日本語のテキスト、漢字とカタカナ。中文分词 3.14ms H₂O ①②  \u00e9t\u00E9 \u0041BC x\u0020y \"q\" back\\slash a\/b \t\r\f\b`,
-  'x'.repeat(120) + ' ' + 'über'.repeat(20) + ' ' + 'Ab1'.repeat(40) + ' end',
-  // A hyphenation only the whole text decides: the line takes the reference path.
-  String.raw`infor-\nmation`,
-].map((t) => `{"doc":"prime.pdf","page":1,"text":"${t}"}`);
-export const PRIMING_LINES = [...PRIMING_TEXT, ...PRIMING_TEXT.map((l) => l.replace('"text"', '"body"'))].map(utf8);
 
 /** Copies from[start, end) to to[at...]; returns the index after the copy. Short runs by hand (Buffer.copy allocates a view per call). */
 function copyBytes(from: Buffer, start: number, end: number, to: Buffer, at: number): number {
