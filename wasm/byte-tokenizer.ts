@@ -4,15 +4,17 @@
 // compiled the hot loops while they ran and a first pass over new text cost several times a later
 // one (docs/analyzers.md, "The byte path"). src/text/byte-tokenizer.ts drives it.
 //
-// ASCII runs go through a byte state machine that applies the scanner's rules (src/text/scanner.ts)
-// as they work on ASCII: letters and digits, ' between letters, . and , between digits, A-Z
-// lower-cased, JSON escapes decoded. Words with language steps (stemming, stopwords) are looked up in
-// a memo of their encoded tokens; a miss asks JavaScript (wordToken). A whitespace-separated span
-// holding non-ASCII characters or \u escapes is handed to the analyzer in JavaScript (analyzeSpan;
-// words never run across whitespace, except at a line-end hyphenation, so the analyzer tokenizes the
-// span exactly as within the whole text), its tokens memoized by the span's bytes. The rare cases that
-// depend on the whole text (a hyphen at a line end that may join two words) make tokenize() return 0:
-// the caller takes the reference path for that line.
+// tokenize() applies the scanner's rules (src/text/scanner.ts) to the bytes. Plain ASCII words are
+// found and copied 64 bytes at a time (vectors.ts); the rules between neighbours (' between letters,
+// . and , between digits, a hyphen at a line end) and the JSON escapes are applied byte by byte. A
+// whitespace-separated span holding non-ASCII characters is tokenized here when its letters fold
+// one by one (nativeSpan: Latin, Greek, Cyrillic, Hebrew, Arabic… from a table JavaScript fills),
+// and otherwise handed to the analyzer in JavaScript (analyzeSpan; words never run across
+// whitespace, except at a line-end hyphenation, so the analyzer tokenizes the span exactly as within
+// the whole text). Words with language steps (stemming, stopwords) and spans are memoized by their
+// bytes (memo.ts); a miss asks JavaScript. The rare cases that depend on the whole text (a hyphen at
+// a line end that may join two words) make tokenize() return false: the caller takes the reference
+// path for that line.
 //
 // Memory: the text is copied to `input` (the closing quote after it, then 8 more bytes of the line or
 // zeros), the tokens are written to `output` as a JSON array, and JavaScript's answers come back in
@@ -30,6 +32,9 @@ declare function foldedWordToken(ptr: usize, length: i32, script: i32): i32;
 /** Fills the entries of charTable (see there) for the 256 code points from `first` on; called when nativeSpan() first meets one of them. */
 @external("ream", "fillCharTable")
 declare function fillCharTable(first: i32): void;
+
+import { Memo, SLACK, copyBytes, hashBytes } from './memo';
+import { chunkHard, chunkWords, copyLowered, copyWordBytes, scanChunk, separatorBytes } from './vectors';
 
 const LOWER: u8 = 1;
 const UPPER: u8 = 2;
@@ -108,224 +113,6 @@ function reserveOutput(length: i32, n: i32): void {
   output = output == 0 ? heap.alloc(<usize>outputCapacity) : heap.realloc(output, <usize>outputCapacity);
 }
 
-// ---- memo -------------------------------------------------------------------------------------
-
-/**
- * An entry in the pool: a 4-byte header (key length | USED, token count, value length as 2 bytes),
- * the key's bytes, the value. The header sits next to the key, so a lookup touches one slot and the
- * entry's own bytes: two cache lines, which matters once the memo outgrows the CPU's caches.
- */
-const HEADER: i32 = 4;
-/** Set in an entry's key-length byte when it was found since the last eviction. */
-const USED: u32 = 0x80;
-const MAX_KEY_BYTES: i32 = 127;
-const MAX_VALUE_BYTES: i32 = 0xffff;
-const MAX_COUNT: i32 = 0xff;
-const INITIAL_SLOTS: i32 = 1 << 12;
-/** The pool is evicted rather than grown past this. */
-const MAX_POOL_BYTES: i32 = 64 << 20;
-
-/**
- * A hash of the bytes [p, p + n), 8 at a time (keys are short: one or two multiplications). It may
- * read up to 7 bytes after the key, which every buffer a key sits in has room for.
- */
-function hashBytes(p: usize, n: i32): u32 {
-  let h: u64 = <u64>n * 0x9e3779b97f4a7c15;
-  while (n >= 8) {
-    h = (h ^ load<u64>(p)) * 0xff51afd7ed558ccd;
-    h ^= h >> 29;
-    p += 8;
-    n -= 8;
-  }
-  if (n > 0) {
-    h = (h ^ (load<u64>(p) & ((<u64>1 << (<u64>n << 3)) - 1))) * 0xc4ceb9fe1a85ec53;
-    h ^= h >> 29;
-  }
-  return <u32>(h ^ (h >> 32));
-}
-
-/** Whether the n bytes at a and b are equal. */
-@inline function sameBytes(a: usize, b: usize, n: i32): bool {
-  while (n >= 8) {
-    if (load<u64>(a) != load<u64>(b)) return false;
-    a += 8;
-    b += 8;
-    n -= 8;
-  }
-  while (n > 0) {
-    if (load<u8>(a) != load<u8>(b)) return false;
-    a++;
-    b++;
-    n--;
-  }
-  return true;
-}
-
-/** Bytes every buffer keeps free after its contents, for copyBytes(). */
-const SLACK: i32 = 32;
-
-/**
- * Copies n bytes from `from` to `to` (not overlapping). Up to 32 bytes are moved as two vectors,
- * reading and writing up to 32 bytes whatever n (every buffer keeps SLACK bytes free after its
- * contents): V8 compiles memory.copy to a call, which costs more than a short copy.
- */
-@inline function copyBytes(to: usize, from: usize, n: i32): void {
-  if (n <= 32) {
-    v128.store(to, v128.load(from));
-    v128.store(to, v128.load(from, 16), 16);
-  } else memory.copy(to, from, <usize>n);
-}
-
-/**
- * Byte strings → their tokens as JSON bytes: an open-addressing table over one byte pool, so that a
- * hit costs a hash, a compare and a copy. Slots are pairs of i32: the key's hash, and where its entry
- * starts in the pool + 1 (0: free). When full, it keeps the entries used since the last eviction
- * (word frequencies are Zipfian: the common words) rather than starting over.
- */
-class Memo {
-  slots: usize = 0;
-  mask: i32 = 0;
-  pool: usize = 0;
-  poolCapacity: i32 = 0;
-  used: i32 = 0;
-  entries: i32 = 0;
-  lastHash: u32 = 0;
-  evictions: i32 = 0;
-
-  constructor(public maxEntries: i32) {
-    const slots = min(INITIAL_SLOTS, slotsFor(maxEntries));
-    this.slots = allocZeroed(slots * 8);
-    this.mask = slots - 1;
-    this.poolCapacity = 1 << 20;
-    this.pool = heap.alloc(<usize>this.poolCapacity);
-  }
-
-  /** The entry of the key [key, key + length) whose hashBytes() is h, or -1. */
-  find(key: usize, length: i32, h: u32): i32 {
-    const slots = this.slots;
-    const mask = this.mask;
-    const pool = this.pool;
-    this.lastHash = h;
-    for (let slot = <i32>h & mask; ; slot = (slot + 1) & mask) {
-      const entry = load<i32>(slots + (<usize>slot << 3) + 4) - 1;
-      if (entry < 0) return -1;
-      if (load<u32>(slots + (<usize>slot << 3)) != h || (<i32>load<u8>(pool + <usize>entry) & ~USED) != length) continue;
-      if (sameBytes(pool + <usize>(entry + HEADER), key, length)) {
-        store<u8>(pool + <usize>entry, <u8>(length | USED));
-        return entry;
-      }
-    }
-    return -1; // not reached: half the slots are always free
-  }
-
-  @inline valueLength(entry: i32): i32 {
-    return <i32>load<u16>(this.pool + <usize>entry + 2);
-  }
-
-  @inline tokenCount(entry: i32): i32 {
-    return <i32>load<u8>(this.pool + <usize>entry + 1);
-  }
-
-  /** Appends the value of `entry` at `to` (room made by the caller); returns the address after it. */
-  @inline copyValue(entry: i32, to: usize): usize {
-    const length = this.valueLength(entry);
-    copyBytes(to, this.pool + <usize>(entry + HEADER + (<i32>load<u8>(this.pool + <usize>entry) & ~USED)), length);
-    return to + <usize>length;
-  }
-
-  /**
-   * Adds the key [key, key + length) with its value value[0, valueLength) of `count` tokens; call
-   * right after find() of the same key missed. Returns its entry, or -1 when the key or value is too
-   * long to keep.
-   */
-  add(key: usize, length: i32, value: usize, valueLength: i32, count: i32): i32 {
-    if (length > MAX_KEY_BYTES || valueLength > MAX_VALUE_BYTES || count > MAX_COUNT) return -1;
-    const bytes = HEADER + length + valueLength;
-    if (this.entries >= this.maxEntries || (this.used + bytes > this.poolCapacity && this.used + bytes > MAX_POOL_BYTES)) this.evict();
-    if (2 * (this.entries + 1) > this.mask + 1) this.rehash(2 * (this.mask + 1));
-    if (this.used + bytes + SLACK > this.poolCapacity) this.growPool(this.used + bytes + SLACK);
-    const entry = this.used;
-    const at = this.pool + <usize>entry;
-    store<u8>(at, <u8>length);
-    store<u8>(at + 1, <u8>count);
-    store<u16>(at + 2, <u16>valueLength);
-    copyBytes(at + <usize>HEADER, key, length);
-    copyBytes(at + <usize>(HEADER + length), value, valueLength);
-    this.used = entry + bytes;
-    this.entries++;
-    this.place(this.slots, this.mask, this.lastHash, entry);
-    return entry;
-  }
-
-  private place(slots: usize, mask: i32, h: u32, entry: i32): void {
-    let slot = <i32>h & mask;
-    while (load<i32>(slots + (<usize>slot << 3) + 4) != 0) slot = (slot + 1) & mask;
-    store<u32>(slots + (<usize>slot << 3), h);
-    store<i32>(slots + (<usize>slot << 3) + 4, entry + 1);
-  }
-
-  private rehash(count: i32): void {
-    const old = this.slots;
-    const oldCount = this.mask + 1;
-    this.slots = allocZeroed(count * 8);
-    this.mask = count - 1;
-    for (let f = 0; f < oldCount; f++) {
-      const entry = load<i32>(old + (<usize>f << 3) + 4);
-      if (entry != 0) this.place(this.slots, this.mask, load<u32>(old + (<usize>f << 3)), entry - 1);
-    }
-    heap.free(old);
-  }
-
-  private growPool(needed: i32): void {
-    this.poolCapacity = max(needed, min(this.poolCapacity * 2, MAX_POOL_BYTES));
-    this.pool = heap.realloc(this.pool, <usize>this.poolCapacity);
-  }
-
-  /**
-   * Full: keeps the entries found since the last eviction (at most half the capacity, and no more
-   * than half the pool), their bytes moved to a fresh pool, and drops the rest.
-   */
-  private evict(): void {
-    this.evictions++;
-    const old = this.slots;
-    const oldCount = this.mask + 1;
-    const oldPool = this.pool;
-    const keepEntries = this.maxEntries >> 1;
-    const keepBytes = MAX_POOL_BYTES >> 1;
-    this.slots = allocZeroed(oldCount * 8);
-    this.poolCapacity = min(this.poolCapacity, max(1 << 16, 2 * min(this.used, keepBytes)));
-    this.pool = heap.alloc(<usize>this.poolCapacity);
-    this.entries = 0;
-    this.used = 0;
-    for (let f = 0; f < oldCount && this.entries < keepEntries; f++) {
-      const start = load<i32>(old + (<usize>f << 3) + 4) - 1;
-      if (start < 0 || (<u32>load<u8>(oldPool + <usize>start) & USED) == 0) continue;
-      const bytes = HEADER + (<i32>load<u8>(oldPool + <usize>start) & ~USED) + <i32>load<u16>(oldPool + <usize>start + 2);
-      if (this.used + bytes > keepBytes) break;
-      if (this.used + bytes + SLACK > this.poolCapacity) this.growPool(this.used + bytes + SLACK);
-      memory.copy(this.pool + <usize>this.used, oldPool + <usize>start, <usize>bytes);
-      store<u8>(this.pool + <usize>this.used, <u8>(<u32>load<u8>(this.pool + <usize>this.used) & ~USED));
-      this.place(this.slots, this.mask, load<u32>(old + (<usize>f << 3)), this.used);
-      this.used += bytes;
-      this.entries++;
-    }
-    heap.free(old);
-    heap.free(oldPool);
-  }
-}
-
-function slotsFor(entries: i32): i32 {
-  let n = 1;
-  while (n < 2 * entries) n *= 2;
-  return n;
-}
-
-function allocZeroed(bytes: i32): usize {
-  const p = heap.alloc(<usize>bytes);
-  memory.fill(p, 0, <usize>bytes);
-  return p;
-}
-
 // ---- the tokenizer ------------------------------------------------------------------------------
 
 /** No language steps for ASCII words: they are copied lower-cased. */
@@ -367,130 +154,11 @@ export function memoEvictions(): i32 {
   return <u32>load<u8>(input + <usize>i);
 }
 
-// The loops over words and separators look at 16 bytes at a time (WebAssembly SIMD): a word's
-// letters and digits are found, lower-cased and copied in one step rather than byte by byte, whose
-// branch per byte the processor mispredicts at every word's end. They may read 16 bytes past where
-// they stop and write 16 bytes past the copy: the buffers have that room.
-
-/** Bytes that are ASCII letters or digits, as a vector mask. */
-@inline function wordBytes(v: v128): v128 {
-  const lower = i8x16.le_u(i8x16.sub(v128.or(v, i8x16.splat(0x20)), i8x16.splat(0x61)), i8x16.splat(25));
-  const digit = i8x16.le_u(i8x16.sub(v, i8x16.splat(0x30)), i8x16.splat(9));
-  return v128.or(lower, digit);
-}
-
-/**
- * Copies the ASCII letters and digits starting at `from`, up to 16, lower-cased, to `to` (writing
- * 16 bytes); returns how many there were (16: the word may go on).
- */
-@inline function copyWordBytes(from: usize, to: usize): i32 {
-  const v = v128.load(from);
-  const upper = i8x16.le_u(i8x16.sub(v, i8x16.splat(0x41)), i8x16.splat(25));
-  v128.store(to, v128.or(v, v128.and(upper, i8x16.splat(0x20))));
-  return <i32>ctz(~i8x16.bitmask(wordBytes(v)));
-}
-
-/**
- * How many of the 16 bytes at `from` are separators skipped between words: ASCII that is not a
- * letter, digit, quote (it ends the string), backslash or control character.
- */
-@inline function separatorBytes(from: usize): i32 {
-  const v = v128.load(from);
-  const stop = v128.or(
-    v128.or(wordBytes(v), i8x16.gt_u(i8x16.sub(v, i8x16.splat(0x20)), i8x16.splat(0x5f))),
-    v128.or(i8x16.eq(v, i8x16.splat(<i8>QUOTE)), i8x16.eq(v, i8x16.splat(<i8>BACKSLASH))),
-  );
-  return <i32>ctz(i8x16.bitmask(stop) | 0x10000);
-}
-
-/** scanChunk(): the bytes that are word bytes (ASCII letters and digits, but not the letter of an escape). */
-let chunkWords: u64 = 0;
-/**
- * scanChunk(): the bytes the word loop must leave to the byte-at-a-time loop: non-ASCII, control
- * characters, the closing quote, a backslash that is not a short escape of a separator (\n \t \r
- * \" \/ \b \f, its letter in the chunk).
- */
-let chunkHard: u64 = 0;
 /** The chunk scanned last in this text: where it starts, and its masks. */
 let scannedAt: i32 = -64;
 let scannedWords: u64 = 0;
 let scannedHard: u64 = 0;
 let scannedRules: u64 = 0;
-
-@inline function bytesEqual(v: v128, c: i32): v128 {
-  return i8x16.eq(v, i8x16.splat(<i8>c));
-}
-
-/** Vector masks of 16 bytes packed into the bits of a u64 (bit k: byte k of the 64). */
-@inline function bits(a: v128, b: v128, c: v128, d: v128): u64 {
-  return <u64>i8x16.bitmask(a) | (<u64>i8x16.bitmask(b) << 16) | (<u64>i8x16.bitmask(c) << 32) | (<u64>i8x16.bitmask(d) << 48);
-}
-
-@inline function digits(v: v128): v128 {
-  return i8x16.le_u(i8x16.sub(v, i8x16.splat(0x30)), i8x16.splat(9));
-}
-
-@inline function letters(v: v128): v128 {
-  return i8x16.le_u(i8x16.sub(v128.or(v, i8x16.splat(0x20)), i8x16.splat(0x61)), i8x16.splat(25));
-}
-
-/** Control characters, DEL and non-ASCII bytes (not printable ASCII). */
-@inline function unprintable(v: v128): v128 {
-  return i8x16.gt_u(i8x16.sub(v, i8x16.splat(0x20)), i8x16.splat(0x5e));
-}
-
-/** The letters of the short escapes of separators: \n \t \r \" \/ \b \f. */
-@inline function escapeLetters(v: v128): v128 {
-  return v128.or(
-    v128.or(v128.or(bytesEqual(v, 0x6e), bytesEqual(v, 0x74)), v128.or(bytesEqual(v, 0x72), bytesEqual(v, 0x22))),
-    v128.or(bytesEqual(v, 0x2f), v128.or(bytesEqual(v, 0x62), bytesEqual(v, 0x66))),
-  );
-}
-
-/** ' and -, which may join a word to what follows. */
-@inline function joiners(v: v128): v128 {
-  return v128.or(bytesEqual(v, 0x27), bytesEqual(v, 0x2d));
-}
-
-/** . and , which may be part of a number. */
-@inline function points(v: v128): v128 {
-  return v128.or(bytesEqual(v, 0x2e), bytesEqual(v, 0x2c));
-}
-
-/**
- * Classifies the 64 bytes at p for the word loop: sets chunkWords and chunkHard, and returns the
- * bytes after which a word must go to the byte-at-a-time loop (' or -, which may join it to what
- * follows; . or , after a digit, which may be part of a number).
- */
-function scanChunk(p: usize): u64 {
-  const v0 = v128.load(p);
-  const v1 = v128.load(p, 16);
-  const v2 = v128.load(p, 32);
-  const v3 = v128.load(p, 48);
-  const digit = bits(digits(v0), digits(v1), digits(v2), digits(v3));
-  const word = digit | bits(letters(v0), letters(v1), letters(v2), letters(v3));
-  const backslash = bits(bytesEqual(v0, <i8>BACKSLASH), bytesEqual(v1, <i8>BACKSLASH), bytesEqual(v2, <i8>BACKSLASH), bytesEqual(v3, <i8>BACKSLASH));
-  const quote = bits(bytesEqual(v0, <i8>QUOTE), bytesEqual(v1, <i8>QUOTE), bytesEqual(v2, <i8>QUOTE), bytesEqual(v3, <i8>QUOTE));
-  const escapeLetter = bits(escapeLetters(v0), escapeLetters(v1), escapeLetters(v2), escapeLetters(v3));
-  // A backslash whose next byte is the letter of a short escape (the last byte's next is unknown).
-  const escape = backslash & (escapeLetter >> 1) & ~(<u64>1 << 63);
-  const escaped = escape << 1;
-  chunkWords = word & ~escaped;
-  chunkHard = bits(unprintable(v0), unprintable(v1), unprintable(v2), unprintable(v3)) | (quote & ~escaped) | (backslash & ~escape);
-  return bits(joiners(v0), joiners(v1), joiners(v2), joiners(v3)) | (bits(points(v0), points(v1), points(v2), points(v3)) & (digit << 1));
-}
-
-/** Copies the `length` bytes at `from` lower-cased (A-Z) to `to` (writing up to 15 bytes more); returns the address after the copy. */
-@inline function copyLowered(from: usize, to: usize, length: i32): usize {
-  let done = 0;
-  do {
-    const v = v128.load(from + <usize>done);
-    const upper = i8x16.le_u(i8x16.sub(v, i8x16.splat(0x41)), i8x16.splat(25));
-    v128.store(to + <usize>done, v128.or(v, v128.and(upper, i8x16.splat(0x20))));
-    done += 16;
-  } while (done < length);
-  return to + <usize>length;
-}
 
 /**
  * Writes to output the tokens of the JSON string content input[0, end) (input[end] is its closing
