@@ -48,6 +48,9 @@ export const command: CommandModule<Opts> = {
     const output = prepareIndexOutput(ctx, opts.output);
     const pages = new PageAssembler({ analyzer, storedFields, storeText });
     let builder: IndexBuilder | undefined;
+    /** Pages indexed, and those with text to store (--store text). */
+    let indexed = 0;
+    let withText = 0;
     const started = process.hrtime.bigint();
     const progress = startProgress('index', opts.progress, { counters: [{ name: 'pages' }, { name: 'bytes', total: regularInputBytes(args), hidden: true }], rate: 'pages' });
     try {
@@ -68,6 +71,8 @@ export const command: CommandModule<Opts> = {
           builder ??= new IndexBuilder(output, { analyzer: pages.analyzer!, storedFields, storeText, memoryBytes: opts.memory });
           if (tokens) builder.addRanges(page, tokens);
           else builder.add(page);
+          indexed++;
+          if (page.text !== undefined) withText++;
           progress.set('bytes', ctx.stats.bytesIn);
           progress.add('pages');
         } catch (err) {
@@ -77,6 +82,10 @@ export const command: CommandModule<Opts> = {
       }, { parse });
       for (const p of pages.incomplete()) {
         ctx.report.fail(`${p.doc}${p.page === null ? '' : ` page ${p.page}`}`, `only ${p.have} of ${p.chunks} chunks arrived; page not indexed`, 'incomplete_page');
+      }
+      // Snippets need the page text: tokenize drops it unless told to keep it.
+      if (storeText && indexed > 0 && withText === 0) {
+        ctx.report.warn('--store text: no record carried "text" (tokenize with --keep-text), so the index keeps no page text and search shows no snippets');
       }
       builder ??= new IndexBuilder(output, { analyzer: pages.analyzer ?? getAnalyzer('standard').id, storedFields, storeText, memoryBytes: opts.memory });
       const result = builder.finish();

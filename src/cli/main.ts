@@ -101,6 +101,7 @@ export async function run(argv: readonly string[], ctx?: RunContext): Promise<nu
   } catch (err) {
     if (!(err instanceof OutputClosed)) status = Math.max(status, exitStatusOf(err, context));
   }
+  context.report.summarize();
   if (context.streaming?.counters) writeStderr(counterLines(context).join('\n'));
   return finishMetrics(context, status);
 }

@@ -68,6 +68,12 @@ export const command: CommandModule<Opts> = {
         readers.push(r);
         if (opts.verify) r.verify();
       }
+      const withoutText = paths.filter((_, i) => !readers[i]!.storesText);
+      if (withoutText.length > 0 && withoutText.length < paths.length) {
+        // The merged index keeps page text only if every input does: say which ones lose it.
+        const named = withoutText.length <= 3 ? `: ${withoutText.join(', ')}` : ` (${withoutText.slice(0, 3).join(', ')}, …)`;
+        ctx.report.warn(`${withoutText.length} of ${paths.length} inputs keep no page text${named}; the merged index keeps none, so search shows no snippets (build them with --store text)`);
+      }
       const threads = opts.threads ?? defaultMergeThreads(readers);
       const result = await mergeInThreads(readers, output, { replace: 'doc', deleted, threads });
       recordIndexMetrics(ctx, result);

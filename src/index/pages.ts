@@ -86,7 +86,7 @@ export class PageAssembler {
       return { tokens: x.tokens, start };
     });
     const texts = p.parts.filter((x) => x.text !== undefined);
-    const joined = this.opts.storeText ? texts.sort((a, b) => a.offset - b.offset).map((x) => x.text).join('') : undefined;
+    const joined = this.opts.storeText && texts.length > 0 ? texts.sort((a, b) => a.offset - b.offset).map((x) => x.text).join('') : undefined;
     return { doc: p.doc, page: p.page, fields: p.fields, text: joined, parts };
   }
 

@@ -53,6 +53,12 @@ export async function readRecords(ctx: RunContext, args: readonly string[] | Sou
     const rawLine = keyed ? undefined : opts.rawLine;
     const onLine = (line: string, lineNo: number): void | Promise<void> => {
       if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
+      if (lineNo === 1 && line.startsWith('%PDF-')) {
+        // Not records at all: one line for the whole file rather than one per line of it.
+        ctx.report.fail(source.name, 'a PDF file, not NDJSON records: extract its text first (ream extract FILE.pdf | ream …)', 'not_ndjson');
+        if (opts.strict) throw new FatalInputError(`${source.name}: a PDF file, not NDJSON records`);
+        throw new SkipSource();
+      }
       const keyedLine = line;
       if (keyed) line = jsonOfLine(line);
       let value: unknown = opts.parse?.(line);
@@ -100,6 +106,7 @@ export async function readRecords(ctx: RunContext, args: readonly string[] | Sou
         );
       } else await forEachLine(source, onLine, lineOptions);
     } catch (err) {
+      if (err instanceof SkipSource) continue;
       if (isInputError(err)) {
         // Opening errors name the path themselves; a corrupt gzip stream does not.
         const message = describeError(err);
@@ -111,6 +118,9 @@ export async function readRecords(ctx: RunContext, args: readonly string[] | Sou
     }
   }
 }
+
+/** Thrown by a line handler to leave the rest of a source unread (already reported). */
+class SkipSource extends Error {}
 
 function isSources(args: readonly unknown[]): args is Source[] {
   return args.length > 0 && typeof args[0] === 'object';

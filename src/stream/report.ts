@@ -41,31 +41,40 @@ export function writeStderr(line: string): void {
   }
 }
 
+/** Failures of one reason shown on stderr; the rest are counted (summarize()). */
+export const MESSAGES_PER_REASON = 20;
+
 export class Reporter {
   /** Inputs (lines, files, documents) that failed and were skipped. */
   failures = 0;
   /** Failures counted by reason, for metrics (`bad_json`, `encrypted`, …). */
   readonly failuresByReason = new Map<string, number>();
-  private quietAfter = Infinity;
 
   constructor(readonly command: string) {}
 
-  /** `ream <cmd>: <where>: <message>`; counts as a failed input (exit 1). */
+  /**
+   * `ream <cmd>: <where>: <message>`; counts as a failed input (exit 1). Past MESSAGES_PER_REASON
+   * failures of one reason (a file of garbage: one per line), the rest of that reason are counted
+   * and summed up by summarize() at the end.
+   */
   fail(where: string, message: string, reason = 'error'): void {
     this.failures++;
-    this.failuresByReason.set(reason, (this.failuresByReason.get(reason) ?? 0) + 1);
-    if (this.failures <= this.quietAfter) writeStderr(`ream ${this.command}: ${oneLine(where ? `${where}: ${message}` : message)}`);
-    else if (this.failures === this.quietAfter + 1) writeStderr(`ream ${this.command}: further failures are counted but not shown`);
+    const n = (this.failuresByReason.get(reason) ?? 0) + 1;
+    this.failuresByReason.set(reason, n);
+    if (n <= MESSAGES_PER_REASON) writeStderr(`ream ${this.command}: ${oneLine(where ? `${where}: ${message}` : message)}`);
+    else if (n === MESSAGES_PER_REASON + 1) writeStderr(`ream ${this.command}: more failures like these (${reason}) are counted, not shown`);
+  }
+
+  /** At the end of a run: one line per reason whose failures were not all shown. */
+  summarize(): void {
+    for (const [reason, n] of this.failuresByReason) {
+      if (n > MESSAGES_PER_REASON) writeStderr(`ream ${this.command}: ${n} failures (${reason}) in all, ${n - MESSAGES_PER_REASON} not shown`);
+    }
   }
 
   /** A note that does not change the exit status. */
   warn(message: string): void {
     writeStderr(`ream ${this.command}: ${oneLine(message)}`);
-  }
-
-  /** Stop printing after N failures (huge inputs full of bad lines); they are still counted. */
-  limitMessages(n: number): void {
-    this.quietAfter = n;
   }
 
   get exitCode(): number {

@@ -117,6 +117,30 @@ writeSync(1, Buffer.concat(got));
     expect(strict.stderr.trim().split('\n').length).toBe(1);
   });
 
+  it('a file full of bad lines: the first 20 of a kind shown, the rest counted and summed up at the end', () => {
+    const lines = ['{"n":1}', ...Array.from({ length: 30 }, (_, i) => `not json ${i}`), '[1]', '{"n":2}'];
+    writeFileSync(join(dir, 'garbage.ndjson'), lines.join('\n') + '\n');
+    const r = ream(['filter', 'true', 'garbage.ndjson'], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(parseLines(r.stdout)).toEqual([{ n: 1 }, { n: 2 }]);
+    const err = r.stderr.trim().split('\n');
+    expect(err.slice(0, 20).every((l) => /^ream filter: garbage\.ndjson:\d+: invalid JSON: /.test(l))).toBe(true);
+    expect(err.slice(20)).toEqual([
+      'ream filter: more failures like these (bad_json) are counted, not shown',
+      'ream filter: garbage.ndjson:32: expected a JSON object',
+      'ream filter: 30 failures (bad_json) in all, 10 not shown',
+    ]);
+  });
+
+  it('a PDF given where records are expected: one line for the file, the other inputs still read', () => {
+    writeFileSync(join(dir, 'fake.pdf'), '%PDF-1.7\n%\u00e2\u00e3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n'.repeat(50));
+    writeFileSync(join(dir, 'ok.ndjson'), '{"doc":"a","page":1,"text":"fine"}\n');
+    const r = sh('cat fake.pdf | ream tokenize - ok.ndjson', { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('ream tokenize: stdin: a PDF file, not NDJSON records: extract its text first (ream extract FILE.pdf | ream …)\n');
+    expect(parseLines(r.stdout)).toEqual([{ doc: 'a', page: 1, tokens: ['fine'], analyzer: 'standard/1' }]);
+  });
+
   it('reads stdin for none or -, files and .gz, and reports unreadable inputs without a stack trace', () => {
     writeFileSync(join(dir, 'a.ndjson.gz'), gzipSync('{"n":1}\n{"n":2}\n'));
     const r = sh(`printf '{"n":3}\\n' | ream filter 'n > 0' a.ndjson.gz - no-such-file . ; echo "status=$?"`, { cwd: dir });

@@ -95,6 +95,20 @@ describe('ream index', () => {
     expect(parseLines(r.stdout)[0]).toMatchObject({ documents: 10 });
   });
 
+  it('says when --store text has no text to keep, and merge says which inputs kept none', () => {
+    writeFileSync(join(dir, 'text.ndjson'), '{"doc":"a.pdf","page":1,"text":"Raft log replication"}\n{"doc":"b.pdf","page":1,"text":"Paxos"}\n');
+    // tokenize drops the text unless --keep-text: the index keeps none, and says so (exit 0).
+    const dropped = sh('ream tokenize < text.ndjson | ream index --store text -o notext.ream', { cwd: dir });
+    expect(dropped.status).toBe(0);
+    expect(dropped.stderr).toBe('ream index: --store text: no record carried "text" (tokenize with --keep-text), so the index keeps no page text and search shows no snippets\n');
+    const kept = sh('ream tokenize --keep-text < text.ndjson | ream index --store text -o withtext.ream', { cwd: dir });
+    expect(kept.stderr).toBe('');
+    expect(parseLines(ream(['search', '-i', join(dir, 'withtext.ream'), 'replication']).stdout)[0]!.snippet).toBe('Raft log «replication»');
+    const merged = sh('ream tokenize < text.ndjson | ream index -o plain.ream && ream merge -o both.ream withtext.ream plain.ream', { cwd: dir });
+    expect(merged.status).toBe(0);
+    expect(merged.stderr).toBe('ream merge: 1 of 2 inputs keep no page text: plain.ream; the merged index keeps none, so search shows no snippets (build them with --store text)\n');
+  });
+
   it('usage errors exit 2 and leave no file', () => {
     const r = ream(['index', '-o', join(dir, 'x.ream'), '--memory', 'lots']);
     expect(r.status).toBe(2);
