@@ -77,12 +77,17 @@ export const command: CommandModule<Opts> = {
       const threads = opts.threads ?? defaultMergeThreads(readers);
       const result = await mergeInThreads(readers, output, { replace: 'doc', deleted, threads });
       recordIndexMetrics(ctx, result);
+      if (deleted && result.deleted < deleted.size) {
+        // A name that matches nothing is most likely a typo or a path written differently.
+        ctx.report.warn(`--delete-docs: ${deleted.size - result.deleted} of ${deleted.size} documents are in no input (names must match their "doc" exactly)`);
+      }
       ctx.out.write({
         index: opts.output,
         inputs: paths.length,
         analyzer: readers[0]!.analyzer,
         documents: result.docCount,
         replaced: result.replaced,
+        deleted: result.deleted,
         terms: result.termCount,
         postings: result.postingCount,
         tokens: result.totalTokens,

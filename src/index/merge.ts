@@ -29,7 +29,8 @@ export class IncompatibleIndexes extends Error {
   override name = 'IncompatibleIndexes';
 }
 
-export type MergeResult = Stats & { bytes: number; replaced: number };
+/** `replaced`: documents of which a later input's pages won; `deleted`: documents left out (--delete-docs). */
+export type MergeResult = Stats & { bytes: number; replaced: number; deleted: number };
 
 /** Merges in this thread (a build's runs; `ream merge` splits the terms across threads: merge-parallel.ts). */
 export function mergeIndexes(inputs: IndexReader[], out: string, opts: MergeOptions): MergeResult {
@@ -62,8 +63,8 @@ export function startMerge(inputs: IndexReader[], out: string, opts: MergeOption
   const storeText = inputs.every((r) => r.storesText);
   const writer = new IndexWriter(out, { analyzer, storedFields, storeText });
   try {
-    const { remaps, replaced } = mergeDocs(inputs.map(docInputOf), writer, opts);
-    return { writer, remaps, finish: () => ({ ...writer.finish(), bytes: writer.bytesWritten, replaced }) };
+    const { remaps, replaced, deleted } = mergeDocs(inputs.map(docInputOf), writer, opts);
+    return { writer, remaps, finish: () => ({ ...writer.finish(), bytes: writer.bytesWritten, replaced, deleted }) };
   } catch (err) {
     writer.abort();
     throw err;
@@ -121,10 +122,10 @@ interface DocCursor {
  * Writes the inputs' documents in key order (a later input's wins a key, or a doc, they share);
  * returns each input's document ids in the output (−1: left out).
  */
-export function mergeDocs(inputs: DocInput[], writer: IndexWriter, opts: MergeOptions): { remaps: Int32Array[]; replaced: number } {
+export function mergeDocs(inputs: DocInput[], writer: IndexWriter, opts: MergeOptions): { remaps: Int32Array[]; replaced: number; deleted: number } {
   // shared memory: the threads of a parallel merge read them without copies
   const remaps = inputs.map((r) => new Int32Array(new SharedArrayBuffer(4 * r.docCount)).fill(-1));
-  if (!opts.deleted && appendDisjoint(inputs, writer, remaps, opts)) return { remaps, replaced: 0 };
+  if (!opts.deleted && appendDisjoint(inputs, writer, remaps, opts)) return { remaps, replaced: 0, deleted: 0 };
   const heap = new Heap<DocCursor>((a, b) => (compareDocKeys(a.doc, b.doc) || a.input - b.input) < 0);
   inputs.forEach((r, input) => {
     const rest = r.docs();
@@ -141,6 +142,7 @@ export function mergeDocs(inputs: DocInput[], writer: IndexWriter, opts: MergeOp
   };
   const group: { input: number; id: number; doc: StoredDoc }[] = [];
   let replaced = 0;
+  const deleted = new Set<string>();
   while (heap.size > 0) {
     const head = heap.peek()!;
     const key = head.doc;
@@ -151,7 +153,10 @@ export function mergeDocs(inputs: DocInput[], writer: IndexWriter, opts: MergeOp
       group.push({ input: c.input, id: c.id, doc: c.doc });
       advance(c);
     }
-    if (opts.deleted?.has(key.doc)) continue;
+    if (opts.deleted?.has(key.doc)) {
+      deleted.add(key.doc);
+      continue;
+    }
     let winner = -1;
     for (const g of group) winner = Math.max(winner, g.input);
     if (group.some((g) => g.input !== winner)) replaced++;
@@ -160,7 +165,7 @@ export function mergeDocs(inputs: DocInput[], writer: IndexWriter, opts: MergeOp
       remaps[g.input]![g.id] = writer.addDoc(g.doc);
     }
   }
-  return { remaps, replaced };
+  return { remaps, replaced, deleted: deleted.size };
 }
 
 /**

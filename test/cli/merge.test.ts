@@ -66,6 +66,11 @@ describe('ream merge', () => {
     const [all, less] = r.stdout.split('--\n').map(parseLines);
     expect(all!.map((d) => `${d.doc}:${d.page}`)).toEqual(['a:1', 'b:1']);
     expect(less!.map((d) => `${d.doc}:${d.page}`)).toEqual(['a:1']);
+    // The summary counts what was left out; names that match nothing are pointed out.
+    const typo = sh(`printf 'b\\nB.pdf\\n' > typo.txt && ream merge --delete-docs typo.txt -o less2.ream all.ream`, { cwd: dir });
+    expect(typo.status).toBe(0);
+    expect(parseLines(typo.stdout)[0]).toMatchObject({ documents: 1, deleted: 1, replaced: 0 });
+    expect(typo.stderr).toBe('ream merge: --delete-docs: 1 of 2 documents are in no input (names must match their "doc" exactly)\n');
   });
 
   it('a damaged input is a one-line error, exit 1, and no output', () => {
