@@ -2,7 +2,7 @@
 // query per {"query": …} record on stdin (hits tagged with it).
 import { Option, type Command } from 'commander';
 import { byteSize, collect, examples, nonNegativeInt, positiveInt, type CommandModule } from './command.js';
-import { readRecords } from '../stream/ndjson.js';
+import { readRecords, type JsonRecord } from '../stream/ndjson.js';
 import { UsageError } from '../stream/report.js';
 import type { RunContext } from '../stream/context.js';
 import { getAnalyzer, type Analyzer } from '../text/analyzer.js';
@@ -73,7 +73,8 @@ export const command: CommandModule<Opts> = {
       const snippets = opts.snippet && readers.every((r) => r.storesText);
       // a filter on a field no index stores would match nothing, silently: refused instead
       const fields = [...new Set(['doc', 'page', ...readers.flatMap((r) => r.header.storedFields)])];
-      const answer = (query: string, tag: boolean, where: string): void => {
+      /** `batch`: the {"query": …} record answered, whose fields the hits carry. */
+      const answer = (query: string, batch: JsonRecord | undefined, where: string): void => {
         const started = process.hrtime.bigint();
         let q;
         try {
@@ -82,7 +83,7 @@ export const command: CommandModule<Opts> = {
           if (unknown) throw new QueryError(`${unknown.field}: not a field of this index (its fields: ${fields.join(', ')}; ream index --store adds fields)`);
         } catch (err) {
           if (!(err instanceof QueryError)) throw err;
-          if (!tag) throw new UsageError(`query: ${err.message}`);
+          if (!batch) throw new UsageError(`query: ${err.message}`);
           ctx.report.fail(where, `query: ${err.message}`, 'bad_query');
           return;
         }
@@ -99,12 +100,13 @@ export const command: CommandModule<Opts> = {
           if (h.doc.fields) Object.assign(out, JSON.parse(h.doc.fields), { doc: out.doc });
           if (paths.length > 1) out.index = paths[h.index];
           if (snip && h.doc.text !== undefined) out.snippet = snip.make(h.doc.text);
-          if (tag) out.query = query;
+          // The query record's fields (query, an id…) tag each hit; a hit's own fields win.
+          if (batch) for (const [key, value] of Object.entries(batch)) if (!(key in out)) out[key] = value;
           ctx.out.write(out);
         });
         ctx.metrics.observe('search_query_seconds', Number(process.hrtime.bigint() - started) / 1e9);
       };
-      if (args.length > 0) answer(args.join(' '), false, '');
+      if (args.length > 0) answer(args.join(' '), undefined, '');
       else await answerBatch(ctx, answer);
     } finally {
       for (const r of readers) r.close();
@@ -112,10 +114,10 @@ export const command: CommandModule<Opts> = {
   },
 };
 
-async function answerBatch(ctx: RunContext, answer: (query: string, tag: boolean, where: string) => void): Promise<void> {
+async function answerBatch(ctx: RunContext, answer: (query: string, batch: JsonRecord, where: string) => void): Promise<void> {
   await readRecords(ctx, [], (record, where) => {
     const w = `${where.source}:${where.line}`;
     if (typeof record.query !== 'string') return ctx.report.fail(w, 'record has no "query" string', 'bad_record');
-    answer(record.query, true, w);
+    answer(record.query, record, w);
   });
 }

@@ -54,6 +54,9 @@ describe('ream search', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^ream search: stdin:2: query: unclosed quote\n$/);
     expect(parseLines(r.stdout).map((h) => [h.query, h.doc])).toEqual([['reduce', 'guide.pdf'], ['engines', 'notes.pdf']]);
+    // The query record's other fields come along (to join answers back), but never over a hit's own.
+    const tagged = sh(`printf '{"query":"reduce","id":7,"doc":"mine","topic":"mr"}\n' | ream search -i docs.ream`, { cwd: dir });
+    expect(parseLines(tagged.stdout)).toEqual([expect.objectContaining({ doc: 'guide.pdf', title: 'Guide', rank: 1, query: 'reduce', id: 7, topic: 'mr' })]);
   });
 
   it('--cache sets what the indexes keep between queries, not the answers', () => {
