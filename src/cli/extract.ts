@@ -4,7 +4,7 @@ import { Option } from 'commander';
 import type { CommandModule } from './command.js';
 import { byteSize, examples, positiveInt, positiveNumber } from './command.js';
 import { checkOutput } from '../stream/atomic.js';
-import { UsageError } from '../stream/report.js';
+import { UsageError, describeError } from '../stream/report.js';
 import { addProgressOptions, startProgress } from '../stream/progress.js';
 import { fileSource, stdinSource } from '../stream/sources.js';
 import { linesOf } from '../pdf/paths.js';
@@ -12,6 +12,7 @@ import { extractAll, type DocumentSink } from '../pdf/pool.js';
 import { extractWithPdftotext, pdftotextMissing } from '../pdf/poppler.js';
 import type { DocumentMeta, ExtractJob } from '../pdf/protocol.js';
 import { pageRecords, writeRecordsAtomically, type ErrorRecord } from '../pdf/records.js';
+import { STDIN_DOC, saveStdin, type SavedStdin } from '../pdf/stdin-pdf.js';
 
 interface ExtractOptions {
   filesFrom?: string;
@@ -40,7 +41,7 @@ const SECONDS_PER_MB = 10;
 export const command: CommandModule<ExtractOptions> = {
   configure(cmd) {
     cmd
-      .argument('[file...]', 'PDF files (or use --files-from)')
+      .argument('[file...]', 'PDF files (- for one PDF on stdin; or use --files-from)')
       .option('-T, --files-from <list>', 'read PDF paths from this file, one per line (- for stdin)')
       .option('-0, --null', 'paths in --files-from are NUL-separated (find -print0)')
       .option('--info', 'one record per document (pages, title, dates, version, sha256…) instead of pages')
@@ -82,12 +83,24 @@ export const command: CommandModule<ExtractOptions> = {
             yield* args.length > 0 ? args : [];
           })();
     if (opts.filesFrom === undefined && args.length === 0) throw new UsageError('no PDF files given (arguments, or --files-from -)');
+    if (args.filter((a) => a === '-').length > 1) throw new UsageError("'-' (a PDF on stdin) can be given once");
 
     let nextId = 0;
+    let stdin: SavedStdin | undefined;
     const jobs = (async function* (): AsyncGenerator<ExtractJob> {
       for await (const path of paths) {
         ctx.stats.recordsIn++;
-        yield { id: nextId++, path, info: Boolean(opts.info), annotations: opts.annotations, meta: Boolean(opts.meta), password, lastPage: opts.last };
+        const job = { id: nextId++, path, info: Boolean(opts.info), annotations: opts.annotations, meta: Boolean(opts.meta), password, lastPage: opts.last };
+        if (path === '-' && opts.filesFrom === undefined) {
+          // A PDF on stdin: saved whole first (parsers need its end), named `stdin` in records.
+          try {
+            stdin = await saveStdin();
+          } catch (err) {
+            ctx.report.fail(STDIN_DOC, describeError(err), 'unreadable');
+            continue;
+          }
+          yield { ...job, path: STDIN_DOC, file: stdin.file };
+        } else yield job;
       }
     })();
     const progress = startProgress('extract', opts.progress, {
@@ -145,6 +158,7 @@ export const command: CommandModule<ExtractOptions> = {
             recycleAfter: opts.recycle,
           });
     await extracted.finally(() => {
+      stdin?.remove();
       progress.end();
       if (opts.errors !== undefined) writeRecordsAtomically(opts.errors, errors);
     });

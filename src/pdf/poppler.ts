@@ -69,8 +69,8 @@ async function extractOne(job: ExtractJob, opts: PdftotextOptions, running: Set<
   const head = Buffer.alloc(1024);
   let bytes: number;
   try {
-    bytes = (await stat(job.path)).size;
-    const fh = await open(job.path, 'r');
+    bytes = (await stat(job.file ?? job.path)).size;
+    const fh = await open(job.file ?? job.path, 'r');
     try {
       await fh.read(head, 0, head.length, 0);
     } finally {
@@ -81,7 +81,8 @@ async function extractOne(job: ExtractJob, opts: PdftotextOptions, running: Set<
   }
   if (bytes === 0) throw new Failure('not_pdf', 'empty file, not a PDF');
   // A path starting with '-' would be taken for an option.
-  const path = job.path.startsWith('-') ? `./${job.path}` : job.path;
+  const file = job.file ?? job.path;
+  const path = file.startsWith('-') ? `./${file}` : file;
   const last = job.lastPage !== undefined ? ['-l', String(job.lastPage)] : [];
   const limitMs = opts.timeLimitMs(bytes);
   const out = await run('pdftotext', ['-enc', 'UTF-8', ...last, path, '-'], limitMs, running);

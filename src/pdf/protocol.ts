@@ -2,7 +2,10 @@
 
 export interface ExtractJob {
   id: number;
+  /** The document's name in records and messages: its path as given. */
   path: string;
+  /** Where its bytes are read from, when not `path` (a PDF saved from stdin). */
+  file?: string;
   /** Emit one info record for the document instead of its pages. */
   info: boolean;
   /** Include AcroForm field values and annotation text in page text. */

@@ -187,7 +187,7 @@ export interface ReaderEvents {
 export async function extractDocument(job: ExtractJob, events: ReaderEvents): Promise<string | undefined> {
   let data: Buffer;
   try {
-    data = await readFile(job.path);
+    data = await readFile(job.file ?? job.path);
   } catch (err) {
     throw new ExtractFailure('unreadable', describeReadError(err));
   }

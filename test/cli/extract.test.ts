@@ -1,7 +1,7 @@
 // `ream extract` end to end: the built binary in real shell pipelines, on generated fixtures and on
 // the shared corpus (whose good/ files are also compared with pdftotext).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORPUS, describeWithCorpus, haveCommand, parseLines, ream, sh, workdir } from '../helpers.js';
 import { brokenPdf, encryptedPdf, formPdf, nestedFormsPdf, textPdf, writePdf } from '../fixtures/pdfs.js';
@@ -38,6 +38,26 @@ describe('ream extract', () => {
       { doc: f('scan.pdf'), page: 1, pages: 2, text: '', chars: 0, empty: true },
       { doc: f('scan.pdf'), page: 2, pages: 2, text: 'Text after a scanned page', chars: 25 },
     ]);
+  });
+
+  it('reads one PDF from stdin given as -, named stdin, with both engines; the temp copy is removed', () => {
+    const tmp = join(dir, 'tmp');
+    const r = sh(`mkdir -p "$TMPDIR" && cat "$A" | ream extract - "$B"`, { env: { A: f('a.pdf'), B: f('b b.pdf'), TMPDIR: tmp } });
+    expect(r.stderr).toBe('');
+    expect(parseLines(r.stdout).map((p) => [p.doc, p.page, p.text])).toEqual([
+      ['stdin', 1, 'Alpha page one'],
+      ['stdin', 2, 'Alpha page two'],
+      [f('b b.pdf'), 1, 'Beta only page'],
+    ]);
+    expect(readdirSync(tmp)).toEqual([]);
+    if (haveCommand('pdftotext')) {
+      const p = sh(`cat "$A" | ream extract --engine pdftotext -`, { env: { A: f('a.pdf') } });
+      expect(parseLines(p.stdout).map((x) => [x.doc, x.page])).toEqual([['stdin', 1], ['stdin', 2]]);
+    }
+    const bad = sh('printf "not a pdf" | ream extract -');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^ream extract: stdin: .*not a PDF/);
+    expect(ream(['extract', '-', '-']).stderr).toBe("ream extract: '-' (a PDF on stdin) can be given once\n");
   });
 
   it('reads paths from stdin, newline- or NUL-separated', () => {
