@@ -42,9 +42,13 @@ export const command: CommandModule<Opts> = {
     }
     const counter: TermCounter = opts.counters ? new SpaceSavingCounter(opts.counters) : new ExactCounter();
     const { by, sum } = opts;
+    let records = 0;
+    let withField = 0;
     await readRecords(ctx, args, (record, where) => {
+      records++;
       const value = record[by];
       if (value === undefined || value === null) return;
+      withField++;
       let weight = 1;
       if (sum !== undefined) {
         const w = record[sum];
@@ -62,6 +66,10 @@ export const command: CommandModule<Opts> = {
       } else if (typeof value === 'number' || typeof value === 'boolean') counter.add(String(value), weight);
       else ctx.report.fail(`${where.source}:${where.line}`, `'${by}' is an object, not a string, number or array`, 'bad_field');
     });
+    // Nothing to count at all is more often a misspelt field (or tokens already gone) than an answer.
+    if (records > 0 && withField === 0) {
+      ctx.report.warn(`no record has '${by}'${by === 'tokens' ? ' (count tokenized records, or name a field with --by)' : ''}`);
+    }
     for (const entry of counter.result(opts.top)) ctx.out.write(entry);
   },
 };

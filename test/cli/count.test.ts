@@ -16,6 +16,15 @@ describe('ream count', () => {
   it('--by a field, --top N', () => {
     const r = ream(['count', '--by', 'doc', '--top', '1'], { input: records({ doc: 'x' }, { doc: 'y' }, { doc: 'y' }, { page: 3 }) });
     expect(parseLines(r.stdout)).toEqual([{ term: 'y', count: 2 }]);
+    expect(r.stderr).toBe('');
+  });
+
+  it('says so when no record has the field (a typo, or text not tokenized yet), exit 0', () => {
+    const typo = ream(['count', '--by', 'dco'], { input: records({ doc: 'x' }) });
+    expect([typo.status, typo.stdout, typo.stderr]).toEqual([0, '', "ream count: no record has 'dco'\n"]);
+    const untokenized = ream(['count'], { input: records({ doc: 'x', text: 'words here' }) });
+    expect(untokenized.stderr).toBe("ream count: no record has 'tokens' (count tokenized records, or name a field with --by)\n");
+    expect(ream(['count'], { input: '' }).stderr).toBe('');
   });
 
   it('its output reduces with --by term --sum count (partial counts from parallel jobs combine)', () => {
