@@ -74,6 +74,10 @@ export const command: CommandModule<MetricsOpts> = {
     if (sums.some(isMetricsFileName)) {
       throw new UsageError('--sum: to add metrics files, name only *.prom files or DIR/ (fields and files cannot be mixed)');
     }
+    if (opts.tee && !opts.serve && !opts.push && metricsFileOf(ctx) === undefined) {
+      // stdout carries the records then: the metrics would go nowhere.
+      throw new UsageError('--tee passes the records through to stdout: give --metrics FILE, --serve or --push for the metrics');
+    }
     useCatalogBuckets(ctx);
     const stream = new StreamMetrics(ctx.metrics, {
       by: opts.by ?? [],

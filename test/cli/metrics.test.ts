@@ -92,6 +92,11 @@ describe('--metrics on every command', () => {
     expect(checked).toBeGreaterThan(0);
   });
 
+  it('--tee with nowhere for the metrics to go is a usage error, before any input is read', () => {
+    const r = ream(['metrics', '--tee'], { input: '{"a":1}\n' });
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, '', 'ream metrics: --tee passes the records through to stdout: give --metrics FILE, --serve or --push for the metrics\n']);
+  });
+
   it('writes a valid file on empty input, bad input and a closed stdout, with the failures by reason', () => {
     const empty = join(work.dir, 'empty.prom');
     expect(ream(['metrics', '--tee', '--metrics', empty], { input: '' }).status).toBe(0);
