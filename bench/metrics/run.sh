@@ -27,8 +27,8 @@ node bench/metrics/startup.mjs "$runs" \
   "this-version=$new filter --version" \
   "base-csv=$old csv $tmp/empty.ndjson" \
   "this-csv=$new csv $tmp/empty.ndjson" \
-  "plain=$new metrics --tee $tmp/empty.ndjson" \
-  "with-metrics=$new metrics --tee $tmp/empty.ndjson --metrics $tmp/m.prom" > "$tmp/startup.json"
+  "plain=$new filter true $tmp/empty.ndjson" \
+  "with-metrics=$new filter true $tmp/empty.ndjson --metrics $tmp/m.prom" > "$tmp/startup.json"
 
 get() { jq -r --arg n "$1" --arg f "$2" '.[$n][$f]' "$tmp/startup.json"; }
 row() {
@@ -45,7 +45,7 @@ table=$(
 cost=$(
   echo "| this build | without --metrics wall (ms) | with --metrics m.prom wall (ms) | ratio | without CPU (ms) | with CPU (ms) | ratio |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
-  row '`ream metrics --tee < empty`' plain with-metrics
+  row '`ream filter true < empty`' plain with-metrics
 )
 node_ms=$(printf '%.1f' "$(get node wallMs)")
 

@@ -184,13 +184,14 @@ describe('ream metrics as a filter', () => {
     expect(valueOf(f, 'ream_stream_field_sum_total', { kind: 'a', field: 'n' })).toBe([0, 3, 6, 9, 12, 15, 18, 21, 24, 27].reduce((a, b) => a + b));
     expect(valueOf(f, 'ream_stream_field_value_bucket', { kind: 'a', le: '5' })).toBe(2);
     expect(promtoolFindings(printed.stdout)).toEqual({ status: 0, findings: '' });
-    const teed = ream(['metrics', '--tee', '--by', 'kind'], { input });
+    const teed = ream(['metrics', '--tee', '--by', 'kind', '--metrics', join(work.dir, 'teed.prom')], { input });
     expect(teed.stdout).toBe(input);
+    expect(valueOf(parse(readFileSync(join(work.dir, 'teed.prom'), 'utf8')), 'ream_stream_records_total', { kind: 'b' })).toBe(20);
   });
 
   it('past --max-series says so in one line and exits 1, but passes every record through', () => {
     const input = records(20);
-    const r = ream(['metrics', '--tee', '--by', 'id', '--max-series', '5'], { input });
+    const r = ream(['metrics', '--tee', '--by', 'id', '--max-series', '5', '--metrics', join(work.dir, 'series.prom')], { input });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe(input);
     expect(r.stderr.split('\n')[0]).toMatch(/^ream metrics: --by id: more than 5 label sets \(--max-series\)/);
