@@ -171,6 +171,7 @@ export function parseQuery(input: string, analyzer: Analyzer): Query {
     }
     pending = '';
     const field = !l.quoted ? FIELD.exec(l.text) : null;
+    if (l.field && !field) throw new QueryError(`${l.text.slice(0, -1)}: an empty value ("") matches nothing`);
     if (field) {
       if (joined) throw new QueryError('OR cannot join a field filter');
       if (l.negated) throw new QueryError(`-${field[1]}: negated filters are not supported`);

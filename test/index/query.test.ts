@@ -22,6 +22,7 @@ describe('query operators', () => {
     expect(parse('raft doc:"my report (draft).pdf"').filters).toEqual([{ field: 'doc', value: 'my report (draft).pdf' }]);
     expect(parse('raft title:"Log Replication"')).toEqual({ groups: [[{ kind: 'term', term: 'raft' }]], not: [], filters: [{ field: 'title', value: 'Log Replication' }] });
     expect(() => parse('raft doc:"open')).toThrow(/unclosed quote/);
+    expect(() => parse('raft doc:""')).toThrow(/^doc: an empty value \(""\) matches nothing$/);
   });
 
   it('lower-case and, or, not and quoted operators are words', () => {
