@@ -21,6 +21,9 @@ export type BinaryOp =
   | 'contains' | 'icontains' | 'starts' | 'istarts' | 'ends' | 'iends' | 'matches' | 'imatches' | 'not matches';
 
 /** A fault in the expression text; `at` is the 0-based column. */
+/** Characters of the expression shown on each side of a fault. */
+const POINTER_CONTEXT = 60;
+
 export class ExprSyntaxError extends Error {
   override name = 'ExprSyntaxError';
   constructor(message: string, readonly at: number, readonly source: string) {
@@ -29,8 +32,16 @@ export class ExprSyntaxError extends Error {
 
   /** The expression with a caret under the fault, for stderr. */
   pointer(): string[] {
-    const line = this.source.replace(/[\r\n\t]/g, ' ');
-    return [`  ${line}`, `  ${' '.repeat(Math.min(this.at, line.length))}^`];
+    let line = this.source.replace(/[\r\n\t]/g, ' ');
+    let at = Math.min(this.at, line.length);
+    // A long expression is shown around the fault only.
+    if (line.length > 2 * POINTER_CONTEXT) {
+      const from = Math.max(0, Math.min(at - POINTER_CONTEXT, line.length - 2 * POINTER_CONTEXT));
+      const to = from + 2 * POINTER_CONTEXT;
+      line = `${from > 0 ? '…' : ''}${line.slice(from, to)}${to < line.length ? '…' : ''}`;
+      at = at - from + (from > 0 ? 1 : 0);
+    }
+    return [`  ${line}`, `  ${' '.repeat(at)}^`];
   }
 }
 
@@ -153,6 +164,24 @@ function tokenize(src: string): Token[] {
   return tokens;
 }
 
+/** Nesting levels allowed while parsing, and the depth of the tree (left-deep chains `a and b and …` included). */
+const MAX_NESTING = 256;
+const MAX_TREE_DEPTH = 2000;
+
+/** The depth of a tree, walked without recursion. */
+function treeDepth(root: Node): number {
+  let deepest = 0;
+  const stack: Array<[Node, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, d] = stack.pop()!;
+    deepest = Math.max(deepest, d);
+    const children: Node[] =
+      node.kind === 'logical' || node.kind === 'binary' ? [node.left, node.right] : node.kind === 'unary' ? [node.operand] : node.kind === 'list' ? node.items : node.kind === 'call' ? node.args : [];
+    for (const c of children) stack.push([c, d + 1]);
+  }
+  return deepest;
+}
+
 /** Parses filter-expression text into an AST; throws ExprSyntaxError with the column of the fault. */
 export function parse(src: string): Node {
   const tokens = tokenize(src);
@@ -170,7 +199,20 @@ export function parse(src: string): Node {
     pos++;
   };
 
-  const parseOr = (): Node => {
+  // Nesting (parentheses, lists, calls, not, unary minus) is bounded so that a pathological
+  // expression is a syntax error rather than a stack overflow here or when it is compiled.
+  let depth = 0;
+  const nested = <T>(at: number, inner: () => T): T => {
+    if (++depth > MAX_NESTING) fail(`expression nested more than ${MAX_NESTING} levels deep`, at);
+    try {
+      return inner();
+    } finally {
+      depth--;
+    }
+  };
+
+  const parseOr = (): Node => nested(peek().at, parseOrAt);
+  const parseOrAt = (): Node => {
     let left = parseAnd();
     while (isWord('or') || isOp('||')) {
       const at = next().at;
@@ -189,7 +231,7 @@ export function parse(src: string): Node {
   const parseNot = (): Node => {
     if (isWord('not') || isOp('!')) {
       const at = next().at;
-      return { kind: 'unary', op: 'not', operand: parseNot(), at };
+      return { kind: 'unary', op: 'not', operand: nested(at, parseNot), at };
     }
     return parseComparison();
   };
@@ -247,7 +289,7 @@ export function parse(src: string): Node {
   const parseUnary = (): Node => {
     if (isOp('-')) {
       const at = next().at;
-      const operand = parseUnary();
+      const operand = nested(at, parseUnary);
       if (operand.kind === 'literal' && typeof operand.value === 'number') return { ...operand, value: -operand.value, at };
       return { kind: 'unary', op: 'neg', operand, at };
     }
@@ -326,6 +368,7 @@ export function parse(src: string): Node {
 
   if (peek().kind === 'end') fail('the expression is empty');
   const root = parseOr();
+  if (treeDepth(root) > MAX_TREE_DEPTH) fail(`expression nested more than ${MAX_TREE_DEPTH} levels deep (a chain of that many operators)`, 0);
   if (peek().kind !== 'end') fail(`expected an operator or the end, found ${describe(peek())}`);
   return root;
 }

@@ -141,6 +141,21 @@ describe('filter expressions', () => {
     expect(() => compileFilter('max()')).toThrow(ExprSyntaxError);
   });
 
+  it('refuses expressions nested too deeply as syntax errors (no stack overflow), showing the fault in a window', () => {
+    const deep = syntaxError('('.repeat(20000) + 'true' + ')'.repeat(20000));
+    expect(deep.message).toBe('expression nested more than 256 levels deep');
+    expect(syntaxError('not '.repeat(20000) + 'true').message).toBe('expression nested more than 256 levels deep');
+    expect(syntaxError('-'.repeat(5000) + '1 > 0').message).toBe('expression nested more than 256 levels deep');
+    expect(syntaxError(Array(5000).fill('true').join(' and ')).message).toMatch(/^expression nested more than 2000 levels deep/);
+    // Nesting that real filters use is fine, and so is a long flat chain.
+    expect(compileFilter('('.repeat(100) + 'x == 1' + ')'.repeat(100))({ x: 1 })).toBe(true);
+    expect(compileFilter(Array(1000).fill('x == 1').join(' or '))({ x: 1 })).toBe(true);
+    // The pointer shows a window of the expression around the fault, not all of it.
+    const [line, caret] = deep.pointer();
+    expect(line!.length).toBeLessThan(140);
+    expect(line!.at(caret!.indexOf('^'))).toBe('(');
+  });
+
   it('reads keywords only as operators', () => {
     expect(syntaxError('and == 1').message).toMatch(/`and`/);
     expect(parse('a or b and c')).toMatchObject({ kind: 'logical', op: 'or', right: { kind: 'logical', op: 'and' } });
