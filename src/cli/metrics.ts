@@ -8,6 +8,7 @@ import { Option, InvalidArgumentError, type Command } from 'commander';
 import { collect, examples, positiveInt, type CommandModule } from './command.js';
 import type { RunContext } from '../stream/context.js';
 import { readRecords } from '../stream/ndjson.js';
+import { statOrUndefined } from '../stream/atomic.js';
 import { FatalInputError, UsageError, describeError } from '../stream/report.js';
 import { DEFAULT_BUCKETS } from '../stream/context.js';
 import { ExpositionError, parse, render } from '../metrics/exposition.js';
@@ -43,6 +44,10 @@ function isMetricsFileName(value: string): boolean {
   return value.endsWith('.prom') || value.endsWith('/');
 }
 
+function isDirectory(path: string): boolean {
+  return statOrUndefined(path)?.isDirectory() === true;
+}
+
 export const command: CommandModule<MetricsOpts> = {
   configure(cmd: Command) {
     cmd
@@ -70,6 +75,10 @@ export const command: CommandModule<MetricsOpts> = {
 
   async run(ctx, args, opts) {
     const sums = opts.sum ?? [];
+    for (const name of sums) {
+      // `--sum out` meaning the directory would otherwise be a field name, and the command would wait on stdin.
+      if (!isMetricsFileName(name) && isDirectory(name)) throw new UsageError(`--sum ${name}: a directory; write ${name}/ to add the *.prom files in it`);
+    }
     if (sums.length > 0 && [...sums, ...args].every(isMetricsFileName)) return sumFiles(ctx, [...sums, ...args], opts);
     if (sums.some(isMetricsFileName)) {
       throw new UsageError('--sum: to add metrics files, name only *.prom files or DIR/ (fields and files cannot be mixed)');

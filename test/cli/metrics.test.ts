@@ -170,6 +170,9 @@ describe('--metrics on every command', () => {
     const r = ream(['metrics', '--sum', join(dir, 'a.prom'), join(dir, 'b.prom')]);
     expect([r.status, r.stdout]).toEqual([1, '']);
     expect(r.stderr).toMatch(/^ream metrics: cannot add: ream_records_in_total: .*b\.prom has TYPE gauge/);
+    // A directory without its slash would be a field to sum, and the command would wait on stdin.
+    const bare = sh('ream metrics --sum mismatch < /dev/null', { cwd: work.dir });
+    expect([bare.status, bare.stderr]).toEqual([2, 'ream metrics: --sum mismatch: a directory; write mismatch/ to add the *.prom files in it\n']);
   });
 });
 
