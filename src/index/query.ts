@@ -82,6 +82,8 @@ function operatorOf(l: Lexeme): '' | 'OR' | 'AND' | 'NOT' {
 
 /** A `field:value` filter. */
 const FIELD = /^([A-Za-z_][\w.]*):(.+)$/s;
+/** scheme://… */
+const URL_LIKE = /^[A-Za-z][\w+.-]*:\/\//;
 /** `field:` before a quoted value. */
 const FIELD_NAME = /^[A-Za-z_][\w.]*:$/;
 
@@ -170,7 +172,8 @@ export function parseQuery(input: string, analyzer: Analyzer): Query {
       l.negated = true;
     }
     pending = '';
-    const field = !l.quoted ? FIELD.exec(l.text) : null;
+    // A URL (`https://…`) is words to search for, not a filter on a field `https`.
+    const field = !l.quoted && !URL_LIKE.test(l.text) ? FIELD.exec(l.text) : null;
     if (l.field && !field) throw new QueryError(`${l.text.slice(0, -1)}: an empty value ("") matches nothing`);
     if (field) {
       if (joined) throw new QueryError('OR cannot join a field filter');

@@ -23,6 +23,9 @@ describe('query operators', () => {
     expect(parse('raft title:"Log Replication"')).toEqual({ groups: [[{ kind: 'term', term: 'raft' }]], not: [], filters: [{ field: 'title', value: 'Log Replication' }] });
     expect(() => parse('raft doc:"open')).toThrow(/unclosed quote/);
     expect(() => parse('raft doc:""')).toThrow(/^doc: an empty value \(""\) matches nothing$/);
+    // A URL is its words, as a phrase, not a filter on a field named after its scheme.
+    expect(parse('https://raft.github.io/raft.pdf')).toEqual(parse('"https raft github io raft pdf"'));
+    expect(parse('see http://x.org').filters).toEqual([]);
   });
 
   it('lower-case and, or, not and quoted operators are words', () => {
