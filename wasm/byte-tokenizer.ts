@@ -344,6 +344,42 @@ export function tokenize(end: i32): bool {
   return true;
 }
 
+/** spanEnd(): the span has escapes; and escapes nativeSpan() does not take (\u but of a control character, invalid ones). */
+let spanEscaped = false;
+let spanOtherEscape = false;
+
+/**
+ * The end of the span from r (a position between words): the next space or escaped whitespace
+ * (\n \t \r), or `end`; -1 at a raw control character (not valid JSON). Sets spanEscaped and
+ * spanOtherEscape.
+ */
+function spanEnd(r: i32, end: i32): i32 {
+  const b = input;
+  let k = r;
+  spanEscaped = false;
+  spanOtherEscape = false;
+  while (k < end) {
+    const c = ld(b, k);
+    if (c == SPACE) break;
+    if (c == BACKSLASH) {
+      const e = ld(b, k + 1);
+      if (e == 0x6e || e == 0x74 || e == 0x72) break;
+      spanEscaped = true;
+      if (e == 0x75) {
+        if (!isControlEscape(k + 2)) spanOtherEscape = true;
+        k += 6;
+      } else {
+        if (at8(SHORT_ESCAPE, e) == 0) spanOtherEscape = true;
+        k += 2;
+      }
+      continue;
+    }
+    if (c < 0x20) return -1;
+    k++;
+  }
+  return k;
+}
+
 /**
  * Hands the analyzer the span from r (a position between words) up to the next whitespace: a span
  * with non-ASCII bytes or \u escapes, appended to output[0, written) after `count` tokens. Its tokens
@@ -353,22 +389,9 @@ export function tokenize(end: i32): bool {
  */
 function span(r: i32, end: i32, written: i32, count: i32): i32 {
   const b = input;
-  let k = r;
-  let escaped = false;
-  while (k < end) {
-    const byte = ld(b, k);
-    if (byte == SPACE) break;
-    if (byte == BACKSLASH) {
-      const e = ld(b, k + 1);
-      if (e == 0x6e || e == 0x74 || e == 0x72) break;
-      escaped = true;
-      k += e == 0x75 ? 6 : 2;
-      continue;
-    }
-    if (byte < 0x20) return -1;
-    k++;
-  }
-  if (k > end) return -1;
+  const k = spanEnd(r, end);
+  if (k < 0 || k > end) return -1;
+  const escaped = spanEscaped;
   const memoized = k - r <= MAX_MEMO_SPAN_BYTES;
   const memo = spans!;
   const key = b + <usize>r;
@@ -519,27 +542,10 @@ let wordInputStart: i32 = 0;
 function nativeSpan(r: i32, end: i32, written: i32, count: i32): i32 {
   reserveCharTable();
   const b = input;
-  // The span's end, as span() finds it; escapes other than those of separators go to the analyzer.
-  let k = r;
-  while (k < end) {
-    const c = ld(b, k);
-    if (c == SPACE) break;
-    if (c == BACKSLASH) {
-      const e = ld(b, k + 1);
-      if (e == 0x6e || e == 0x74 || e == 0x72) break;
-      if (e == 0x75 && isControlEscape(k + 2)) {
-        k += 6;
-        continue;
-      }
-      // Other \u escapes, and invalid ones, to the analyzer's path (which decodes, or refuses, them).
-      if (at8(SHORT_ESCAPE, e) == 0) return BAIL;
-      k += 2;
-      continue;
-    }
-    if (c < 0x20) return -1;
-    k++;
-  }
-  if (k > end) return BAIL;
+  const k = spanEnd(r, end);
+  if (k < 0) return -1;
+  // \u escapes but those of control characters, and invalid ones, to the analyzer's path (which decodes, or refuses, them).
+  if (k > end || spanOtherEscape) return BAIL;
   // A letter folds to at most 4 bytes from 2, a word adds 3 (quotes and comma).
   reserveOutput(written, 3 * (k - r) + 16 + SLACK);
   spanAt = output + <usize>written;
