@@ -99,7 +99,8 @@ export const command: CommandModule<Opts> = {
           if (h.pages !== undefined) out.pages = h.pages;
           if (h.doc.fields) Object.assign(out, JSON.parse(h.doc.fields), { doc: out.doc });
           if (paths.length > 1) out.index = paths[h.index];
-          if (snip && h.doc.text !== undefined) out.snippet = snip.make(h.doc.text);
+          // An empty text (a page without any, or an index built with --store text but fed no text) has no snippet.
+          if (snip && h.doc.text) out.snippet = snip.make(h.doc.text);
           // The query record's fields (query, an id…) tag each hit; a hit's own fields win.
           if (batch) for (const [key, value] of Object.entries(batch)) if (!(key in out)) out[key] = value;
           ctx.out.write(out);

@@ -101,6 +101,7 @@ describe('ream index', () => {
     const dropped = sh('ream tokenize < text.ndjson | ream index --store text -o notext.ream', { cwd: dir });
     expect(dropped.status).toBe(0);
     expect(dropped.stderr).toBe('ream index: --store text: no record carried "text" (tokenize with --keep-text), so the index keeps no page text and search shows no snippets\n');
+    expect(parseLines(ream(['search', '-i', join(dir, 'notext.ream'), 'replication']).stdout)[0]).not.toHaveProperty('snippet');
     const kept = sh('ream tokenize --keep-text < text.ndjson | ream index --store text -o withtext.ream', { cwd: dir });
     expect(kept.stderr).toBe('');
     expect(parseLines(ream(['search', '-i', join(dir, 'withtext.ream'), 'replication']).stdout)[0]!.snippet).toBe('Raft log «replication»');
