@@ -1,9 +1,10 @@
 // The analyzers' tokens of a JSON string, read from its UTF-8 bytes as they sit in an NDJSON line: no
-// JS string of the text is made, and for ASCII words none at all. The byte loops are WebAssembly
+// JS string of the text is made, and for most words none at all. The byte loops are WebAssembly
 // (wasm/byte-tokenizer.ts, which says what they do), compiled ahead of time so that new text is
-// tokenized at full speed from the first line; this class feeds them and answers what only the
-// analyzer knows: the tokens of a span with non-ASCII characters, and the token of an ASCII word
-// under language steps (stemming, stopwords). Both answers are memoized inside the WebAssembly.
+// tokenized at full speed from the first line. This class feeds them and answers what only the
+// analyzer knows: how each character of a 256-code-point block folds (fillCharTable), the token of
+// a word under language steps (stemming, stopwords), and the tokens of a span the loops cannot take
+// (CJK, Thai, characters NFKC changes…). Every answer is memoized inside the WebAssembly.
 import type { Analyzer } from './analyzer.js';
 import { CharClass, classOf, scriptOfCode, type Script } from './chars.js';
 import { JsonTokenList } from './json-tokens.js';
