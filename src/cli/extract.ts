@@ -117,6 +117,7 @@ export const command: CommandModule<ExtractOptions> = {
     }
     // a bad --errors target is refused now, not after the whole run
     if (opts.errors !== undefined) checkOutput(opts.errors, '--errors');
+    ctx.report.fullList = opts.errors !== undefined ? `all are in ${opts.errors}` : '--errors FILE lists them all';
     const errors: ErrorRecord[] = [];
     const open = new Map<number, { pages: number; meta?: DocumentMeta }>();
     const sink: DocumentSink = {

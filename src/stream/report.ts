@@ -49,6 +49,8 @@ export class Reporter {
   failures = 0;
   /** Failures counted by reason, for metrics (`bad_json`, `encrypted`, …). */
   readonly failuresByReason = new Map<string, number>();
+  /** Where a command keeps every failure (extract's --errors), named when some were not shown. */
+  fullList: string | undefined;
 
   constructor(readonly command: string) {}
 
@@ -68,7 +70,7 @@ export class Reporter {
   /** At the end of a run: one line per reason whose failures were not all shown. */
   summarize(): void {
     for (const [reason, n] of this.failuresByReason) {
-      if (n > MESSAGES_PER_REASON) writeStderr(`ream ${this.command}: ${n} failures (${reason}) in all, ${n - MESSAGES_PER_REASON} not shown`);
+      if (n > MESSAGES_PER_REASON) writeStderr(`ream ${this.command}: ${n} failures (${reason}) in all, ${n - MESSAGES_PER_REASON} not shown${this.fullList ? ` (${this.fullList})` : ''}`);
     }
   }
 

@@ -60,6 +60,17 @@ describe('ream extract', () => {
     expect(ream(['extract', '-', '-']).stderr).toBe("ream extract: '-' (a PDF on stdin) can be given once\n");
   });
 
+  it('past 20 failures of a kind, counts the rest and says where the full list is', () => {
+    const bad = Array.from({ length: 25 }, (_, i) => f(`bad${i}.pdf`));
+    for (const b of bad) writeFileSync(b, 'not a pdf\n');
+    const r = ream(['extract', '--errors', f('all-errors.ndjson'), ...bad]);
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(22);
+    expect(lines[21]).toBe(`ream extract: 25 failures (not_pdf) in all, 5 not shown (all are in ${f('all-errors.ndjson')})`);
+    expect(readFileSync(f('all-errors.ndjson'), 'utf8').trim().split('\n')).toHaveLength(25);
+  });
+
   it('reads paths from stdin, newline- or NUL-separated', () => {
     const nl = sh(`printf '%s\\n' "$A" "$B" | ream extract --files-from - | jq -r .text`, { env: { A: f('a.pdf'), B: f('b b.pdf') } });
     expect(nl.stdout).toBe('Alpha page one\nAlpha page two\nBeta only page\n');
