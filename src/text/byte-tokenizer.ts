@@ -130,9 +130,7 @@ export class ByteTokenizer {
     }
     // Joining across a line end depends on the rest of the text: the line takes the reference path.
     if (HYPHEN_AT_LINE_END.test(text)) return -1;
-    const tokens = this.scratch;
-    tokens.length = 0;
-    tokens.count = 0;
+    const tokens = this.emptyScratch();
     this.analyzer.appendJson(text, tokens);
     return this.answer(tokens);
   }
@@ -140,22 +138,26 @@ export class ByteTokenizer {
   /** wordToken() for the WebAssembly: the token of an ASCII word (letters, digits, ' . ,) under the language steps. */
   private wordToken(at: number, length: number): number {
     // toLowerCase() of ASCII is A-Z → a-z.
-    const token = this.analyzer.asciiWordToken(this.memory().toString('latin1', at, at + length).toLowerCase());
-    const tokens = this.scratch;
-    tokens.length = 0;
-    tokens.count = 0;
-    if (token.length > 0) tokens.token(token);
-    return this.answer(tokens);
+    return this.answerToken(this.analyzer.asciiWordToken(this.memory().toString('latin1', at, at + length).toLowerCase()));
   }
 
   /** foldedWordToken() for the WebAssembly: the language steps of a non-ASCII word already folded. */
   private foldedWordToken(at: number, length: number, script: number): number {
-    const token = this.analyzer.foldedWordToken(this.memory().toString('utf8', at, at + length), script as Script);
+    return this.answerToken(this.analyzer.foldedWordToken(this.memory().toString('utf8', at, at + length), script as Script));
+  }
+
+  /** One token ('' for a dropped word) as the answer to the WebAssembly. */
+  private answerToken(token: string): number {
+    const tokens = this.emptyScratch();
+    if (token.length > 0) tokens.token(token);
+    return this.answer(tokens);
+  }
+
+  private emptyScratch(): JsonTokenList {
     const tokens = this.scratch;
     tokens.length = 0;
     tokens.count = 0;
-    if (token.length > 0) tokens.token(token);
-    return this.answer(tokens);
+    return tokens;
   }
 
   /**
