@@ -25,6 +25,9 @@ export interface Query {
   filters: Filter[];
 }
 
+/** Words a phrase may have (wasm/phrase.ts's MAX_TERMS). */
+export const MAX_PHRASE_WORDS = 4096;
+
 export class QueryError extends Error {
   override name = 'QueryError';
 }
@@ -151,6 +154,7 @@ export function parseQuery(input: string, analyzer: Analyzer): Query {
     const terms = analyzer.analyze(l.text);
     if (terms.length === 0) return undefined;
     if (terms.length === 1) return { kind: 'term', term: terms[0]! };
+    if (terms.length > MAX_PHRASE_WORDS) throw new QueryError(`a phrase has at most ${MAX_PHRASE_WORDS} words (this one: ${terms.length})`);
     return { kind: 'phrase', terms };
   };
   // an operator read and not yet followed by its word

@@ -6,7 +6,8 @@
 import { Heap } from './heap.js';
 import { compareDocKeys, compareUtf8 } from './keys.js';
 import { idf, termScore } from './bm25.js';
-import { ListSource, TermSource, phraseMatches, prefixMatches, type DocSource } from './sources.js';
+import { ListSource, TermSource, prefixMatches, type DocSource } from './sources.js';
+import { phraseMatches } from './phrase-matcher.js';
 import type { Filter, Phrase, Query } from './query.js';
 import type { DocLengths, IndexReader } from './codec/reader.js';
 import type { StoredDoc } from './codec/writer.js';

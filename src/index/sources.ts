@@ -1,7 +1,7 @@
 // What a query phrase reads in one index: a term's posting list (decoded block by block, with the
 // skip table's block-max inputs), or, for phrases and prefixes, the matching pages computed up front.
-import { CorruptIndex, POSTING_BLOCK } from './codec/layout.js';
-import { PositionMarks, PostingsCursor } from './codec/postings.js';
+import { POSTING_BLOCK } from './codec/layout.js';
+import { PostingsCursor } from './codec/postings.js';
 import { readVarint, varintEnd } from './codec/bytes.js';
 import { termScore } from './bm25.js';
 import type { DocLengths, IndexReader, TermInfo } from './codec/reader.js';
@@ -161,68 +161,3 @@ export function prefixMatches(reader: IndexReader, prefix: Uint8Array): { docs: 
   return { docs, tfs };
 }
 
-/**
- * Pages containing the terms at consecutive positions: tf = number of places the phrase starts.
- * Every page is checked (the phrase's document count is its idf). The rarest term drives the
- * intersection; in a page, the term with the fewest positions marks the candidate starts in a
- * bitmap and the others only test them, each decoding its positions until no candidate is left.
- */
-export function phraseMatches(reader: IndexReader, terms: Uint8Array[]): { docs: Int32Array; tfs: Int32Array } {
-  const infos = terms.map((t) => reader.lookup(t));
-  if (infos.some((i) => i === undefined)) return { docs: new Int32Array(0), tfs: new Int32Array(0) };
-  // one cursor per place in the phrase (a repeated word has two, over parts read once)
-  const parts = new Map<number, [Buffer, Buffer]>();
-  // positions are coded by document length (see putPositions)
-  const lengths = reader.docLengths();
-  const cursors = infos.map((info) => {
-    let part = parts.get(info!.docsOffset);
-    if (!part) parts.set(info!.docsOffset, (part = [reader.docPart(info!), reader.positionsPart(info!)]));
-    const c = new PostingsCursor(part[0]);
-    c.attachPositions(part[1], lengths);
-    return c;
-  });
-  const order = cursors.map((_, k) => k).sort((a, b) => infos[a]!.df - infos[b]!.df);
-  // no more matches than the rarest term has pages (typed arrays: a million pushes onto a
-  // number[] cost more than the matching)
-  const lead = cursors[order[0]!]!;
-  const docs = new Int32Array(Math.min(infos[order[0]!]!.df, reader.stats.docCount));
-  const tfs = new Int32Array(docs.length);
-  let found = 0;
-  let marks = new PositionMarks();
-  let spare = new PositionMarks();
-  let target = lead.next();
-  outer: while (target !== Infinity) {
-    for (const k of order) {
-      const d = cursors[k]!.advance(target);
-      if (d === Infinity) break outer;
-      if (d > target) {
-        target = lead.advance(d);
-        continue outer;
-      }
-    }
-    let fewest = 0;
-    for (let k = 1; k < cursors.length; k++) if (cursors[k]!.tf < cursors[fewest]!.tf) fewest = k;
-    // the phrase starts `fewest` places before this term
-    cursors[fewest]!.markPositions(marks, fewest);
-    let n = marks.last >= 0 ? 1 : 0;
-    let left = cursors.length - 1;
-    for (let k = 0; k < cursors.length && n > 0; k++) {
-      if (k === fewest) continue;
-      // the last term only counts; the others carry the starts still possible to the next
-      if (--left === 0) n = cursors[k]!.countMarked(marks, k);
-      else {
-        n = cursors[k]!.countMarked(marks, k, spare);
-        marks.clear();
-        [marks, spare] = [spare, marks];
-      }
-    }
-    marks.clear();
-    if (n > 0) {
-      if (found === docs.length) throw new CorruptIndex('postings damaged');
-      docs[found] = target;
-      tfs[found++] = n;
-    }
-    target = lead.next();
-  }
-  return { docs: docs.subarray(0, found), tfs: tfs.subarray(0, found) };
-}

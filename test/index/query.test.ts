@@ -1,7 +1,7 @@
 // The query language's operators: OR, and the spelled-out AND / NOT that users of FTS5, Lucene and
 // Recoll type (docs/search.md, "Query language").
 import { describe, expect, it } from 'vitest';
-import { QueryError, parseQuery } from '../../src/index/query.js';
+import { MAX_PHRASE_WORDS, QueryError, parseQuery } from '../../src/index/query.js';
 import { getAnalyzer } from '../../src/text/analyzer.js';
 
 const standard = getAnalyzer('standard');
@@ -26,6 +26,12 @@ describe('query operators', () => {
     // A URL is its words, as a phrase, not a filter on a field named after its scheme.
     expect(parse('https://raft.github.io/raft.pdf')).toEqual(parse('"https raft github io raft pdf"'));
     expect(parse('see http://x.org').filters).toEqual([]);
+  });
+
+  it('a phrase has at most MAX_PHRASE_WORDS words', () => {
+    const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ');
+    expect(parse(`"${words(MAX_PHRASE_WORDS)}"`).groups[0]![0]).toMatchObject({ kind: 'phrase' });
+    expect(() => parse(`"${words(MAX_PHRASE_WORDS + 1)}"`)).toThrow(new RegExp(`^a phrase has at most ${MAX_PHRASE_WORDS} words \\(this one: ${MAX_PHRASE_WORDS + 1}\\)$`));
   });
 
   it('lower-case and, or, not and quoted operators are words', () => {

@@ -8,7 +8,7 @@ import { IndexReader } from '../../src/index/codec/reader.js';
 import { blockImpacts, decodeBlock, decodeSkipTable } from '../../src/index/codec/postings.js';
 import { POSTING_BLOCK } from '../../src/index/codec/layout.js';
 import { Searcher, type Hit } from '../../src/index/search.js';
-import { phraseMatches } from '../../src/index/sources.js';
+import { phraseMatches } from '../../src/index/phrase-matcher.js';
 import { parseQuery } from '../../src/index/query.js';
 import { getAnalyzer } from '../../src/text/analyzer.js';
 import { workdir } from '../helpers.js';
@@ -201,6 +201,34 @@ describe('the part cache', () => {
     } finally {
       kept.close();
       none.close();
+    }
+  });
+
+  it('gives the same phrase matches whether the words stay in the WebAssembly memory, are dropped or read again', () => {
+    const pages = generatedPages({ docs: 60, pagesPerDoc: 5, vocabulary: 12, seed: 8, minLen: 30, maxLen: 300 });
+    const path = join(dir, 'phrases.ream');
+    buildIndex(path, pages).close();
+    // all kept; a few KB (words dropped within a phrase's neighbours); none kept
+    const readers = [IndexReader.open(path), IndexReader.open(path, { cacheBytes: 3000 }), IndexReader.open(path, { cacheBytes: 0 })];
+    const rand = rng(5);
+    try {
+      for (let q = 0; q < 80; q++) {
+        const p = pages[Math.floor(rand() * pages.length)]!.tokens;
+        const at = Math.floor(rand() * (p.length - 3));
+        const words = p.slice(at, at + 2 + (q % 3));
+        const want: [number, number][] = [];
+        pages.forEach((page, id) => {
+          let n = 0;
+          for (let i = 0; i + words.length <= page.tokens.length; i++) if (words.every((w, k) => page.tokens[i + k] === w)) n++;
+          if (n > 0) want.push([id, n]);
+        });
+        for (const r of readers) {
+          const got = phraseMatches(r, words.map((w) => Buffer.from(w)));
+          expect([...got.docs].map((d, i) => [d, got.tfs[i]!]), words.join(' ')).toEqual(want);
+        }
+      }
+    } finally {
+      for (const r of readers) r.close();
     }
   });
 });

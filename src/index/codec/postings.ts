@@ -246,7 +246,11 @@ export function putPositions(w: BitWriter, pos: Int32Array, tf: number, length: 
   }
 }
 
-/** Decodes one document's positions at bit `bit` into out[0…tf); returns the bit after them. */
+/**
+ * Decodes one document's positions at bit `bit` into out[0…tf); returns the bit after them. The
+ * format's reference decoder (the tests'); phrase queries read positions in WebAssembly
+ * (wasm/phrase.ts), as merge skips them (skipPositions).
+ */
 export function decodePositions(buf: Uint8Array, bit: number, tf: number, length: number, out: Int32Array, view?: DataView): number {
   let pos = 0;
   if (tf <= SMALL_TF) {
@@ -265,53 +269,16 @@ export function decodePositions(buf: Uint8Array, bit: number, tf: number, length
   }
   const b = readBits(buf, bit, 5, view);
   bit += 5;
-  if (b > 24) {
-    for (let k = 0; k < tf; k++, bit += b) {
-      pos += readBits(buf, bit, b);
-      out[k] = pos;
-    }
-    return bit;
-  }
-  return decodeFixed(buf, bit, b, tf, out, view);
-}
-
-/** The DataView decodeFixed() and PostingsCursor read a positions buffer through. */
-export function viewOf(buf: Uint8Array): DataView {
-  return new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-}
-
-/**
- * Decodes tf fixed-width deltas of b (at most 24) bits from bit `bit` into out[0…tf) as positions;
- * returns the bit after them. With a view of buf, one unaligned 32-bit read per value (each value
- * lies within the 4 bytes from its first byte), about 3 times as fast as a byte-at-a-time reservoir
- * (this is the phrase queries' inner loop).
- */
-export function decodeFixed(buf: Uint8Array, bit: number, b: number, tf: number, out: Int32Array, view?: DataView): number {
-  const end = bit + tf * b;
-  const mask = (1 << b) - 1;
-  let pos = 0;
-  if (view !== undefined && end < 0x80000000 && (end >>> 3) + 4 <= buf.length) {
-    for (let k = 0, at = bit; k < tf; k++, at += b) {
-      pos += (view.getUint32(at >>> 3, true) >>> (at & 7)) & mask;
-      out[k] = pos;
-    }
-    return end;
-  }
-  // a byte at a time into a 32-bit reservoir: fixed-width values need no other reads
-  let i = bit < 0x80000000 ? bit >>> 3 : Math.floor(bit / 8);
-  let acc = buf[i++]! >>> (bit & 7);
-  let avail = 8 - (bit & 7);
-  for (let k = 0; k < tf; k++) {
-    while (avail < b) {
-      acc |= buf[i++]! << avail;
-      avail += 8;
-    }
-    pos += acc & mask;
-    acc >>>= b;
-    avail -= b;
+  for (let k = 0; k < tf; k++, bit += b) {
+    pos += readBits(buf, bit, b, view);
     out[k] = pos;
   }
-  return end;
+  return bit;
+}
+
+/** The DataView readBits() reads a positions buffer through. */
+export function viewOf(buf: Uint8Array): DataView {
+  return new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 /** The bit after one document's positions at bit `bit` (reads only what it must). */
@@ -830,11 +797,6 @@ export function decodeBlock(part: Uint8Array, t: SkipTable, b: number, docs: Int
   return n;
 }
 
-/** Document lengths as a cursor reads them: loaded for a range of documents at a time (see DocLengths). */
-export interface DocLengthSource {
-  range(first: number, last: number): Uint32Array;
-}
-
 /** Iterates a posting list doc by doc, skipping whole blocks on advance(). */
 export class PostingsCursor {
   readonly table: SkipTable;
@@ -859,14 +821,7 @@ export class PostingsCursor {
     this.block = b;
     this.n = decodeBlock(this.part, this.table, b, this.docsBuf, this.tfsBuf);
     this.i = 0;
-    this.posDoc = 0;
-    this.posAt = this.table.posStart[b]!;
   }
-
-  // Where the positions of document posDoc of the current block start (moved forward only, so
-  // reading the positions of every document of a block costs one pass over them).
-  private posDoc = 0;
-  private posAt = 0;
 
   /** Moves to the next document; returns its id (Infinity at the end). */
   next(): number {
@@ -940,217 +895,5 @@ export class PostingsCursor {
     this.tf = this.tfsBuf[this.i]!;
     return this.doc;
   }
-
-  /** Bit offset of the current document's positions within the term's positions part. */
-  positionsOffset(): number {
-    // from the nearest step of the skip entry when that is closer than where the last read ended
-    const step = this.i >>> STEP_SHIFT;
-    if (this.posDoc > this.i || (step > 0 && this.posDoc < step << STEP_SHIFT)) {
-      const stepAt = step > 0 ? this.table.stepStart[this.block * STEPS + step - 1]! : -1;
-      if (stepAt >= 0) {
-        this.posDoc = step << STEP_SHIFT;
-        this.posAt = stepAt;
-      } else if (this.posDoc > this.i) {
-        this.posDoc = 0;
-        this.posAt = this.table.posStart[this.block]!;
-      }
-    }
-    // skip the earlier documents' pieces: each one's size follows from its tf and length
-    const p = this.positions!;
-    const docs = this.docsBuf;
-    const tfs = this.tfsBuf;
-    const lengths = this.blockLengths();
-    let at = this.posAt;
-    const view = this.view!;
-    for (let k = this.posDoc; k < this.i; k++) {
-      const tf = tfs[k]!;
-      const length = lengths[docs[k]!]!;
-      at = tf === 1 && length < 1 << 24 ? skipOne(p, at, length, view) : skipPositions(p, at, tf, length, view);
-    }
-    if (at > p.length * 8) throw new CorruptIndex('positions damaged');
-    this.posAt = at;
-    this.posDoc = this.i;
-    return at;
-  }
-
-  private positions: Uint8Array | undefined;
-  private view: DataView | undefined;
-  private lengths: DocLengthSource | undefined;
-  private lengthsBlock = -1;
-  private lengthValues: Uint32Array | undefined;
-
-  /** Set by the reader before positionsOffset(), markPositions() or countMarked() are used: the positions part and the index's document lengths. */
-  attachPositions(positions: Uint8Array, lengths: DocLengthSource): void {
-    this.positions = positions;
-    this.view = viewOf(positions);
-    this.lengths = lengths;
-  }
-
-  /** The document lengths, loaded for the current block's documents. */
-  private blockLengths(): Uint32Array {
-    if (this.lengthsBlock !== this.block) {
-      this.lengthValues = this.lengths!.range(this.docsBuf[0]!, this.docsBuf[this.n - 1]!);
-      this.lengthsBlock = this.block;
-    }
-    return this.lengthValues!;
-  }
-
-  private scratch = new Int32Array(SMALL_TF);
-  // the current document's piece after openPiece(): fixed-width deltas of pieceWidth bits from bit
-  // pieceAt, read 32 bits at a time, or (pieceWidth -1) positions decoded into scratch
-  private pieceAt = 0;
-  private pieceWidth = -1;
-
-  /** Reads past the current document's positions, leaving them as pieceAt/pieceWidth or in scratch. */
-  private openPiece(): void {
-    const p = this.positions!;
-    let at = this.positionsOffset();
-    const tf = this.tf;
-    let end: number;
-    this.pieceWidth = -1;
-    if (tf <= SMALL_TF) {
-      end = decodePositions(p, at, tf, this.lengthValues![this.doc]!, this.scratch, this.view);
-      if (end > p.length * 8) throw new CorruptIndex('positions damaged');
-    } else {
-      // fixed-width deltas: the piece's end is known before decoding it
-      const b = readBits(p, at, 5, this.view);
-      at += 5;
-      end = at + tf * b;
-      if (end > p.length * 8) throw new CorruptIndex('positions damaged');
-      // each value within the 4 bytes from its first byte, and no position past 2^24 (the marks' size)
-      if (b <= 24 && end < 0x80000000 && (end >>> 3) + 4 <= p.length && tf * ((1 << b) - 1) < 1 << 24) {
-        this.pieceAt = at;
-        this.pieceWidth = b;
-      } else {
-        // rare: a wide piece, or one at the very end of the buffer
-        if (this.scratch.length < tf) this.scratch = new Int32Array(tf * 2);
-        decodePositions(p, at - 5, tf, 0, this.scratch);
-      }
-    }
-    // the next document's positions start here: no need to skip these again
-    this.posDoc = this.i + 1;
-    this.posAt = end;
-  }
-
-  /**
-   * Marks p - offset in `marks` (empty) for each position p >= offset of the current document: the
-   * places a phrase would start if this term is its word number `offset`.
-   */
-  markPositions(marks: PositionMarks, offset: number): void {
-    this.openPiece();
-    const tf = this.tf;
-    const b = this.pieceWidth;
-    let first = -1;
-    let pos = 0;
-    if (b >= 0) {
-      const view = this.view!;
-      const mask = (1 << b) - 1;
-      const words = marks.reserve(Math.max(0, tf * mask - offset));
-      for (let k = 0, at = this.pieceAt; k < tf; k++, at += b) {
-        pos += (view.getUint32(at >>> 3, true) >>> (at & 7)) & mask;
-        const x = pos - offset;
-        if (x < 0) continue;
-        if (first < 0) first = x;
-        words[x >>> 5]! |= 1 << (x & 31);
-      }
-    } else {
-      const scratch = this.scratch;
-      pos = scratch[tf - 1]!;
-      // positions are 31-bit values: past them, a damaged piece wraps negative in the Int32Array
-      if (pos < 0) throw new CorruptIndex('positions damaged');
-      const words = marks.reserve(Math.max(0, pos - offset));
-      for (let k = 0; k < tf; k++) {
-        const x = scratch[k]! - offset;
-        if (x < 0) continue;
-        if (first < 0) first = x;
-        words[x >>> 5]! |= 1 << (x & 31);
-      }
-    }
-    if (first >= 0) marks.marked(first, pos - offset);
-  }
-
-  /**
-   * How many of the current document's positions p have p - offset marked in `from` (this term
-   * continues those phrase starts as its word number `offset`); with `to` (empty), marks them there
-   * too. Decodes only until the last mark is passed.
-   */
-  countMarked(from: PositionMarks, offset: number, to?: PositionMarks): number {
-    this.openPiece();
-    const top = from.last;
-    if (top < 0) return 0;
-    const words = from.words;
-    const into = to?.reserve(top);
-    const tf = this.tf;
-    const b = this.pieceWidth;
-    let first = -1;
-    let last = -1;
-    let n = 0;
-    if (b >= 0) {
-      const view = this.view!;
-      const mask = (1 << b) - 1;
-      let pos = 0;
-      for (let k = 0, at = this.pieceAt; k < tf; k++, at += b) {
-        pos += (view.getUint32(at >>> 3, true) >>> (at & 7)) & mask;
-        const x = pos - offset;
-        if (x > top) break;
-        if (x >= 0 && (words[x >>> 5]! >>> (x & 31)) & 1) {
-          n++;
-          if (into !== undefined) {
-            if (first < 0) first = x;
-            last = x;
-            into[x >>> 5]! |= 1 << (x & 31);
-          }
-        }
-      }
-    } else {
-      const scratch = this.scratch;
-      for (let k = 0; k < tf; k++) {
-        const x = scratch[k]! - offset;
-        if (x > top) break;
-        if (x >= 0 && (words[x >>> 5]! >>> (x & 31)) & 1) {
-          n++;
-          if (into !== undefined) {
-            if (first < 0) first = x;
-            last = x;
-            into[x >>> 5]! |= 1 << (x & 31);
-          }
-        }
-      }
-    }
-    if (first >= 0) to!.marked(first, last);
-    return n;
-  }
 }
 
-/**
- * A bitmap of places in one document (phrase starts), reused from document to document: setting a
- * bit per position and testing the next word's positions against it keeps the phrase loop free of
- * the branches a merge of sorted lists mispredicts at nearly every step (common words have dozens
- * of positions a page). Only the words between the first and last mark are ever non-zero.
- */
-export class PositionMarks {
-  words = new Int32Array(64);
-  /** The lowest and highest marked places (-1: none). */
-  first = -1;
-  last = -1;
-
-  /** The words, with room for places up to `top`; call only while empty. */
-  reserve(top: number): Int32Array {
-    // doubling, but no more than needed for a far position (chunks can place tokens anywhere)
-    if (this.words.length <= top >>> 5) this.words = new Int32Array(Math.max((top >>> 5) + 1, Math.min(2 * this.words.length, 1 << 20)));
-    return this.words;
-  }
-
-  /** Records the range of the marks just set in words. */
-  marked(first: number, last: number): void {
-    this.first = first;
-    this.last = last;
-  }
-
-  clear(): void {
-    if (this.last < 0) return;
-    const words = this.words;
-    for (let w = this.first >>> 5; w <= this.last >>> 5; w++) words[w] = 0;
-    this.first = this.last = -1;
-  }
-}

@@ -319,6 +319,29 @@ export class IndexReader {
     return this.cachedPart(info.posOffset, info.posLength, info.posCrc, 'positions');
   }
 
+  /**
+   * Reads a term's doc part or positions part into the start of `into`, checksum checked (from the
+   * part cache when it holds it, without adding it there): for a caller that keeps its own copy.
+   */
+  partInto(info: TermInfo, which: 'postings' | 'positions', into: Uint8Array): void {
+    const [offset, length, crc] = which === 'postings' ? [info.docsOffset, info.docsLength, info.docsCrc] : [info.posOffset, info.posLength, info.posCrc];
+    const hit = this.partCache.get(offset);
+    if (hit && hit.length === length) {
+      into.set(hit);
+      return;
+    }
+    this.named(() => {
+      if (offset + length > this.size || into.length < length) throw new CorruptIndex(`${which} damaged`);
+      const bytes = into.subarray(0, length);
+      if (this.readInto(bytes, offset, length) !== length || crc32(bytes) !== crc) throw new CorruptIndex(`${which} checksum mismatch`);
+    });
+  }
+
+  /** Bytes of parts a reader keeps between queries (OpenOptions.cacheBytes). */
+  get partCacheLimit(): number {
+    return this.cacheBytes;
+  }
+
   // Parts already read and checked, most recently used last, up to cacheBytes: common words
   // have megabytes of positions, read again by every query (and twice by a phrase like "the the")
   // in a batch of queries or a long-running search.
