@@ -546,18 +546,18 @@ export function setTerm(place: i32, rank: i32, part: usize, positions: usize, po
 }
 
 /**
- * Finds the pages holding the phrase of the `count` words set: their ids into docs and the times the
- * phrase occurs into tfs (i32 each, room for `capacity`); returns how many, or POSTINGS_DAMAGED /
- * POSITIONS_DAMAGED.
+ * Finds the pages first…end-1 holding the phrase of the `count` words set: their ids into docs and
+ * the times the phrase occurs into tfs (i32 each, room for `capacity`); returns how many, or
+ * POSTINGS_DAMAGED / POSITIONS_DAMAGED.
  */
-export function match(count: i32, docs: usize, tfs: usize, capacity: i32): i32 {
+export function match(count: i32, docs: usize, tfs: usize, capacity: i32, first: i32, end: i32): i32 {
   damaged = 0;
   marks.clear();
   spare.clear();
   const lead = cursor(unchecked(order[0]));
   let found = 0;
-  let target = lead.next();
-  while (target != DONE) {
+  let target = lead.advance(first);
+  while (target < end) {
     // every word on the page, or the lead moved to the next candidate
     let r = 0;
     for (; r < count; r++) {

@@ -2,7 +2,7 @@
 // loop for profiling search. Same queries as latency.ts.
 //   npx tsx bench/index/query-times.ts INDEX PAGES_NDJSON [type…]
 import { IndexReader } from '../../src/index/codec/reader.js';
-import { Searcher } from '../../src/index/search.js';
+import { Searcher, defaultSearchThreads } from '../../src/index/search.js';
 import { parseQuery } from '../../src/index/query.js';
 import { getAnalyzer } from '../../src/text/analyzer.js';
 import { benchQueries } from './queries.js';
@@ -11,7 +11,7 @@ const [indexPath, pagesPath, ...only] = process.argv.slice(2) as [string, string
 const analyzer = getAnalyzer('standard');
 const queries = benchQueries(pagesPath);
 const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
-const searcher = new Searcher([IndexReader.open(indexPath)]);
+const searcher = new Searcher([IndexReader.open(indexPath, process.env.CACHE ? { cacheBytes: Number(process.env.CACHE) << 20 } : {})], { threads: Number(process.env.THREADS ?? defaultSearchThreads()) });
 for (const [type, list] of Object.entries(queries)) {
   if (only.length > 0 && !only.includes(type)) continue;
   const times: [number, string][] = [];

@@ -9,7 +9,7 @@ import { getAnalyzer, type Analyzer } from '../text/analyzer.js';
 import { IndexReader, PART_CACHE_BYTES } from '../index/codec/reader.js';
 import { expandIndexPaths } from '../index/paths.js';
 import { QueryError, parseQuery } from '../index/query.js';
-import { Searcher } from '../index/search.js';
+import { Searcher, defaultSearchThreads } from '../index/search.js';
 import { Snippets } from '../index/snippet.js';
 
 interface Opts {
@@ -21,6 +21,7 @@ interface Opts {
   verify?: boolean;
   snippet: boolean;
   cache: number;
+  threads?: number;
 }
 
 export const command: CommandModule<Opts> = {
@@ -39,6 +40,7 @@ export const command: CommandModule<Opts> = {
           .argParser(byteSize)
           .default(PART_CACHE_BYTES, '128M'),
       )
+      .option('--threads <n>', 'threads matching a phrase whose rarest word is on many pages (default: 2 on two cores or more); each keeps its own --cache', positiveInt)
       .addHelpText(
         'after',
         examples(
@@ -69,7 +71,7 @@ export const command: CommandModule<Opts> = {
         throw new UsageError(`${readers[0]!.path} was built with analyzer ${analyzerId}, which this ream does not know`);
       }
       if (opts.verify) for (const r of readers) r.verify();
-      const searcher = new Searcher(readers);
+      const searcher = new Searcher(readers, { threads: opts.threads ?? defaultSearchThreads() });
       const snippets = opts.snippet && readers.every((r) => r.storesText);
       // a filter on a field no index stores would match nothing, silently: refused instead
       const fields = [...new Set(['doc', 'page', ...readers.flatMap((r) => r.header.storedFields)])];

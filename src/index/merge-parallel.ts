@@ -2,14 +2,13 @@
 // thread merges the first range into the output while worker threads (merge.worker.ts) spill the
 // others to temp files, which are then appended in order. The dictionary blocks are written here, as
 // the terms arrive, so the file is byte for byte the one a single thread writes.
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CorruptIndex } from './codec/layout.js';
 import type { IndexReader } from './codec/reader.js';
 import { removeSpill, type SpillFiles } from './codec/writer.js';
 import { tempPathFor } from '../stream/atomic.js';
+import { workerUrl } from '../runtime/worker-url.js';
 import { lengthTable, mergeTerms, startMerge, type LengthTable, type MergeOptions, type MergeResult } from './merge.js';
 
 /** What a merge thread is given (workerData). */
@@ -63,7 +62,7 @@ export function splitTerms(inputs: readonly IndexReader[], parts: number): strin
 
 /** Merges with `threads` threads (1: all in this one); the output is the same either way. */
 export async function mergeInThreads(inputs: IndexReader[], out: string, opts: MergeOptions & { threads: number }): Promise<MergeResult & { threads: number }> {
-  const url = opts.threads > 1 ? workerUrl() : undefined;
+  const url = opts.threads > 1 ? workerUrl('index-merge.worker.js', import.meta.url) : undefined;
   const bounds = url ? splitTerms(inputs, opts.threads) : [];
   const merge = startMerge(inputs, out, opts);
   const parts: { worker: Worker; files: SpillFiles; done: Promise<void> }[] = [];
@@ -117,10 +116,4 @@ function startPart(url: URL, job: TermRangeJob): { worker: Worker; files: SpillF
   // a rejection before this thread awaits it is not "unhandled": it is awaited, or the merge failed first
   done.catch(() => {});
   return { worker, files: job.files, done };
-}
-
-function workerUrl(): URL | undefined {
-  // dist/ream.js (or a chunk next to it) when bundled; src/index/ under vitest, which uses the built file.
-  const candidates = ['./index-merge.worker.js', '../index-merge.worker.js', '../../dist/index-merge.worker.js'].map((p) => new URL(p, import.meta.url));
-  return candidates.find((u) => existsSync(fileURLToPath(u)));
 }

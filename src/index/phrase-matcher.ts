@@ -4,10 +4,15 @@
 // phrases, most recently used last, up to the reader's part cache size (OpenOptions.cacheBytes):
 // a common word's positions are tens of MB that every phrase with it would read again otherwise.
 // The document lengths are copied in once, on the first phrase.
+//
+// A phrase whose rarest word is on many pages is matched on two threads (phrase-thread.ts): its
+// pages are cut into ranges by that word's postings, and each thread takes the next range until
+// none is left, so a thread that starts late or runs slow takes fewer.
 import binary from '../../wasm/phrase.wasm';
 import { CorruptIndex } from './codec/layout.js';
 import { decodeSkipTable } from './codec/postings.js';
 import type { IndexReader, TermInfo } from './codec/reader.js';
+import { PhraseThread, takeRange } from './phrase-thread.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -18,7 +23,7 @@ interface Exports {
   free(ptr: number): void;
   setLengths(ptr: number, count: number): void;
   setTerm(place: number, rank: number, part: number, positions: number, positionBits: number, table: number, blocks: number): void;
-  match(count: number, docs: number, tfs: number, capacity: number): number;
+  match(count: number, docs: number, tfs: number, capacity: number, first: number, end: number): number;
 }
 
 export interface PhraseMatches {
@@ -30,17 +35,54 @@ let compiled: WebAssembly.Module | undefined;
 const matchers = new WeakMap<IndexReader, PhraseMatcher>();
 const EMPTY: PhraseMatches = { docs: new Int32Array(0), tfs: new Int32Array(0) };
 
-/** The pages of `reader` holding the phrase of `terms` (analyzed words, in order), with the phrase's count in each. */
-export function phraseMatches(reader: IndexReader, terms: Uint8Array[]): PhraseMatches {
+/** A phrase's rarest word on fewer pages than this is matched on one thread (a few ms of work). */
+export const PARALLEL_FROM_PAGES = 20000;
+/** Ranges a phrase's pages are cut into when two threads match it. */
+const RANGES = 16;
+
+/**
+ * The pages of `reader` holding the phrase of `terms` (analyzed words, in order), with the phrase's
+ * count in each; on up to `threads` threads (at most 2 are used).
+ */
+export function phraseMatches(reader: IndexReader, terms: Uint8Array[], threads = 1): PhraseMatches {
+  const infos = lookUp(reader, terms);
+  if (infos === undefined) return EMPTY;
+  let matcher = matchers.get(reader);
+  if (!matcher) {
+    matchers.set(reader, (matcher = new PhraseMatcher(reader)));
+    const m = matcher;
+    reader.whenClosed(() => m.close());
+  }
+  return threads > 1 && Math.min(...infos.map((i) => i.df)) >= PARALLEL_FROM_PAGES ? matcher.matchInThreads(terms, infos) : matcher.match(infos, 0, reader.stats.docCount);
+}
+
+/** Ranges of phrases the second thread of `reader` answered so far (for tests: that it takes part). */
+export function rangesMatchedByThread(reader: IndexReader): number {
+  return matchers.get(reader)?.threadRanges ?? 0;
+}
+
+/** The words' entries in the dictionary, or undefined when one is not there (no page holds the phrase). */
+export function lookUp(reader: IndexReader, terms: Uint8Array[]): TermInfo[] | undefined {
   const infos: TermInfo[] = [];
   for (const t of terms) {
     const info = reader.lookup(t);
-    if (info === undefined) return EMPTY;
+    if (info === undefined) return undefined;
     infos.push(info);
   }
-  let matcher = matchers.get(reader);
-  if (!matcher) matchers.set(reader, (matcher = new PhraseMatcher(reader)));
-  return matcher.match(infos);
+  return infos;
+}
+
+/** Joins the matches of consecutive ranges. */
+function joined(parts: PhraseMatches[]): PhraseMatches {
+  const n = parts.reduce((sum, p) => sum + p.docs.length, 0);
+  const out = { docs: new Int32Array(n), tfs: new Int32Array(n) };
+  let at = 0;
+  for (const p of parts) {
+    out.docs.set(p.docs, at);
+    out.tfs.set(p.tfs, at);
+    at += p.docs.length;
+  }
+  return out;
 }
 
 /** A word's parts in the WebAssembly memory: [doc part | positions] at `parts`, the skip table's arrays at `table`. */
@@ -50,18 +92,25 @@ interface Copied {
   positionBytes: number;
   table: number;
   blocks: number;
+  /** The skip table's last document of each block (where ranges of pages are cut). */
+  lastDoc: Float64Array;
   bytes: number;
 }
 
-class PhraseMatcher {
+/** Matches phrases in one index (for this thread, or for a phrase thread). */
+export class PhraseMatcher {
   private readonly wasm: Exports;
   private readonly padding: number;
   private lengthsCopied = false;
   /** Words read in, by doc part offset, most recently used last. */
   private readonly copies = new Map<number, Copied>();
   private copiedBytes = 0;
+  /** The second thread, once a phrase needed it. */
+  private thread: PhraseThread | undefined;
+  /** Ranges the second thread answered (for tests). */
+  threadRanges = 0;
 
-  constructor(private readonly reader: IndexReader) {
+  constructor(readonly reader: IndexReader) {
     compiled ??= new WebAssembly.Module(binary);
     const instance = new WebAssembly.Instance(compiled, {
       env: {
@@ -74,7 +123,8 @@ class PhraseMatcher {
     this.padding = this.wasm.PADDING.value as number;
   }
 
-  match(infos: TermInfo[]): PhraseMatches {
+  /** The pages first…end-1 holding the phrase of the words `infos`, and the phrase's count in each. */
+  match(infos: TermInfo[], first: number, end: number): PhraseMatches {
     const wasm = this.wasm;
     // parseQuery() refuses longer phrases (MAX_PHRASE_WORDS)
     if (infos.length > (wasm.MAX_TERMS.value as number)) throw new RangeError(`a phrase has at most ${wasm.MAX_TERMS.value} words`);
@@ -91,7 +141,7 @@ class PhraseMatcher {
       });
       let found: number;
       try {
-        found = wasm.match(infos.length, out, out + capacity * 4, capacity);
+        found = wasm.match(infos.length, out, out + capacity * 4, capacity, first, end);
       } catch (err) {
         // a read past the memory: only damaged postings send it there
         if (err instanceof WebAssembly.RuntimeError) throw new CorruptIndex('postings damaged');
@@ -104,6 +154,55 @@ class PhraseMatcher {
       wasm.free(out);
       this.evict();
     }
+  }
+
+  /**
+   * match() over all pages on this thread and a phrase thread: each takes the next range of pages
+   * until none is left; ranges the other thread took and did not answer (it failed to start, or
+   * stopped) are matched here.
+   */
+  matchInThreads(terms: Uint8Array[], infos: TermInfo[]): PhraseMatches {
+    const docCount = this.reader.stats.docCount;
+    if (!this.thread) {
+      // started now, used from the next phrase on: a worker takes tens of ms to start, and one
+      // `ream search` process answering one phrase is done before it could help
+      this.thread = new PhraseThread(this.reader);
+      return this.match(infos, 0, docCount);
+    }
+    if (this.thread.broken) return this.match(infos, 0, docCount);
+    const bounds = this.ranges(infos);
+    const count = bounds.length - 1;
+    const results: (PhraseMatches | undefined)[] = new Array(count);
+    const job = this.thread.start(terms, bounds);
+    const started = performance.now();
+    try {
+      for (let r = takeRange(job.state); r < count; r = takeRange(job.state)) results[r] = this.match(infos, bounds[r]!, bounds[r + 1]!);
+    } finally {
+      // waited for even when this thread failed: its next job must not meet this one's answer
+      const theirs = this.thread.finish(job, performance.now() - started);
+      for (const [r, m] of theirs) results[r] = m;
+      this.threadRanges += theirs.length;
+    }
+    for (let r = 0; r < count; r++) results[r] ??= this.match(infos, bounds[r]!, bounds[r + 1]!);
+    return joined(results as PhraseMatches[]);
+  }
+
+  /** Page ids cutting the index into up to RANGES ranges of about equal postings of the phrase's rarest word. */
+  private ranges(infos: TermInfo[]): Int32Array {
+    const rarest = infos.reduce((a, b) => (b.df < a.df ? b : a));
+    const lastDoc = this.copy(rarest).lastDoc;
+    const bounds = [0];
+    for (let r = 1; r < RANGES; r++) {
+      const cut = lastDoc[Math.floor((r * lastDoc.length) / RANGES) - 1];
+      if (cut !== undefined && cut + 1 > bounds[bounds.length - 1]!) bounds.push(cut + 1);
+    }
+    bounds.push(Math.max(this.reader.stats.docCount, bounds[bounds.length - 1]!));
+    return Int32Array.from(bounds);
+  }
+
+  /** Stops the phrase thread. */
+  close(): void {
+    this.thread?.close();
   }
 
   /** A word's parts in the WebAssembly memory, read in unless they are there. */
@@ -134,7 +233,7 @@ class PhraseMatcher {
         memory.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
         at += a.byteLength;
       }
-      const copied: Copied = { parts, positionsAt, positionBytes: info.posLength, table, blocks: t.blocks, bytes: partsBytes + pad(tableBytes) };
+      const copied: Copied = { parts, positionsAt, positionBytes: info.posLength, table, blocks: t.blocks, lastDoc: t.lastDoc, bytes: partsBytes + pad(tableBytes) };
       this.copies.set(info.docsOffset, copied);
       this.copiedBytes += copied.bytes;
       return copied;

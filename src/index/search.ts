@@ -3,6 +3,7 @@
 // searched document-at-a-time from its rarest group, with block-max pruning: once the top k is
 // full, a block of the lead list whose best possible score cannot beat the k-th is skipped
 // undecoded. Ties break by (doc, page), which is also the order of documents inside an index.
+import { availableParallelism } from 'node:os';
 import { Heap } from './heap.js';
 import { compareDocKeys, compareUtf8 } from './keys.js';
 import { idf, termScore } from './bm25.js';
@@ -22,6 +23,11 @@ export interface Hit {
   pages?: number;
 }
 
+/** Threads `ream search` matches a large phrase on by default: 2 when there are two cores (more are not used). */
+export function defaultSearchThreads(): number {
+  return Math.min(2, availableParallelism());
+}
+
 export interface SearchOptions {
   k: number;
   offset: number;
@@ -30,12 +36,12 @@ export interface SearchOptions {
 
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
 
-function resolve(reader: IndexReader, p: Phrase): DocSource | undefined {
+function resolve(reader: IndexReader, p: Phrase, threads: number): DocSource | undefined {
   if (p.kind === 'term') {
     const info = reader.lookup(utf8(p.term));
     return info ? new TermSource(reader, info) : undefined;
   }
-  const m = p.kind === 'prefix' ? prefixMatches(reader, utf8(p.prefix)) : phraseMatches(reader, p.terms.map(utf8));
+  const m = p.kind === 'prefix' ? prefixMatches(reader, utf8(p.prefix)) : phraseMatches(reader, p.terms.map(utf8), threads);
   return m.docs.length > 0 ? new ListSource(m.docs, m.tfs, reader.docLengths()) : undefined;
 }
 
@@ -137,7 +143,14 @@ export class Searcher {
    */
   readonly shadowed: (Uint8Array | undefined)[];
 
-  constructor(readonly readers: IndexReader[]) {
+  /** Threads a phrase found on many pages is matched on (phrase-matcher.ts; at most 2 are used). */
+  private readonly threads: number;
+
+  constructor(
+    readonly readers: IndexReader[],
+    options: { threads?: number } = {},
+  ) {
+    this.threads = options.threads ?? 1;
     this.shadowed = shadowedDocs(readers);
     let n = 0;
     let tokens = 0;
@@ -161,8 +174,8 @@ export class Searcher {
   search(q: Query, opts: SearchOptions): Hit[] {
     const phrases = q.groups.flat();
     const perIndex = this.readers.map((r) => ({
-      groups: q.groups.map((g) => g.map((p) => resolve(r, p))),
-      not: q.not.map((p) => resolve(r, p)).filter((s): s is DocSource => s !== undefined),
+      groups: q.groups.map((g) => g.map((p) => resolve(r, p, this.threads))),
+      not: q.not.map((p) => resolve(r, p, this.threads)).filter((s): s is DocSource => s !== undefined),
     }));
     // global n per phrase, then idf
     const idfs = phrases.map((p, k) => {
@@ -174,7 +187,7 @@ export class Searcher {
         if (!dead) matching += source.count;
         else {
           // a fresh cursor: the one in perIndex must stay at its start for scoring
-          const counter = resolve(this.readers[index]!, p)!;
+          const counter = resolve(this.readers[index]!, p, this.threads)!;
           for (let d = counter.advance(0); d < Infinity; d = counter.advance(d + 1)) if (!dead[d]) matching++;
         }
       });

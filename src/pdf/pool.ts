@@ -2,9 +2,8 @@
 // document (pdf.js runs synchronously, so only terminating its thread can stop it), a heap limit per
 // worker, and a fresh worker after N documents. A hung, huge or crashing PDF costs its own time limit
 // and nothing else: its failure is reported and the next document goes to a new worker.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerUrl } from '../runtime/worker-url.js';
 import { timeoutMessage, type DocumentMeta, type ExtractJob, type FailureReason, type PageResult, type SupervisorMessage, type WorkerMessage } from './protocol.js';
 
 export interface PoolOptions {
@@ -30,9 +29,7 @@ export interface DocumentSink {
 }
 
 export function defaultWorkerUrl(): URL {
-  // dist/ream.js or dist/chunks/*.js when bundled; src/pdf/pool.ts under vitest (uses the built file).
-  const candidates = ['./pdf-extract.worker.js', '../pdf-extract.worker.js', '../../dist/pdf-extract.worker.js'].map((p) => new URL(p, import.meta.url));
-  const found = candidates.find((u) => existsSync(fileURLToPath(u)));
+  const found = workerUrl('pdf-extract.worker.js', import.meta.url);
   if (!found) throw new Error('pdf-extract.worker.js not found: run `node build.mjs`');
   return found;
 }

@@ -4,10 +4,9 @@
 // (at most two batches queued) or is analyzed by the calling thread itself. The work thus splits
 // itself between the two threads, while the calling thread also parses the input and writes the
 // output. Results are handed on strictly in input order.
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { workerUrl } from '../runtime/worker-url.js';
 import type { Analyzer } from './analyzer.js';
 import { JsonTokenList } from './json-tokens.js';
 
@@ -220,7 +219,7 @@ export class TokenListPipeline<T> {
   }
 
   private startWorker(): Worker | undefined {
-    const url = workerUrl();
+    const url = workerUrl('text-tokenize.worker.js', import.meta.url);
     if (!url) {
       this.workerFailed = true;
       return undefined;
@@ -243,10 +242,4 @@ export class TokenListPipeline<T> {
     worker.on('exit', fallBack);
     return worker;
   }
-}
-
-function workerUrl(): URL | undefined {
-  // dist/ream.js (or a chunk next to it) when bundled; src/text/ under vitest, which uses the built file.
-  const candidates = ['./text-tokenize.worker.js', '../text-tokenize.worker.js', '../../dist/text-tokenize.worker.js'].map((p) => new URL(p, import.meta.url));
-  return candidates.find((u) => existsSync(fileURLToPath(u)));
 }

@@ -101,3 +101,28 @@ describe('ream search', () => {
     expect(v.stderr).toMatch(/^ream search: d2\.ream: checksum mismatch\n$/);
   });
 });
+
+describe('ream search --threads', () => {
+  it('answers a batch of large phrases the same on one thread and on two, and exits when done', () => {
+    // 30000 pages of a few of three words: every phrase of them is on more pages than a thread
+    // pays for (PARALLEL_FROM_PAGES); tokens go straight to `ream index`
+    let seed = 7;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const lines: string[] = [];
+    for (let i = 0; i < 30000; i++) {
+      const tokens = Array.from({ length: 4 + Math.floor(rand() * 6) }, () => 'abc'[Math.floor(rand() * 3)]);
+      lines.push(JSON.stringify({ doc: `p${String(i).padStart(5, '0')}.pdf`, page: 1, analyzer: 'standard', tokens }));
+    }
+    writeFileSync(join(dir, 'many.ndjson'), lines.join('\n') + '\n');
+    expect(sh('ream index -o many.ream many.ndjson', { cwd: dir }).status).toBe(0);
+    const queries = Array.from({ length: 12 }, (_, i) => JSON.stringify({ query: ['"a b"', '"b a c"', '"c c" a', '"a a"'][i % 4], id: i })).join('\n') + '\n';
+    const one = sh('ream search -i many.ream -k 5 --threads 1', { cwd: dir, input: queries, timeoutMs: 60000 });
+    const two = sh('ream search -i many.ream -k 5 --threads 2', { cwd: dir, input: queries, timeoutMs: 60000 });
+    expect(one.status).toBe(0);
+    expect(two.status).toBe(0);
+    expect(parseLines(one.stdout)).toHaveLength(60);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stderr).toBe('');
+    expect(ream(['search', '-i', join(dir, 'many.ream'), '--threads', '0', '"a b"']).status).toBe(2);
+  }, 120000);
+});

@@ -8,7 +8,7 @@ import { IndexReader } from '../../src/index/codec/reader.js';
 import { blockImpacts, decodeBlock, decodeSkipTable } from '../../src/index/codec/postings.js';
 import { POSTING_BLOCK } from '../../src/index/codec/layout.js';
 import { Searcher, type Hit } from '../../src/index/search.js';
-import { phraseMatches } from '../../src/index/phrase-matcher.js';
+import { PARALLEL_FROM_PAGES, phraseMatches, rangesMatchedByThread } from '../../src/index/phrase-matcher.js';
 import { parseQuery } from '../../src/index/query.js';
 import { getAnalyzer } from '../../src/text/analyzer.js';
 import { workdir } from '../helpers.js';
@@ -175,6 +175,50 @@ describe('phrase matching', () => {
       reader.close();
     }
   });
+});
+
+describe('phrase matching on two threads', () => {
+  const { dir, cleanup } = workdir();
+  afterAll(cleanup);
+
+  it('a phrase whose rarest word is on many pages gives the same matches on two threads, the second thread taking ranges', () => {
+    // pages of a few words of three: each word on more than PARALLEL_FROM_PAGES pages
+    const rand = rng(41);
+    const words = ['a', 'b', 'c'];
+    const pages: TestPage[] = [];
+    for (let i = 0; i < 36000; i++) pages.push({ doc: `p/${String(i).padStart(5, '0')}`, page: 1, tokens: Array.from({ length: 4 + Math.floor(rand() * 6) }, () => words[Math.floor(rand() * 3)]!) });
+    const reader = buildIndex(join(dir, 'threads.ream'), pages);
+    const single = IndexReader.open(join(dir, 'threads.ream'));
+    try {
+      const phrases = [['a', 'b'], ['b', 'a'], ['c', 'c'], ['a', 'b', 'c'], ['c', 'a', 'a']];
+      for (const p of phrases) expect(reader.lookup(Buffer.from(p[0]!))!.df).toBeGreaterThanOrEqual(PARALLEL_FROM_PAGES);
+      const want = phrases.map((p) => {
+        const found: [number, number][] = [];
+        pages.forEach((page, id) => {
+          let n = 0;
+          for (let i = 0; i + p.length <= page.tokens.length; i++) if (p.every((w, k) => page.tokens[i + k] === w)) n++;
+          if (n > 0) found.push([id, n]);
+        });
+        return found;
+      });
+      // the thread starts with the first such phrase and takes part from a later one on
+      const deadline = Date.now() + 20000;
+      for (let round = 0; round < 3 || (rangesMatchedByThread(reader) === 0 && Date.now() < deadline); round++) {
+        phrases.forEach((p, k) => {
+          const got = phraseMatches(reader, p.map((w) => Buffer.from(w)), 2);
+          expect([...got.docs].map((d, i) => [d, got.tfs[i]!]), p.join(' ')).toEqual(want[k]);
+        });
+      }
+      expect(rangesMatchedByThread(reader)).toBeGreaterThan(0);
+      // one thread: the same, and no second thread
+      const got = phraseMatches(single, [Buffer.from('a'), Buffer.from('b')], 1);
+      expect([...got.docs].map((d, i) => [d, got.tfs[i]!])).toEqual(want[0]);
+      expect(rangesMatchedByThread(single)).toBe(0);
+    } finally {
+      reader.close();
+      single.close();
+    }
+  }, 60000);
 });
 
 describe('the part cache', () => {

@@ -125,8 +125,18 @@ export class IndexReader {
   }
 
   close(): void {
-    if (!this.closed) closeSync(this.fd);
+    if (!this.closed) {
+      closeSync(this.fd);
+      for (const fn of this.closers.splice(0)) fn();
+    }
     this.closed = true;
+  }
+
+  private readonly closers: (() => void)[] = [];
+
+  /** Calls fn when the reader is closed (what a caller built on it must stop: a phrase thread). */
+  whenClosed(fn: () => void): void {
+    this.closers.push(fn);
   }
 
   get analyzer(): string {

@@ -1,0 +1,117 @@
+// The second thread phrase-matcher.ts matches a large phrase on: a worker (phrase.worker.ts, bundled
+// as dist/index-phrase.worker.js) that opens the same index file and keeps its own copies of the
+// words it reads. Search is synchronous, so the two threads meet through shared memory: a job's
+// next range is a shared counter both take from, and this thread waits on the job's state with
+// Atomics.wait and takes the worker's answer with receiveMessageOnPort, with no event loop turn.
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { workerUrl } from '../runtime/worker-url.js';
+import { CorruptIndex } from './codec/layout.js';
+import type { IndexReader } from './codec/reader.js';
+import type { PhraseMatches } from './phrase-matcher.js';
+
+/** What the worker is started with. */
+export interface PhraseThreadData {
+  path: string;
+  /** The file's size as this thread opened it: the worker answers nothing for another file. */
+  size: number;
+  cacheBytes: number;
+  port: MessagePort;
+}
+
+/** One phrase for the worker: its words and its ranges of pages (bounds[r]…bounds[r+1]-1). */
+export interface PhraseJob {
+  id: number;
+  terms: Uint8Array[];
+  bounds: Int32Array;
+  /** Shared: [the next range to take, the job's phase]. */
+  state: Int32Array;
+}
+
+/** The worker's answer: the ranges it matched, or why it stopped. */
+export interface PhraseReply {
+  id: number;
+  ranges: [number, PhraseMatches][];
+  error?: string;
+  corrupt?: boolean;
+}
+
+// state[PHASE]: a job is POSTED, then RUNNING in the worker and DONE, or CANCELLED by this thread
+// when it finds every range taken before the worker looked at the job.
+export const NEXT = 0;
+export const PHASE = 1;
+export const POSTED = 0;
+export const RUNNING = 1;
+export const DONE = 2;
+export const CANCELLED = 3;
+
+/** Takes the next range of a job: its number, or the range count when none is left. */
+export function takeRange(state: Int32Array): number {
+  return Atomics.add(state, NEXT, 1);
+}
+
+export class PhraseThread {
+  /** Not there, failed or too slow: phrases are matched on one thread from then on. */
+  broken = false;
+  private readonly worker: Worker | undefined;
+  private readonly port: MessagePort | undefined;
+  private lastId = 0;
+
+  constructor(reader: IndexReader) {
+    const url = workerUrl('index-phrase.worker.js', import.meta.url);
+    if (!url) {
+      this.broken = true;
+      return;
+    }
+    const { port1, port2 } = new MessageChannel();
+    const data: PhraseThreadData = { path: reader.path, size: reader.size, cacheBytes: reader.partCacheLimit, port: port2 };
+    this.worker = new Worker(url, { workerData: data, transferList: [port2] });
+    this.port = port1;
+    // neither keeps the process alive: a search exits when its answer is written
+    this.worker.unref();
+    this.worker.on('error', () => (this.broken = true));
+  }
+
+  /** Posts a phrase to the worker; this thread then takes ranges (takeRange) and calls finish(). */
+  start(terms: Uint8Array[], bounds: Int32Array): PhraseJob {
+    const job: PhraseJob = { id: ++this.lastId, terms, bounds, state: new Int32Array(new SharedArrayBuffer(8)) };
+    this.port!.postMessage(job);
+    return job;
+  }
+
+  /**
+   * Once this thread has found no range left: the ranges the worker matched (none when it never
+   * started the job). Waits for it to finish the range it is on, up to `ownMs` (what this thread's
+   * share took) times 20 and at least 5 s; past that the worker is stopped and never used again.
+   */
+  finish(job: PhraseJob, ownMs: number): [number, PhraseMatches][] {
+    const state = job.state;
+    if (Atomics.compareExchange(state, PHASE, POSTED, CANCELLED) === POSTED) return [];
+    const deadline = performance.now() + Math.max(5000, 20 * ownMs);
+    while (Atomics.load(state, PHASE) !== DONE) {
+      const left = deadline - performance.now();
+      if (left <= 0 || this.broken) {
+        this.close();
+        return [];
+      }
+      Atomics.wait(state, PHASE, RUNNING, left);
+    }
+    // the answer was posted before DONE was set; earlier jobs' answers (abandoned) are passed over
+    for (let m = receiveMessageOnPort(this.port!); m !== undefined; m = receiveMessageOnPort(this.port!)) {
+      const reply = m.message as PhraseReply;
+      if (reply.id !== job.id) continue;
+      if (reply.error !== undefined) {
+        if (reply.corrupt) throw new CorruptIndex(reply.error);
+        this.close();
+      }
+      return reply.ranges;
+    }
+    this.close();
+    return [];
+  }
+
+  close(): void {
+    this.broken = true;
+    void this.worker?.terminate();
+    this.port?.close();
+  }
+}
