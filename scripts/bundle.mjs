@@ -17,6 +17,8 @@ await build({
   target: 'node20',
   logLevel: 'warning',
   plugins: [esbuildWasm],
+  // a native addon: loaded from node_modules as is
+  external: ['better-sqlite3'],
   // Bundled CommonJS packages call require() for builtins.
   banner: { js: "import { createRequire as __ream_createRequire } from 'node:module'; const require = __ream_createRequire(import.meta.url);" },
 });

@@ -3,7 +3,7 @@
 //   latency.mjs INDEX FTS_DB PAGES_NDJSON > results.json
 import { spawnSync } from 'node:child_process';
 import { IndexReader } from '../../src/index/codec/reader.js';
-import { Searcher } from '../../src/index/search.js';
+import { Searcher, defaultSearchThreads } from '../../src/index/search.js';
 import { parseQuery, toFts5 } from '../../src/index/query.js';
 import { getAnalyzer } from '../../src/text/analyzer.js';
 import { benchQueries } from './queries.js';
@@ -22,7 +22,8 @@ const { default: Sqlite } = await import('better-sqlite3');
 const db = new Sqlite(ftsPath, { readonly: true });
 const stmt = db.prepare('SELECT rowid, bm25(t) FROM t WHERE t MATCH ? ORDER BY bm25(t), rowid LIMIT 10');
 const reader = IndexReader.open(indexPath);
-const searcher = new Searcher([reader]);
+// as `ream search` does: a large phrase on two threads on two cores
+const searcher = new Searcher([reader], { threads: defaultSearchThreads() });
 const out: Record<string, unknown> = {};
 for (const [type, list] of Object.entries(queries)) {
   const times = { ream: [] as number[], fts5: [] as number[] };

@@ -71,9 +71,8 @@ read -r M16_WALL M16_USER M16_SYS M16_RSS < <(T3 "$REAM" merge -o "$DATA/merged1
 cmp -s "$DATA/merged16.ream" "$DATA/all.ream" && SAME16=yes || SAME16=no
 
 echo "query latency" >&2
-LAT_JS=$(mktemp --suffix .mjs)
-npx esbuild bench/index/latency.ts --bundle --platform=node --format=esm --outfile="$LAT_JS" --external:better-sqlite3 --log-level=warning
-cp "$LAT_JS" bench/index/.latency.mjs && rm -f "$LAT_JS"
+# bundled next to the sources, so that it finds dist/index-phrase.worker.js as src/index/ does
+node scripts/bundle.mjs bench/index/latency.ts bench/index/.latency.mjs
 LAT=$(node bench/index/.latency.mjs "$DATA/all.ream" "$DATA/fts.db" "$DATA/pages.ndjson" "$REAM")
 rm -f bench/index/.latency.mjs
 

@@ -40,7 +40,7 @@ export const command: CommandModule<Opts> = {
           .argParser(byteSize)
           .default(PART_CACHE_BYTES, '128M'),
       )
-      .option('--threads <n>', 'threads matching a phrase whose rarest word is on many pages (default: 2 on two cores or more); each keeps its own --cache', positiveInt)
+      .option('--threads <n>', 'threads matching a phrase whose rarest word is on many pages, in batch mode (default: 2 on two cores or more, 1 for a query given as arguments); each keeps its own --cache', positiveInt)
       .addHelpText(
         'after',
         examples(
@@ -71,7 +71,8 @@ export const command: CommandModule<Opts> = {
         throw new UsageError(`${readers[0]!.path} was built with analyzer ${analyzerId}, which this ream does not know`);
       }
       if (opts.verify) for (const r of readers) r.verify();
-      const searcher = new Searcher(readers, { threads: opts.threads ?? defaultSearchThreads() });
+      // a second thread helps from a process's second large phrase on: never for one query
+      const searcher = new Searcher(readers, { threads: opts.threads ?? (args.length > 0 ? 1 : defaultSearchThreads()) });
       const snippets = opts.snippet && readers.every((r) => r.storesText);
       // a filter on a field no index stores would match nothing, silently: refused instead
       const fields = [...new Set(['doc', 'page', ...readers.flatMap((r) => r.header.storedFields)])];
