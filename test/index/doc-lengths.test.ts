@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { DocLengths } from '../../src/index/codec/reader.js';
+import { LENGTH_CHUNK } from '../../src/index/codec/layout.js';
+
+describe('DocLengths', () => {
+  // 40 chunks of lengths; `reads` records each load (first chunk, count)
+  const make = () => {
+    const reads: [number, number][] = [];
+    const count = 40 * LENGTH_CHUNK - 7;
+    const values = new Uint32Array(count);
+    const lengths = new DocLengths(count, (first, n) => {
+      reads.push([first, n]);
+      for (let d = first * LENGTH_CHUNK; d < Math.min(count, (first + n) * LENGTH_CHUNK); d++) values[d] = d + 1;
+    }, values);
+    return { reads, lengths, count };
+  };
+
+  it('reads a range of missing chunks at once, and only the missing ones', () => {
+    const { reads, lengths, count } = make();
+    expect(lengths.range(3 * LENGTH_CHUNK + 5, 5 * LENGTH_CHUNK)[5 * LENGTH_CHUNK]).toBe(5 * LENGTH_CHUNK + 1);
+    expect(reads).toEqual([[3, 3]]);
+    lengths.range(0, count - 1);
+    expect(reads).toEqual([[3, 3], [0, 3], [6, 34]]);
+    lengths.range(0, count - 1);
+    expect(reads).toHaveLength(3);
+  });
+
+  it('a length asked for alone brings the next chunks, up to one already there', () => {
+    const { reads, lengths, count } = make();
+    lengths.range(12 * LENGTH_CHUNK, 12 * LENGTH_CHUNK);
+    expect(lengths.get(2 * LENGTH_CHUNK + 9)).toBe(2 * LENGTH_CHUNK + 10);
+    expect(reads).toEqual([[12, 1], [2, 10]]);
+    expect(lengths.get(30 * LENGTH_CHUNK)).toBe(30 * LENGTH_CHUNK + 1);
+    expect(reads[2]).toEqual([30, 10]);
+    expect(lengths.get(count - 1)).toBe(count);
+    expect(reads).toHaveLength(3);
+  });
+});
