@@ -1,7 +1,7 @@
 // The pages where a phrase occurs in one index, and how often: computed in WebAssembly
 // (wasm/phrase.ts, which says how), one instance per open index. A word's doc part, positions part
 // and decoded skip table are read straight into the instance's memory and kept there for the next
-// phrases, most recently used last, up to the reader's part cache size (OpenOptions.cacheBytes):
+// phrases (the words asked for most often first), up to the reader's part cache size (OpenOptions.cacheBytes):
 // a common word's positions are tens of MB that every phrase with it would read again otherwise.
 // The document lengths are copied in once, on the first phrase.
 //
@@ -37,6 +37,8 @@ const EMPTY: PhraseMatches = { docs: new Int32Array(0), tfs: new Int32Array(0) }
 
 /** A phrase's rarest word on fewer pages than this is matched on one thread (a few ms of work). */
 export const PARALLEL_FROM_PAGES = 20000;
+/** Words whose phrase counts are kept for the cache (past it, the counts start over). */
+const ASKED_LIMIT = 1 << 16;
 /** Ranges a phrase's pages are cut into when two threads match it. */
 const RANGES = 16;
 
@@ -72,6 +74,14 @@ export function lookUp(reader: IndexReader, terms: Uint8Array[]): TermInfo[] | u
   return infos;
 }
 
+/** An AssemblyScript string (UTF-16, its byte length in the 4 bytes before it) in `memory`. */
+function asString(memory: WebAssembly.Memory, ptr: number): string {
+  if (ptr < 4 || ptr > memory.buffer.byteLength) return '';
+  const bytes = Buffer.from(memory.buffer);
+  const length = bytes.readUInt32LE(ptr - 4);
+  return ptr + length <= bytes.length ? bytes.toString('utf16le', ptr, ptr + length) : '';
+}
+
 /** Joins the matches of consecutive ranges. */
 function joined(parts: PhraseMatches[]): PhraseMatches {
   const n = parts.reduce((sum, p) => sum + p.docs.length, 0);
@@ -104,6 +114,8 @@ export class PhraseMatcher {
   private lengthsCopied = false;
   /** Words read in, by doc part offset, most recently used last. */
   private readonly copies = new Map<number, Copied>();
+  /** How many phrases asked for each word (by doc part offset), kept or not. */
+  private readonly asked = new Map<number, number>();
   private copiedBytes = 0;
   /** The second thread, once a phrase needed it. */
   private thread: PhraseThread | undefined;
@@ -114,8 +126,9 @@ export class PhraseMatcher {
     compiled ??= new WebAssembly.Module(binary);
     const instance = new WebAssembly.Instance(compiled, {
       env: {
-        abort: (): never => {
-          throw new CorruptIndex('postings damaged');
+        // the runtime's own errors (an allocation over 1 GiB: a word's postings that large)
+        abort: (message: number): never => {
+          throw new Error(`phrase matching: ${asString(this.wasm.memory, message) || 'aborted'}`);
         },
       },
     });
@@ -132,7 +145,7 @@ export class PhraseMatcher {
     const words = infos.map((info) => this.copy(info));
     // no more matches than the rarest word has pages
     const capacity = Math.min(...infos.map((i) => i.df), this.reader.stats.docCount);
-    const out = wasm.alloc(Math.max(8, capacity * 8));
+    const out = this.alloc(Math.max(8, capacity * 8));
     try {
       const order = infos.map((_, k) => k).sort((a, b) => infos[a]!.df - infos[b]!.df);
       order.forEach((place, rank) => {
@@ -207,6 +220,8 @@ export class PhraseMatcher {
 
   /** A word's parts in the WebAssembly memory, read in unless they are there. */
   private copy(info: TermInfo): Copied {
+    if (this.asked.size >= ASKED_LIMIT) this.asked.clear();
+    this.asked.set(info.docsOffset, (this.asked.get(info.docsOffset) ?? 0) + 1);
     const hit = this.copies.get(info.docsOffset);
     if (hit) {
       this.copies.delete(info.docsOffset);
@@ -216,7 +231,7 @@ export class PhraseMatcher {
     const wasm = this.wasm;
     const pad = (n: number): number => Math.ceil((n + this.padding) / 8) * 8;
     const partsBytes = pad(info.docsLength) + pad(info.posLength);
-    const parts = wasm.alloc(partsBytes);
+    const parts = this.alloc(partsBytes);
     let table = 0;
     try {
       const positionsAt = parts + pad(info.docsLength);
@@ -226,7 +241,7 @@ export class PhraseMatcher {
       const t = decodeSkipTable(memory.subarray(parts, parts + info.docsLength));
       const arrays = [t.lastDoc, t.dataStart, t.posStart, t.stepStart];
       const tableBytes = arrays.reduce((n, a) => n + a.byteLength, 0);
-      table = wasm.alloc(pad(tableBytes));
+      table = this.alloc(pad(tableBytes));
       memory = new Uint8Array(wasm.memory.buffer);
       let at = table;
       for (const a of arrays) {
@@ -244,11 +259,38 @@ export class PhraseMatcher {
     }
   }
 
-  /** Drops the least recently used words past the cache size. */
+  /** `bytes` of the WebAssembly memory (4 GiB at most, whatever the machine has). */
+  private alloc(bytes: number): number {
+    try {
+      return this.wasm.alloc(bytes);
+    } catch (err) {
+      if (err instanceof WebAssembly.RuntimeError || err instanceof RangeError) {
+        throw new Error(`phrase matching: out of memory (${Math.ceil(bytes / 2 ** 20)} MiB more asked for; --cache ${Math.ceil(this.copiedBytes / 2 ** 20)} MiB held)`);
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Drops words past the cache size: those asked for least often first, then the least recently
+   * used. Least recently used alone keeps nothing when a batch cycles through more common words than
+   * fit; the words of queries recur as a Zipf law says, so the often asked ones are worth keeping (a
+   * miss costs a read and a checksum in proportion to the word's size, as keeping it does).
+   */
   private evict(): void {
-    for (const [key, c] of this.copies) {
-      if (this.copiedBytes <= this.reader.partCacheLimit) break;
-      this.copies.delete(key);
+    while (this.copiedBytes > this.reader.partCacheLimit) {
+      let victim: number | undefined;
+      let fewest = Infinity;
+      for (const key of this.copies.keys()) {
+        const n = this.asked.get(key) ?? 0;
+        if (n < fewest) {
+          fewest = n;
+          victim = key;
+        }
+      }
+      if (victim === undefined) return;
+      const c = this.copies.get(victim)!;
+      this.copies.delete(victim);
       this.wasm.free(c.parts);
       this.wasm.free(c.table);
       this.copiedBytes -= c.bytes;
@@ -260,7 +302,7 @@ export class PhraseMatcher {
     if (this.lengthsCopied) return;
     const count = this.reader.stats.docCount;
     const values = count > 0 ? this.reader.docLengths().range(0, count - 1) : new Uint32Array(0);
-    const at = this.wasm.alloc(count * 4 + this.padding);
+    const at = this.alloc(count * 4 + this.padding);
     new Uint32Array(this.wasm.memory.buffer, at, count).set(values.subarray(0, count));
     this.wasm.setLengths(at, count);
     this.lengthsCopied = true;
