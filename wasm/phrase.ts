@@ -167,6 +167,50 @@ class Marks {
     for (let w = this.words + (<usize>(this.first >>> 5) << 2); w <= end; w += 4) store<u32>(w, 0);
     this.first = this.last = -1;
   }
+
+  /** Makes these marks (empty) a copy of `from`'s. */
+  copyOf(from: Marks): void {
+    if (from.last < 0) return;
+    const words = this.reserve(from.last);
+    const at = <usize>(from.first >>> 5) << 2;
+    memory.copy(words + at, from.words + at, (<usize>(from.last >>> 5) << 2) - at + 4);
+    this.first = from.first;
+    this.last = from.last;
+  }
+}
+
+/**
+ * How many places s marked in `from` have s + d marked in `origin` (d > 0): a word repeated in a
+ * phrase, d places after the word that marked the starts, whose positions are the same ones; with
+ * `to` (empty), marks those s there too. A bitmap and shifted, 32 places at a time.
+ */
+function countShifted(from: Marks, origin: Marks, d: i32, to: Marks | null): i32 {
+  if (from.last < 0 || origin.last < 0) return 0;
+  const q = d >>> 5;
+  const r = <u32>(d & 31);
+  const top = origin.last >>> 5;
+  const into = to !== null ? to.reserve(from.last) : 0;
+  let n = 0;
+  let first = -1;
+  let last = -1;
+  for (let w = from.first >>> 5, end = from.last >>> 5; w <= end; w++) {
+    const a = w + q;
+    let shifted: u32 = a <= top ? load<u32>(origin.words + (<usize>a << 2)) >>> r : 0;
+    if (r != 0 && a + 1 <= top) shifted |= load<u32>(origin.words + (<usize>(a + 1) << 2)) << (32 - r);
+    const bits = load<u32>(from.words + (<usize>w << 2)) & shifted;
+    if (bits == 0) continue;
+    n += <i32>popcnt(bits);
+    if (into != 0) {
+      store<u32>(into + (<usize>w << 2), bits);
+      if (first < 0) first = (w << 5) + <i32>ctz(bits);
+      last = (w << 5) + 31 - <i32>clz(bits);
+    }
+  }
+  if (first >= 0) {
+    to!.first = first;
+    to!.last = last;
+  }
+  return n;
 }
 
 @inline function isMarked(words: usize, x: i32): u32 {
@@ -534,6 +578,8 @@ const cursors = new StaticArray<Cursor | null>(MAX_TERMS);
 const order = new StaticArray<i32>(MAX_TERMS);
 let marks = new Marks();
 let spare = new Marks();
+/** The starts the fewest word marked, kept when the phrase repeats that word. */
+const origin = new Marks();
 
 /**
  * Word number `place` of the phrase: its doc part, positions part (`positionBits` bits) and skip
@@ -554,6 +600,7 @@ export function match(count: i32, docs: usize, tfs: usize, capacity: i32, first:
   damaged = 0;
   marks.clear();
   spare.clear();
+  origin.clear();
   const lead = cursor(unchecked(order[0]));
   let found = 0;
   let target = lead.advance(first);
@@ -571,15 +618,25 @@ export function match(count: i32, docs: usize, tfs: usize, capacity: i32, first:
     let fewest = 0;
     for (let k = 1; k < count; k++) if (cursor(k).tf < cursor(fewest).tf) fewest = k;
     // the phrase starts `fewest` places before this term
+    const fewestPart = cursor(fewest).part;
     cursor(fewest).markPositions(marks, fewest);
     let n = marks.last >= 0 ? 1 : 0;
+    // the same word later in the phrase ("the the"): its positions are those marked, not decoded
+    // again (never earlier: the first of equal tfs is the fewest)
+    for (let k = fewest + 1; k < count; k++) {
+      if (cursor(k).part == fewestPart) {
+        origin.copyOf(marks);
+        break;
+      }
+    }
     let left = count - 1;
     for (let k = 0; k < count && n > 0; k++) {
       if (k == fewest) continue;
       // the last term only counts; the others carry the starts still possible to the next
-      if (--left == 0) n = cursor(k).countMarked(marks, k, null);
-      else {
-        n = cursor(k).countMarked(marks, k, spare);
+      const into: Marks | null = --left == 0 ? null : spare;
+      if (cursor(k).part == fewestPart) n = countShifted(marks, origin, k - fewest, into);
+      else n = cursor(k).countMarked(marks, k, into);
+      if (into !== null) {
         marks.clear();
         const swap = marks;
         marks = spare;
@@ -587,6 +644,7 @@ export function match(count: i32, docs: usize, tfs: usize, capacity: i32, first:
       }
     }
     marks.clear();
+    origin.clear();
     if (damaged != 0) return damaged;
     if (n > 0) {
       if (found == capacity) return POSTINGS_DAMAGED;
