@@ -14,8 +14,9 @@ import { lengthTable, mergeTerms, startMerge, type LengthTable, type MergeOption
 /** What a merge thread is given (workerData). */
 export interface TermRangeJob {
   paths: string[];
-  /** The inputs' sizes, to check the thread opened the same files. */
+  /** The inputs' sizes and CRCs, to check the thread opened the same files. */
   sizes: number[];
+  crcs: number[];
   checkTerms: boolean[];
   remaps: Int32Array[];
   /** Shared memory, like the remaps: the threads read one copy. */
@@ -78,6 +79,7 @@ export async function mergeInThreads(inputs: IndexReader[], out: string, opts: M
       const job: TermRangeJob = {
         paths: inputs.map((r) => r.path),
         sizes: inputs.map((r) => r.size),
+        crcs: inputs.map((r) => r.fileCrc),
         checkTerms,
         remaps: merge.remaps,
         lengths,

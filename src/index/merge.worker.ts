@@ -15,7 +15,7 @@ try {
   job.paths.forEach((p, i) => {
     const r = IndexReader.open(p);
     readers.push(r);
-    if (r.size !== job.sizes[i]) throw new Error(`${p}: changed during the merge`);
+    if (r.size !== job.sizes[i] || r.fileCrc !== job.crcs[i]) throw new Error(`${p}: changed during the merge`);
   });
   spill = new TermSpill(job.files);
   mergeTerms(readers, job.remaps, job.lengths, spill, { from: job.from, to: job.to, windowBytes: job.windowBytes, checkTerms: job.checkTerms });

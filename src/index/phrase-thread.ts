@@ -12,8 +12,9 @@ import type { PhraseMatches } from './phrase-matcher.js';
 /** What the worker is started with. */
 export interface PhraseThreadData {
   path: string;
-  /** The file's size as this thread opened it: the worker answers nothing for another file. */
+  /** The file's size and CRC as this thread opened it: the worker answers nothing for another file. */
   size: number;
+  fileCrc: number;
   cacheBytes: number;
   port: MessagePort;
 }
@@ -63,7 +64,7 @@ export class PhraseThread {
       return;
     }
     const { port1, port2 } = new MessageChannel();
-    const data: PhraseThreadData = { path: reader.path, size: reader.size, cacheBytes: reader.partCacheLimit, port: port2 };
+    const data: PhraseThreadData = { path: reader.path, size: reader.size, fileCrc: reader.fileCrc, cacheBytes: reader.partCacheLimit, port: port2 };
     this.worker = new Worker(url, { workerData: data, transferList: [port2] });
     this.port = port1;
     // neither keeps the process alive: a search exits when its answer is written

@@ -12,7 +12,7 @@ let matcher: PhraseMatcher | undefined;
 let unusable = '';
 try {
   const reader = IndexReader.open(data.path, { cacheBytes: data.cacheBytes });
-  if (reader.size !== data.size) throw new Error(`${data.path}: changed since the search opened it`);
+  if (reader.size !== data.size || reader.fileCrc !== data.fileCrc) throw new Error(`${data.path}: changed since the search opened it`);
   matcher = new PhraseMatcher(reader);
 } catch (err) {
   unusable = err instanceof Error ? err.message : String(err);

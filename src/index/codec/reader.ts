@@ -62,7 +62,8 @@ export class IndexReader {
   readonly stats: Stats;
   readonly sections: Record<string, Section>;
   readonly size: number;
-  private readonly fileCrc: number;
+  /** The CRC of the whole file (its trailer's): with the size, what tells one index file from another. */
+  readonly fileCrc: number;
   private readonly blocks: TermBlockRef[] = [];
   private readonly termIndex: Buffer;
   private readonly blockCache = new Map<number, TermInfo[]>();
