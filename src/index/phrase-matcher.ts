@@ -12,7 +12,7 @@ import binary from '../../wasm/phrase.wasm';
 import { CorruptIndex } from './codec/layout.js';
 import { decodeSkipTable } from './codec/postings.js';
 import type { IndexReader, TermInfo } from './codec/reader.js';
-import { PhraseThread, takeRange } from './phrase-thread.js';
+import { NEXT, PhraseThread, takeRange } from './phrase-thread.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -138,35 +138,54 @@ export class PhraseMatcher {
 
   /** The pages first…end-1 holding the phrase of the words `infos`, and the phrase's count in each. */
   match(infos: TermInfo[], first: number, end: number): PhraseMatches {
+    return this.withPhrase(infos, (range) => range(first, end));
+  }
+
+  /**
+   * Runs fn with the phrase's words read in once (and kept until fn returns): fn matches ranges of
+   * pages with `range` (in increasing order or not). The cache is trimmed after, not per range.
+   */
+  withPhrase<T>(infos: TermInfo[], fn: (range: (first: number, end: number) => PhraseMatches) => T): T {
     const wasm = this.wasm;
     // parseQuery() refuses longer phrases (MAX_PHRASE_WORDS)
     if (infos.length > (wasm.MAX_TERMS.value as number)) throw new RangeError(`a phrase has at most ${wasm.MAX_TERMS.value} words`);
-    this.copyLengths();
-    const words = infos.map((info) => this.copy(info));
-    // no more matches than the rarest word has pages
-    const capacity = Math.min(...infos.map((i) => i.df), this.reader.stats.docCount);
-    const out = this.alloc(Math.max(8, capacity * 8));
     try {
+      this.copyLengths();
+      const words = infos.map((info) => this.copy(info));
       const order = infos.map((_, k) => k).sort((a, b) => infos[a]!.df - infos[b]!.df);
-      order.forEach((place, rank) => {
-        const w = words[place]!;
-        wasm.setTerm(place, rank, w.parts, w.positionsAt, w.positionBytes * 8, w.table, w.blocks);
-      });
-      let found: number;
+      // no more matches than the rarest word has pages
+      const capacity = Math.min(...infos.map((i) => i.df), this.reader.stats.docCount);
+      const out = this.alloc(Math.max(8, capacity * 8));
       try {
-        found = wasm.match(infos.length, out, out + capacity * 4, capacity, first, end);
-      } catch (err) {
-        // a read past the memory: only damaged postings send it there
-        if (err instanceof WebAssembly.RuntimeError) throw new CorruptIndex('postings damaged');
-        throw err;
+        return fn((first, end) => {
+          // the cursors start afresh for each range
+          order.forEach((place, rank) => {
+            const w = words[place]!;
+            this.wasm.setTerm(place, rank, w.parts, w.positionsAt, w.positionBytes * 8, w.table, w.blocks);
+          });
+          const found = this.wasm.match(infos.length, out, out + capacity * 4, capacity, first, end);
+          if (found < 0) throw new CorruptIndex(found === (wasm.POSTINGS_DAMAGED.value as number) ? 'postings damaged' : 'positions damaged');
+          const memory = new Int32Array(wasm.memory.buffer);
+          return { docs: memory.slice(out / 4, out / 4 + found), tfs: memory.slice(out / 4 + capacity, out / 4 + capacity + found) };
+        });
+      } finally {
+        wasm.free(out);
       }
-      if (found < 0) throw new CorruptIndex(found === (wasm.POSTINGS_DAMAGED.value as number) ? 'postings damaged' : 'positions damaged');
-      const memory = new Int32Array(wasm.memory.buffer);
-      return { docs: memory.slice(out / 4, out / 4 + found), tfs: memory.slice(out / 4 + capacity, out / 4 + capacity + found) };
+    } catch (err) {
+      throw err instanceof WebAssembly.RuntimeError ? this.trapped(err) : err;
     } finally {
-      wasm.free(out);
       this.evict();
     }
+  }
+
+  /**
+   * What a trap in the WebAssembly means: the allocator's `unreachable` when the memory cannot grow
+   * (the marks of a far position, a cursor), else a read past the memory, where only damaged
+   * postings send it.
+   */
+  private trapped(err: WebAssembly.RuntimeError): Error {
+    if (/unreachable/.test(err.message)) return new Error(`phrase matching: out of memory (${Math.ceil(this.wasm.memory.buffer.byteLength / 2 ** 20)} MiB in use)`);
+    return new CorruptIndex('postings damaged');
   }
 
   /**
@@ -183,30 +202,50 @@ export class PhraseMatcher {
       return this.match(infos, 0, docCount);
     }
     if (this.thread.broken) return this.match(infos, 0, docCount);
+    const thread = this.thread;
+    // posted before this thread reads the words in: the worker reads its own meanwhile
     const bounds = this.ranges(infos);
     const count = bounds.length - 1;
-    const results: (PhraseMatches | undefined)[] = new Array(count);
-    const job = this.thread.start(terms, bounds);
+    const job = thread.start(terms, bounds);
     const started = performance.now();
+    let finished = false;
     try {
-      for (let r = takeRange(job.state); r < count; r = takeRange(job.state)) results[r] = this.match(infos, bounds[r]!, bounds[r + 1]!);
-    } finally {
-      // waited for even when this thread failed: its next job must not meet this one's answer
-      const theirs = this.thread.finish(job, performance.now() - started);
-      for (const [r, m] of theirs) results[r] = m;
-      this.threadRanges += theirs.length;
+      return this.withPhrase(infos, (range) => {
+        const results: (PhraseMatches | undefined)[] = new Array(count);
+        for (let r = takeRange(job.state); r < count; r = takeRange(job.state)) results[r] = range(bounds[r]!, bounds[r + 1]!);
+        const theirs = thread.finish(job, performance.now() - started);
+        finished = true;
+        for (const [r, m] of theirs) results[r] = m;
+        this.threadRanges += theirs.length;
+        for (let r = 0; r < count; r++) results[r] ??= range(bounds[r]!, bounds[r + 1]!);
+        return joined(results as PhraseMatches[]);
+      });
+    } catch (err) {
+      if (!finished) {
+        // the worker takes no more ranges; its answer is still waited for (its next job must not
+        // meet this one's), and this error is the one reported
+        Atomics.store(job.state, NEXT, count);
+        try {
+          thread.finish(job, performance.now() - started);
+        } catch {
+          // the first error stands
+        }
+      }
+      throw err;
     }
-    for (let r = 0; r < count; r++) results[r] ??= this.match(infos, bounds[r]!, bounds[r + 1]!);
-    return joined(results as PhraseMatches[]);
   }
 
-  /** Page ids cutting the index into up to RANGES ranges of about equal postings of the phrase's rarest word. */
+  /**
+   * Page ids cutting the index into up to RANGES ranges: of about equal postings of the phrase's
+   * rarest word when it is read in already, else of equal numbers of pages.
+   */
   private ranges(infos: TermInfo[]): Int32Array {
     const rarest = infos.reduce((a, b) => (b.df < a.df ? b : a));
-    const lastDoc = this.copy(rarest).lastDoc;
+    const lastDoc = this.copies.get(rarest.docsOffset)?.lastDoc;
+    const docCount = this.reader.stats.docCount;
     const bounds = [0];
     for (let r = 1; r < RANGES; r++) {
-      const cut = lastDoc[Math.floor((r * lastDoc.length) / RANGES) - 1];
+      const cut = lastDoc ? lastDoc[Math.floor((r * lastDoc.length) / RANGES) - 1] : Math.floor((r * docCount) / RANGES) - 1;
       if (cut !== undefined && cut + 1 > bounds[bounds.length - 1]!) bounds.push(cut + 1);
     }
     bounds.push(Math.max(this.reader.stats.docCount, bounds[bounds.length - 1]!));

@@ -27,7 +27,9 @@ data.port.on('message', (job: PhraseJob) => {
     const infos = matcher && lookUp(matcher.reader, job.terms);
     if (!infos) throw new Error(unusable || `${data.path}: changed since the search opened it`);
     const count = job.bounds.length - 1;
-    for (let r = takeRange(state); r < count; r = takeRange(state)) reply.ranges.push([r, matcher!.match(infos, job.bounds[r]!, job.bounds[r + 1]!)]);
+    matcher!.withPhrase(infos, (range) => {
+      for (let r = takeRange(state); r < count; r = takeRange(state)) reply.ranges.push([r, range(job.bounds[r]!, job.bounds[r + 1]!)]);
+    });
   } catch (err) {
     reply.error = err instanceof Error ? err.message : String(err);
     reply.corrupt = err instanceof CorruptIndex;
