@@ -12,7 +12,7 @@ import binary from '../../wasm/phrase.wasm';
 import { CorruptIndex } from './codec/layout.js';
 import { decodeSkipTable } from './codec/postings.js';
 import type { IndexReader, TermInfo } from './codec/reader.js';
-import { NEXT, PhraseThread, takeRange } from './phrase-thread.js';
+import { NEXT, indexClosed, phraseThread, takeRange } from './phrase-thread.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -52,8 +52,7 @@ export function phraseMatches(reader: IndexReader, terms: Uint8Array[], threads 
   let matcher = matchers.get(reader);
   if (!matcher) {
     matchers.set(reader, (matcher = new PhraseMatcher(reader)));
-    const m = matcher;
-    reader.whenClosed(() => m.close());
+    reader.whenClosed(() => indexClosed(reader));
   }
   return threads > 1 && Math.min(...infos.map((i) => i.df)) >= PARALLEL_FROM_PAGES ? matcher.matchInThreads(terms, infos) : matcher.match(infos, 0, reader.stats.docCount);
 }
@@ -117,8 +116,6 @@ export class PhraseMatcher {
   /** How many phrases asked for each word (by doc part offset), kept or not. */
   private readonly asked = new Map<number, number>();
   private copiedBytes = 0;
-  /** The second thread, once a phrase needed it. */
-  private thread: PhraseThread | undefined;
   /** Ranges the second thread answered (for tests). */
   threadRanges = 0;
 
@@ -195,18 +192,14 @@ export class PhraseMatcher {
    */
   matchInThreads(terms: Uint8Array[], infos: TermInfo[]): PhraseMatches {
     const docCount = this.reader.stats.docCount;
-    if (!this.thread) {
-      // started now, used from the next phrase on: a worker takes tens of ms to start, and one
-      // `ream search` process answering one phrase is done before it could help
-      this.thread = new PhraseThread(this.reader);
-      return this.match(infos, 0, docCount);
-    }
-    if (this.thread.broken) return this.match(infos, 0, docCount);
-    const thread = this.thread;
+    // started with the first such phrase of the process, used from the next one on: a worker takes
+    // tens of ms to start, and one `ream search` process answering one phrase is done before it could help
+    const thread = phraseThread();
+    if (!thread || thread.broken) return this.match(infos, 0, docCount);
     // posted before this thread reads the words in: the worker reads its own meanwhile
     const bounds = this.ranges(infos);
     const count = bounds.length - 1;
-    const job = thread.start(terms, bounds);
+    const job = thread.start(this.reader, terms, bounds);
     const started = performance.now();
     let finished = false;
     try {
@@ -250,11 +243,6 @@ export class PhraseMatcher {
     }
     bounds.push(Math.max(this.reader.stats.docCount, bounds[bounds.length - 1]!));
     return Int32Array.from(bounds);
-  }
-
-  /** Stops the phrase thread. */
-  close(): void {
-    this.thread?.close();
   }
 
   /** A word's parts in the WebAssembly memory, read in unless they are there. */

@@ -1,6 +1,7 @@
-// The second thread phrase-matcher.ts matches a large phrase on: a worker (phrase.worker.ts, bundled
-// as dist/index-phrase.worker.js) that opens the same index file and keeps its own copies of the
-// words it reads. Search is synchronous, so the two threads meet through shared memory: a job's
+// The second thread phrase-matcher.ts matches a large phrase on: one worker per process
+// (phrase.worker.ts, bundled as dist/index-phrase.worker.js), whichever indexes are searched
+// (`-i 'shards/*.ream'` is one thread, not one per shard); it opens each index file a job names
+// and keeps its own copies of the words it reads. Search is synchronous, so the two threads meet through shared memory: a job's
 // next range is a shared counter both take from, and this thread waits on the job's state with
 // Atomics.wait and takes the worker's answer with receiveMessageOnPort, with no event loop turn.
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
@@ -11,17 +12,21 @@ import type { PhraseMatches } from './phrase-matcher.js';
 
 /** What the worker is started with. */
 export interface PhraseThreadData {
-  path: string;
-  /** The file's size and CRC as this thread opened it: the worker answers nothing for another file. */
-  size: number;
-  fileCrc: number;
-  cacheBytes: number;
   port: MessagePort;
 }
 
-/** One phrase for the worker: its words and its ranges of pages (bounds[r]…bounds[r+1]-1). */
+/** An index as this thread opened it: the worker answers nothing for another file at that path. */
+export interface IndexFile {
+  path: string;
+  size: number;
+  fileCrc: number;
+  cacheBytes: number;
+}
+
+/** One phrase for the worker: its index, its words and its ranges of pages (bounds[r]…bounds[r+1]-1). */
 export interface PhraseJob {
   id: number;
+  index: IndexFile;
   terms: Uint8Array[];
   bounds: Int32Array;
   /** Shared: [the next range to take, the job's phase]. */
@@ -50,6 +55,27 @@ export function takeRange(state: Int32Array): number {
   return Atomics.add(state, NEXT, 1);
 }
 
+/** A message to the worker: a job, or an index closed here (its copy there is closed too). */
+export type ToPhraseThread = PhraseJob | { closed: IndexFile };
+
+let shared: PhraseThread | undefined;
+
+/** The process's phrase thread: undefined the first time (it is started then, to help from the next phrase on). */
+export function phraseThread(): PhraseThread | undefined {
+  if (shared) return shared;
+  shared = new PhraseThread();
+  return undefined;
+}
+
+/** Tells the phrase thread, if there is one, that an index was closed here. */
+export function indexClosed(reader: IndexReader): void {
+  shared?.post({ closed: indexFile(reader) });
+}
+
+export function indexFile(reader: IndexReader): IndexFile {
+  return { path: reader.path, size: reader.size, fileCrc: reader.fileCrc, cacheBytes: reader.partCacheLimit };
+}
+
 export class PhraseThread {
   /** Not there, failed or too slow: phrases are matched on one thread from then on. */
   broken = false;
@@ -57,14 +83,14 @@ export class PhraseThread {
   private readonly port: MessagePort | undefined;
   private lastId = 0;
 
-  constructor(reader: IndexReader) {
+  constructor() {
     const url = workerUrl('index-phrase.worker.js', import.meta.url);
     if (!url) {
       this.broken = true;
       return;
     }
     const { port1, port2 } = new MessageChannel();
-    const data: PhraseThreadData = { path: reader.path, size: reader.size, fileCrc: reader.fileCrc, cacheBytes: reader.partCacheLimit, port: port2 };
+    const data: PhraseThreadData = { port: port2 };
     this.worker = new Worker(url, { workerData: data, transferList: [port2] });
     this.port = port1;
     // neither keeps the process alive: a search exits when its answer is written
@@ -73,10 +99,14 @@ export class PhraseThread {
   }
 
   /** Posts a phrase to the worker; this thread then takes ranges (takeRange) and calls finish(). */
-  start(terms: Uint8Array[], bounds: Int32Array): PhraseJob {
-    const job: PhraseJob = { id: ++this.lastId, terms, bounds, state: new Int32Array(new SharedArrayBuffer(8)) };
-    this.port!.postMessage(job);
+  start(reader: IndexReader, terms: Uint8Array[], bounds: Int32Array): PhraseJob {
+    const job: PhraseJob = { id: ++this.lastId, index: indexFile(reader), terms, bounds, state: new Int32Array(new SharedArrayBuffer(8)) };
+    this.post(job);
     return job;
+  }
+
+  post(message: ToPhraseThread): void {
+    if (!this.broken) this.port!.postMessage(message);
   }
 
   /**

@@ -104,12 +104,12 @@ describe('ream search', () => {
 
 describe('ream search --threads', () => {
   it('answers a batch of large phrases the same on one thread and on two, and exits when done', () => {
-    // 30000 pages of a few of three words: every phrase of them is on more pages than a thread
-    // pays for (PARALLEL_FROM_PAGES); tokens go straight to `ream index`
+    // 48000 pages of a few of three words: every phrase of them is on more pages than a thread
+    // pays for (PARALLEL_FROM_PAGES), in each half too; tokens go straight to `ream index`
     let seed = 7;
     const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
     const lines: string[] = [];
-    for (let i = 0; i < 30000; i++) {
+    for (let i = 0; i < 48000; i++) {
       const tokens = Array.from({ length: 4 + Math.floor(rand() * 6) }, () => 'abc'[Math.floor(rand() * 3)]);
       lines.push(JSON.stringify({ doc: `p${String(i).padStart(5, '0')}.pdf`, page: 1, analyzer: 'standard', tokens }));
     }
@@ -124,5 +124,12 @@ describe('ream search --threads', () => {
     expect(two.stdout).toBe(one.stdout);
     expect(two.stderr).toBe('');
     expect(ream(['search', '-i', join(dir, 'many.ream'), '--threads', '0', '"a b"']).status).toBe(2);
+    // shards searched together share the one phrase thread
+    expect(sh('head -n 24000 many.ndjson | ream index -o s1.ream && tail -n +24001 many.ndjson | ream index -o s2.ream', { cwd: dir }).status).toBe(0);
+    const shardsOne = sh('ream search -i s1.ream -i s2.ream -k 5 --threads 1', { cwd: dir, input: queries, timeoutMs: 60000 });
+    const shardsTwo = sh('ream search -i s1.ream -i s2.ream -k 5 --threads 2', { cwd: dir, input: queries, timeoutMs: 60000 });
+    expect(shardsTwo.status).toBe(0);
+    expect(shardsTwo.stdout).toBe(shardsOne.stdout);
+    expect(parseLines(shardsTwo.stdout).map((h) => [h.doc, h.score])).toEqual(parseLines(one.stdout).map((h) => [h.doc, h.score]));
   }, 120000);
 });

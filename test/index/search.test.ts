@@ -210,6 +210,17 @@ describe('phrase matching on two threads', () => {
         });
       }
       expect(rangesMatchedByThread(reader)).toBeGreaterThan(0);
+      // the same thread serves another index: the pages but the last 5000 of this one
+      const other = buildIndex(join(dir, 'threads-other.ream'), pages.slice(0, 31000));
+      try {
+        for (let round = 0; round < 3 || (rangesMatchedByThread(other) === 0 && Date.now() < deadline); round++) {
+          const got = phraseMatches(other, [Buffer.from('a'), Buffer.from('b')], 2);
+          expect([...got.docs].map((d, i) => [d, got.tfs[i]!])).toEqual(want[0]!.filter(([d]) => d < 31000));
+        }
+        expect(rangesMatchedByThread(other)).toBeGreaterThan(0);
+      } finally {
+        other.close();
+      }
       // one thread: the same, and no second thread
       const got = phraseMatches(single, [Buffer.from('a'), Buffer.from('b')], 1);
       expect([...got.docs].map((d, i) => [d, got.tfs[i]!])).toEqual(want[0]);
