@@ -152,7 +152,7 @@ export class PhraseMatcher {
       const order = infos.map((_, k) => k).sort((a, b) => infos[a]!.df - infos[b]!.df);
       // no more matches than the rarest word has pages
       const capacity = Math.min(...infos.map((i) => i.df), this.reader.stats.docCount);
-      const out = this.alloc(Math.max(8, capacity * 8));
+      const out = this.wasm.alloc(Math.max(8, capacity * 8));
       try {
         return fn((first, end) => {
           // the cursors start afresh for each range
@@ -177,8 +177,8 @@ export class PhraseMatcher {
 
   /**
    * What a trap in the WebAssembly means: the allocator's `unreachable` when the memory cannot grow
-   * (the marks of a far position, a cursor), else a read past the memory, where only damaged
-   * postings send it.
+   * (past 4 GiB, or the machine's: words read in, the marks of a far position, a cursor), else a read
+   * past the memory, where only damaged postings send it.
    */
   private trapped(err: WebAssembly.RuntimeError): Error {
     if (/unreachable/.test(err.message)) return new Error(`phrase matching: out of memory (${Math.ceil(this.wasm.memory.buffer.byteLength / 2 ** 20)} MiB in use)`);
@@ -258,7 +258,7 @@ export class PhraseMatcher {
     const wasm = this.wasm;
     const pad = (n: number): number => Math.ceil((n + this.padding) / 8) * 8;
     const partsBytes = pad(info.docsLength) + pad(info.posLength);
-    const parts = this.alloc(partsBytes);
+    const parts = this.wasm.alloc(partsBytes);
     let table = 0;
     try {
       const positionsAt = parts + pad(info.docsLength);
@@ -268,7 +268,7 @@ export class PhraseMatcher {
       const t = decodeSkipTable(memory.subarray(parts, parts + info.docsLength));
       const arrays = [t.lastDoc, t.dataStart, t.posStart, t.stepStart];
       const tableBytes = arrays.reduce((n, a) => n + a.byteLength, 0);
-      table = this.alloc(pad(tableBytes));
+      table = this.wasm.alloc(pad(tableBytes));
       memory = new Uint8Array(wasm.memory.buffer);
       let at = table;
       for (const a of arrays) {
@@ -282,18 +282,6 @@ export class PhraseMatcher {
     } catch (err) {
       wasm.free(parts);
       if (table !== 0) wasm.free(table);
-      throw err;
-    }
-  }
-
-  /** `bytes` of the WebAssembly memory (4 GiB at most, whatever the machine has). */
-  private alloc(bytes: number): number {
-    try {
-      return this.wasm.alloc(bytes);
-    } catch (err) {
-      if (err instanceof WebAssembly.RuntimeError || err instanceof RangeError) {
-        throw new Error(`phrase matching: out of memory (${Math.ceil(bytes / 2 ** 20)} MiB more asked for; --cache ${Math.ceil(this.copiedBytes / 2 ** 20)} MiB held)`);
-      }
       throw err;
     }
   }
@@ -329,7 +317,7 @@ export class PhraseMatcher {
     if (this.lengthsCopied) return;
     const count = this.reader.stats.docCount;
     const values = count > 0 ? this.reader.docLengths().range(0, count - 1) : new Uint32Array(0);
-    const at = this.alloc(count * 4 + this.padding);
+    const at = this.wasm.alloc(count * 4 + this.padding);
     new Uint32Array(this.wasm.memory.buffer, at, count).set(values.subarray(0, count));
     this.wasm.setLengths(at, count);
     this.lengthsCopied = true;

@@ -177,10 +177,15 @@ export class IndexReader {
   }
 
   private readChecked(offset: number, length: number, crc: number, what: string): Buffer {
+    return this.readCheckedInto(Buffer.allocUnsafe(length), offset, length, crc, what);
+  }
+
+  /** Reads `length` bytes at `offset` into the start of `into`, checked against `crc`; returns them. */
+  private readCheckedInto<T extends Uint8Array>(into: T, offset: number, length: number, crc: number, what: string): T {
     return this.named(() => {
-      if (offset + length > this.size) throw new CorruptIndex(`${what} damaged`);
-      const bytes = this.read(offset, length);
-      if (crc32(bytes) !== crc) throw new CorruptIndex(`${what} checksum mismatch`);
+      if (offset + length > this.size || into.length < length) throw new CorruptIndex(`${what} damaged`);
+      const bytes = into.subarray(0, length) as T;
+      if (this.readInto(bytes, offset, length) !== length || crc32(bytes) !== crc) throw new CorruptIndex(`${what} checksum mismatch`);
       return bytes;
     });
   }
@@ -342,11 +347,7 @@ export class IndexReader {
       into.set(hit);
       return;
     }
-    this.named(() => {
-      if (offset + length > this.size || into.length < length) throw new CorruptIndex(`${which} damaged`);
-      const bytes = into.subarray(0, length);
-      if (this.readInto(bytes, offset, length) !== length || crc32(bytes) !== crc) throw new CorruptIndex(`${which} checksum mismatch`);
-    });
+    this.readCheckedInto(into, offset, length, crc, which);
   }
 
   /** Bytes of parts a reader keeps between queries (OpenOptions.cacheBytes). */
