@@ -77,6 +77,8 @@ export class ByteTokenizer {
     });
     this.wasm = instance.exports as unknown as Exports;
     this.wasm.configure(analyzer.keepsAsciiWords() ? 1 : 0, memoEntries);
+    // before any line: a word of ASCII letters joined by ’ needs it without any table filled
+    this.wasm.stepScripts.value = analyzer.scriptsWithSteps();
     this.bytes = Buffer.from(this.wasm.memory.buffer);
   }
 
@@ -179,7 +181,6 @@ export class ByteTokenizer {
       }
       return;
     }
-    wasm.stepScripts.value = this.analyzer.scriptsWithSteps();
     for (let cp = Math.max(first, CHAR_FIRST); cp < first + 0x100; cp++) {
       const entry = at + (cp - CHAR_FIRST) * CHAR_ENTRY;
       table[entry] = CHAR_OTHER;

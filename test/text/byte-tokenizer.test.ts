@@ -64,6 +64,11 @@ describe('ByteTokenizer (the WebAssembly byte path)', () => {
     const quotes = 'l’été d’Ávila ’cité’ rock’n’roll x’ ’y é\u0003è\u001bÉté';
     expect(tokensOf(french, quotes)).toEqual(getAnalyzer('fr').analyze(quotes));
     expect(typeset.calls.spans).toBe(0);
+    // ASCII letters joined by ’ alone (no letter of the two-byte table met before): steps still apply.
+    for (const name of ['en', 'fr']) {
+      const words = 'Word’the doesn’t rock’n’roll';
+      expect(tokensOf(new ByteTokenizer(getAnalyzer(name)), words)).toEqual(getAnalyzer(name).analyze(words));
+    }
     // A word's script is its first letter's (as the scanner decides): the steps of mixed words follow it.
     const mixed = 'éМосква Москваé ωМосква Москваω 1Москва Москва1 xМосква Москваx ªМосква ǅМосква';
     for (const name of ['ru', 'auto', 'en']) {
