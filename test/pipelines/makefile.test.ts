@@ -1,10 +1,10 @@
 // examples/Makefile run for real over a few small PDFs of the shared corpus: full build, incremental
 // rebuilds, deletion, -j4 against -j1, failing PDFs and an interrupted build.
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CORPUS, describeWithCorpus, parseLines, PATH_WITH_REAM, ream, sh, workdir } from '../helpers.js';
+import { BIN, CORPUS, describeWithCorpus, parseLines, PATH_WITH_REAM, ream, sh, workdir } from '../helpers.js';
 import { copyCorpusPdfs, docsOf, expectSuccess, MAKEFILE, searchAll, smallGoodPdfs } from './support.js';
 
 const make = (cwd: string, args = '') => sh(`make -f ${MAKEFILE} PDFS=pdfs INDEX=out.ream ${args}`, { cwd, timeoutMs: 120_000 });
@@ -120,11 +120,15 @@ describeWithCorpus('examples/Makefile', () => {
 
   it('a build interrupted with Ctrl-C leaves no half-written target, and the next make completes it', () =>
     inCopy('ream-make-int-', async (fresh) => {
+      // The merge first waits, so that the interrupt always lands before the index is written: on a
+      // loaded machine the whole build could otherwise end before the poll below sees a shard.
+      mkdirSync(join(fresh, 'shim'));
+      writeFileSync(join(fresh, 'shim/ream'), `#!/bin/sh\n[ "$1" = merge ] && sleep 60\nexec ${JSON.stringify(join(BIN, 'ream'))} "$@"\n`, { mode: 0o755 });
       const child = spawn('make', ['-f', MAKEFILE, 'PDFS=pdfs', 'INDEX=out.ream', '-j2'], {
         cwd: fresh,
         detached: true, // its own process group, as a terminal's Ctrl-C would signal
         stdio: 'ignore',
-        env: { ...process.env, PATH: PATH_WITH_REAM },
+        env: { ...process.env, PATH: `${join(fresh, 'shim')}:${PATH_WITH_REAM}` },
       });
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       for (let i = 0; i < 200 && !existsSync(join(fresh, 'out.build/shards')); i++) await new Promise((r) => setTimeout(r, 25));
