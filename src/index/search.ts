@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Heap } from './heap.js';
 import { compareDocKeys, compareUtf8 } from './keys.js';
-import { idf, termScore } from './bm25.js';
+import { K1, idf, termScore } from './bm25.js';
 import { ListSource, TermSource, prefixMatches, type DocSource } from './sources.js';
 import { phraseMatches } from './phrase-matcher.js';
 import type { Filter, Phrase, Query } from './query.js';
@@ -286,40 +286,29 @@ class BlockScan {
   /**
    * The lead's blocks, best upper bound first (the lead's block max plus every other phrase's
    * maxima over the blocks that overlap it), until the k-th score is above the next bound.
+   * A block's share from the other phrases is worked out when the block first comes up, from a
+   * cheaper bound until then (idf·(k1+1), above any score of a phrase): a common word has thousands
+   * of blocks, and a fresh process paid ~7 ms to bound them all when a few are scored.
    */
   byBlockBound(lead: Weighted): void {
     const [lo, hi] = this.range;
     const lb = lead.s.bounds;
     const rest = this.all.filter((x) => x !== lead);
-    const pointers = new Int32Array(rest.length);
     // the others' block maxima as needed (-1: not yet): a rare lead overlaps few of a common word's blocks
     const restMax = rest.map((x) => new Float64Array(x.s.bounds.blocks).fill(-1));
+    let restCap = 0;
+    for (const x of rest) restCap += x.idf * (K1 + 1);
+    const leadMax = new Float64Array(lb.blocks);
     const ub = new Float64Array(lb.blocks);
-    // the other phrases' share of ub: with the lead's exact score it bounds a single document
-    const restUb = new Float64Array(lb.blocks);
+    // the other phrases' share of ub (-1: not worked out yet); with the lead's exact score it bounds a single document
+    const restUb = new Float64Array(lb.blocks).fill(-1);
     const order: number[] = [];
     for (let b = 0; b < lb.blocks; b++) {
       const from = b === 0 ? 0 : lb.lastDoc[b - 1]! + 1;
-      const to = Math.min(lb.lastDoc[b]!, hi - 1);
       if (from >= hi) break;
-      if (to < lo) continue;
-      let u = 0;
-      for (let r = 0; r < rest.length; r++) {
-        const xb = rest[r]!.s.bounds;
-        const xMax = restMax[r]!;
-        let j = pointers[r]!;
-        while (j < xb.blocks && xb.lastDoc[j]! < from) j++;
-        pointers[r] = j;
-        // the best of the blocks that may hold documents in [from, to]
-        let best = 0;
-        for (let m = j; m < xb.blocks && (m === j || xb.lastDoc[m - 1]! < to); m++) {
-          if (xMax[m]! < 0) xMax[m] = rest[r]!.s.blockMaxScore(m, rest[r]!.idf, this.avgdl);
-          if (xMax[m]! > best) best = xMax[m]!;
-        }
-        u += best;
-      }
-      restUb[b] = u;
-      ub[b] = lead.s.blockMaxScore(b, lead.idf, this.avgdl) + u;
+      if (lb.lastDoc[b]! < lo) continue;
+      leadMax[b] = lead.s.blockMaxScore(b, lead.idf, this.avgdl);
+      ub[b] = leadMax[b]! + restCap;
       order.push(b);
     }
     // best bound first (ties by block): a heap, as usually only a few blocks are taken
@@ -331,8 +320,37 @@ class BlockScan {
       // The margin covers summing the same bounds in another order than the scores.
       if (this.heap.size === this.k && ub[b]! * (1 + 1e-12) < this.heap.peek()!.score) break;
       const from = Math.max(lo, b === 0 ? 0 : lb.lastDoc[b - 1]! + 1);
-      this.run(from, Math.min(lb.lastDoc[b]!, hi - 1), lead.s.seek(from), restUb[b]!);
+      const to = Math.min(lb.lastDoc[b]!, hi - 1);
+      if (restUb[b]! < 0) {
+        // its true bound, then back in line
+        let u = 0;
+        for (let r = 0; r < rest.length; r++) u += this.maxOver(rest[r]!, restMax[r]!, from, to);
+        restUb[b] = u;
+        ub[b] = leadMax[b]! + u;
+        queue.push(b);
+        continue;
+      }
+      this.run(from, to, lead.s.seek(from), restUb[b]!);
     }
+  }
+
+  /** The best score phrase x can give a document in [from, to]: the maximum over its blocks that may hold one. */
+  private maxOver(x: Weighted, xMax: Float64Array, from: number, to: number): number {
+    const xb = x.s.bounds;
+    // the first block whose last document is >= from
+    let j = 0;
+    let hi = xb.blocks;
+    while (j < hi) {
+      const mid = (j + hi) >> 1;
+      if (xb.lastDoc[mid]! < from) j = mid + 1;
+      else hi = mid;
+    }
+    let best = 0;
+    for (let m = j; m < xb.blocks && (m === j || xb.lastDoc[m - 1]! < to); m++) {
+      if (xMax[m]! < 0) xMax[m] = x.s.blockMaxScore(m, x.idf, this.avgdl);
+      if (xMax[m]! > best) best = xMax[m]!;
+    }
+    return best;
   }
 
   /**

@@ -25,14 +25,23 @@ describe('DocLengths', () => {
     expect(reads).toHaveLength(3);
   });
 
-  it('a length asked for alone brings the next chunks, up to one already there', () => {
+  it('a length asked for alone brings the next chunk, and reading on from a loaded chunk brings 16, up to one already there', () => {
     const { reads, lengths, count } = make();
     lengths.range(12 * LENGTH_CHUNK, 12 * LENGTH_CHUNK);
     expect(lengths.get(2 * LENGTH_CHUNK + 9)).toBe(2 * LENGTH_CHUNK + 10);
-    expect(reads).toEqual([[12, 1], [2, 10]]);
-    expect(lengths.get(30 * LENGTH_CHUNK)).toBe(30 * LENGTH_CHUNK + 1);
-    expect(reads[2]).toEqual([30, 10]);
+    expect(reads).toEqual([[12, 1], [2, 2]]);
+    // chunk 4 follows a loaded one: read on, up to chunk 12
+    expect(lengths.get(4 * LENGTH_CHUNK)).toBe(4 * LENGTH_CHUNK + 1);
+    expect(reads[2]).toEqual([4, 8]);
+    expect(lengths.get(13 * LENGTH_CHUNK + 1)).toBe(13 * LENGTH_CHUNK + 2);
+    expect(reads[3]).toEqual([13, 16]);
+    expect(lengths.get(35 * LENGTH_CHUNK)).toBe(35 * LENGTH_CHUNK + 1);
+    expect(reads[4]).toEqual([35, 2]);
+    expect(lengths.get(29 * LENGTH_CHUNK)).toBe(29 * LENGTH_CHUNK + 1);
+    expect(reads[5]).toEqual([29, 6]);
     expect(lengths.get(count - 1)).toBe(count);
-    expect(reads).toHaveLength(3);
+    expect(reads[6]).toEqual([39, 1]);
+    expect(lengths.get(36 * LENGTH_CHUNK + 3)).toBe(36 * LENGTH_CHUNK + 4);
+    expect(reads).toHaveLength(7);
   });
 });

@@ -499,8 +499,9 @@ function lengthsSectionBytes(n: number): number {
 /**
  * Document lengths loaded a checked chunk at a time (a query scoring a few blocks of postings reads
  * a few pages, not the 4 MB of a million documents). Consecutive chunks missing are read at once,
- * and a chunk asked for alone brings the next ones (READ_AHEAD_CHUNKS) with it: documents are scored
- * in id order, and a query scoring pages all over a large index made ~600 reads of 4 KiB otherwise.
+ * and a chunk asked for alone brings the next one with it, or the next READ_AHEAD_CHUNKS when the
+ * chunk before it is loaded: documents are scored in id order, and a query scoring pages all over a
+ * large index made ~600 reads of 4 KiB otherwise.
  */
 export class DocLengths {
   private readonly loaded: Uint8Array;
@@ -524,7 +525,12 @@ export class DocLengths {
   /** The token count of document d. */
   get(d: number): number {
     const c = (d / LENGTH_CHUNK) | 0;
-    if (this.loaded[c] === 0) this.ensure(c, Math.min(c + READ_AHEAD_CHUNKS, this.loaded.length), true);
+    if (this.loaded[c] === 0) {
+      // far ahead only when reading on from the chunk before: a fresh process pays for every page it
+      // reads into, and a query scoring a few blocks of 128 postings wants one or two chunks each
+      const ahead = c > 0 && this.loaded[c - 1] !== 0 ? READ_AHEAD_CHUNKS : 2;
+      this.ensure(c, Math.min(c + ahead, this.loaded.length), true);
+    }
     return this.values[d]!;
   }
 
