@@ -12,7 +12,7 @@ export function foldCase(word: string): string {
   for (let i = 0; i < w.length; i++) {
     const c = w.charCodeAt(i);
     if (c === 0xdf || c === 0x3c2 || c === 0x307 || c === 0x2019 || c === 0x2bc) {
-      w = w.replace(/[ßς\u2019\u02bc]|(?<=i)\u0307/g, (m) => (m === 'ß' ? 'ss' : m === 'ς' ? 'σ' : m === '\u0307' ? '' : "'"));
+      w = w.replace(/[\u00df\u03c2\u2019\u02bc]|(?<=i)\u0307/g, (m) => (m === 'ß' ? 'ss' : m === 'ς' ? 'σ' : m === '\u0307' ? '' : "'"));
       break;
     }
   }
