@@ -32,7 +32,9 @@ export class TermSource implements DocSource {
   private cursor: PostingsCursor;
   readonly count: number;
   constructor(reader: IndexReader, info: TermInfo) {
-    this.cursor = new PostingsCursor(reader.docPart(info));
+    // a large part is read as the cursor reaches its blocks
+    const part = reader.postings(info);
+    this.cursor = new PostingsCursor(part.bytes, part.complete ? undefined : part);
     this.count = info.df;
   }
   get doc(): number {

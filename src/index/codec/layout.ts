@@ -1,11 +1,12 @@
-// The on-disk layout of a ream index file, version 4 (docs/index-format.md is the prose version):
+// The on-disk layout of a ream index file, version 5 (docs/index-format.md is the prose version):
 //
 //   header    magic "REAMIDX\0", u32 version, u32 flags, analyzer id, stored field names, u32 CRC
 //   docs      doc blocks of DOC_BLOCK documents (doc, page, stored fields, text), each + u32 CRC
 //   docindex  f64 offset of every doc block, plus the end (random access to block i)
 //   lengths   u32 token count per document (BM25's D), then a u32 CRC per LENGTH_CHUNK of them and
 //             a u32 CRC of those CRCs: search reads and checks only the chunks it scores
-//   terms     per term its postings (doc blocks with skip data, then positions in bits); after every
+//   terms     per term its postings (doc blocks with skip data, a u32 CRC per DOC_CHUNK of them when
+//             there is more than one, then positions in bits); after every
 //             TERM_BLOCK terms, the dictionary block describing them (+ u32 CRC)
 //   termindex first term and offsets of every dictionary block: the sparse in-memory index
 //   footer    section table (offset, length, CRC), statistics; then the 20-byte trailer:
@@ -14,11 +15,12 @@ import { ByteReader, ByteWriter } from './bytes.js';
 import { crc32 } from './crc.js';
 
 /**
- * 4: skip entries give where the positions of every POSITION_STEP-th document of a block start;
+ * 5: a doc part longer than DOC_CHUNK bytes carries a CRC per chunk, so that search reads only the
+ * chunks it needs; 4: skip entries give where the positions of every POSITION_STEP-th document of a block start;
  * 3: positions as bits coded by tf and document length (2: a varint per position; 1 had a block's
  * max tf and min length only, not its impacts).
  */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 export const MAGIC = Buffer.from('REAMIDX\0', 'latin1');
 export const END_MAGIC = Buffer.from('REAMEND\0', 'latin1');
 export const TRAILER_BYTES = 20;
@@ -35,6 +37,47 @@ export const TERM_BLOCK = 64;
 export const DOC_BLOCK = 32;
 /** Document lengths per checksummed chunk of the lengths section (one 4 KiB page). */
 export const LENGTH_CHUNK = 1024;
+
+/**
+ * Bytes of a doc part per checksummed chunk (one 4 KiB page). A doc part longer than this is followed
+ * by a u32 CRC per chunk, and its dictionary CRC is that of those CRCs: search reads a common word's
+ * skip table and the few blocks it scores (a fresh process pays ~20 µs for every page it reads into),
+ * not the megabytes of a word on every page.
+ */
+export const DOC_CHUNK = 4096;
+
+/** How many chunk CRCs follow a doc part stored in `stored` bytes (0: one chunk, covered by the dictionary CRC). */
+export function docPartChunks(stored: number): number {
+  // every whole chunk takes DOC_CHUNK + 4 bytes, and the last one at most that
+  return stored > DOC_CHUNK ? Math.ceil(stored / (DOC_CHUNK + 4)) : 0;
+}
+
+/** Bytes of a doc part stored in `stored` bytes, without its chunk CRCs. */
+export function docPartData(stored: number): number {
+  return stored - 4 * docPartChunks(stored);
+}
+
+/**
+ * Checks a doc part's data against its chunk CRCs (`table`, already checked against the
+ * dictionary), chunks first…last-1 of it; `data` holds the part from its start.
+ */
+export function docChunksMatch(data: Uint8Array, table: Uint8Array, first: number, last: number): boolean {
+  const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
+  for (let c = first; c < last; c++) {
+    const bytes = data.subarray(c * DOC_CHUNK, Math.min(data.length, (c + 1) * DOC_CHUNK));
+    if (crc32(bytes) !== view.getUint32(4 * c, true)) return false;
+  }
+  return true;
+}
+
+/** Checks a doc part as stored (its data, then its chunk CRCs if any) against its dictionary CRC. */
+export function docPartMatches(stored: Uint8Array, crc: number): boolean {
+  const chunks = docPartChunks(stored.length);
+  if (chunks === 0) return crc32(stored) === crc;
+  const data = stored.length - 4 * chunks;
+  const table = stored.subarray(data);
+  return crc32(table) === crc && docChunksMatch(stored.subarray(0, data), table, 0, chunks);
+}
 
 export const FLAG_STORE_TEXT = 1;
 

@@ -703,15 +703,27 @@ const BLOCK_SHIFT = 31 - Math.clz32(POSTING_BLOCK);
 // entries, decoded again by every query otherwise. Weak: a part dropped from the cache takes its table.
 const skipTables = new WeakMap<Uint8Array, SkipTable>();
 
+/** Makes bytes [start, end) of a doc part readable, for a part read as needed (codec/doc-part.ts). */
+export interface PartLoader {
+  ensure(start: number, end: number): void;
+}
+
+// A skip entry takes at most 7 + 3 + 2·POSTING_BLOCK varints of up to 5 bytes; a part read as
+// needed is asked for its skip table SKIP_READ bytes at a time.
+const SKIP_ENTRY_MAX = 5 * (10 + 2 * POSTING_BLOCK);
+const SKIP_READ = 16 << 10;
+
 /** The skip table of a doc part, decoded once per part buffer. */
-export function skipTableOf(part: Uint8Array): SkipTable {
+export function skipTableOf(part: Uint8Array, loader?: PartLoader): SkipTable {
   let t = skipTables.get(part);
-  if (!t) skipTables.set(part, (t = decodeSkipTable(part)));
+  if (!t) skipTables.set(part, (t = decodeSkipTable(part, loader)));
   return t;
 }
 
-/** Decodes a skip table. */
-export function decodeSkipTable(part: Uint8Array): SkipTable {
+/** Decodes a skip table (reading it in through `loader` when the part is read as needed). */
+export function decodeSkipTable(part: Uint8Array, loader?: PartLoader): SkipTable {
+  let ready = part.length;
+  if (loader) loader.ensure(0, (ready = Math.min(part.length, SKIP_READ)));
   const blocks = readVarint(part, 0);
   let at = varintEnd;
   if (blocks > part.length) throw new CorruptIndex('postings damaged');
@@ -727,6 +739,7 @@ export function decodeSkipTable(part: Uint8Array): SkipTable {
   let dataLen = 0;
   let posLen = 0;
   for (let b = 0; b < blocks; b++) {
+    if (at + SKIP_ENTRY_MAX > ready && ready < part.length) loader!.ensure(at, (ready = Math.min(part.length, at + SKIP_READ)));
     last += readVarint(part, at);
     t.lastDoc[b] = last;
     t.dataStart[b] = dataLen;
@@ -809,8 +822,12 @@ export class PostingsCursor {
   doc = -1;
   tf = 0;
 
-  constructor(readonly part: Uint8Array) {
-    this.table = skipTableOf(part);
+  constructor(
+    readonly part: Uint8Array,
+    /** For a part read as needed: each block is read in before it is decoded. */
+    private readonly loader?: PartLoader,
+  ) {
+    this.table = skipTableOf(part, loader);
   }
 
   get count(): number {
@@ -818,6 +835,7 @@ export class PostingsCursor {
   }
 
   private load(b: number): void {
+    this.loader?.ensure(this.table.dataStart[b]!, this.table.dataStart[b + 1]!);
     this.block = b;
     this.n = decodeBlock(this.part, this.table, b, this.docsBuf, this.tfsBuf);
     this.i = 0;

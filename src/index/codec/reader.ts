@@ -5,9 +5,10 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ByteReader } from './bytes.js';
 import { skipPieces } from './postings.js';
+import { DocPart } from './doc-part.js';
 import { crc32, crc32OfFile } from './crc.js';
 import {
-  CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, LENGTH_CHUNK, MAGIC, SECTION_NAMES, TRAILER_BYTES,
+  CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, LENGTH_CHUNK, docPartData, docPartMatches, MAGIC, SECTION_NAMES, TRAILER_BYTES,
   decodeFooter, decodeHeader, decodeTrailer,
   type Footer, type Header, type Section, type Stats,
 } from './layout.js';
@@ -18,7 +19,10 @@ export interface TermInfo {
   df: number;
   cf: number;
   docsOffset: number;
+  /** Bytes of the doc part's data (what the decoders see). */
   docsLength: number;
+  /** Bytes of the doc part in the file: its data, then its chunk CRCs when it has more than one chunk. */
+  docsStored: number;
   posOffset: number;
   posLength: number;
   docsCrc: number;
@@ -270,12 +274,13 @@ export class IndexReader {
         r.pos += suffixLength;
         const df = r.varint();
         const cf = df + r.varint();
-        const docsLength = r.varint();
+        const docsStored = r.varint();
         const posLength = r.varint();
         const docsCrc = r.u32();
         const posCrc = r.u32();
-        out.push({ term, df, cf, docsOffset: offset, docsLength, posOffset: offset + docsLength, posLength, docsCrc, posCrc });
-        offset += docsLength + posLength;
+        const docsLength = docPartData(docsStored);
+        out.push({ term, df, cf, docsOffset: offset, docsLength, docsStored, posOffset: offset + docsStored, posLength, docsCrc, posCrc });
+        offset += docsStored + posLength;
         prev = term;
       }
       return out;
@@ -326,10 +331,33 @@ export class IndexReader {
     }
   }
 
-  /** A term's doc part (skip table + blocks), checksum checked. */
+  /** A term's doc part (skip table + blocks), all of it read and checked. */
   docPart(info: TermInfo): Buffer {
-    return this.cachedPart(info.docsOffset, info.docsLength, info.docsCrc, 'postings');
+    const part = this.postings(info);
+    if (!part.complete) this.named(() => part.ensure(0, part.bytes.length));
+    return part.bytes;
   }
+
+  /**
+   * A term's doc part, read as a cursor needs it when it is large (its chunks checked as they are
+   * read: give it to PostingsCursor as its loader), whole otherwise.
+   */
+  postings(info: TermInfo): DocPart {
+    const hit = this.partCache.get(info.docsOffset);
+    if (hit instanceof DocPart && hit.bytes.length === info.docsLength) {
+      this.partCache.delete(info.docsOffset);
+      this.partCache.set(info.docsOffset, hit);
+      return hit;
+    }
+    const part = this.named(() => {
+      if (info.docsOffset + info.docsStored > this.size) throw new CorruptIndex('postings damaged');
+      return DocPart.open(this.readAt, info.docsOffset, info.docsStored, info.docsLength, info.docsCrc);
+    });
+    this.remember(info.docsOffset, part);
+    return part;
+  }
+
+  private readonly readAt = (into: Uint8Array, offset: number, length: number): number => this.readInto(into, offset, length);
 
   /** A term's positions part, checksum checked. */
   positionsPart(info: TermInfo): Buffer {
@@ -341,13 +369,23 @@ export class IndexReader {
    * part cache when it holds it, without adding it there): for a caller that keeps its own copy.
    */
   partInto(info: TermInfo, which: 'postings' | 'positions', into: Uint8Array): void {
-    const [offset, length, crc] = which === 'postings' ? [info.docsOffset, info.docsLength, info.docsCrc] : [info.posOffset, info.posLength, info.posCrc];
-    const hit = this.partCache.get(offset);
-    if (hit && hit.length === length) {
+    if (which === 'postings') {
+      const hit = this.partCache.get(info.docsOffset);
+      if (hit instanceof DocPart && hit.complete && hit.bytes.length === info.docsLength) into.set(hit.bytes);
+      else {
+        this.named(() => {
+          if (info.docsOffset + info.docsStored > this.size || into.length < info.docsLength) throw new CorruptIndex('postings damaged');
+          DocPart.readInto(this.readAt, into, info.docsOffset, info.docsStored, info.docsLength, info.docsCrc);
+        });
+      }
+      return;
+    }
+    const hit = this.partCache.get(info.posOffset);
+    if (hit instanceof Buffer && hit.length === info.posLength) {
       into.set(hit);
       return;
     }
-    this.readCheckedInto(into, offset, length, crc, which);
+    this.readCheckedInto(into, info.posOffset, info.posLength, info.posCrc, which);
   }
 
   /** Bytes of parts a reader keeps between queries (OpenOptions.cacheBytes). */
@@ -358,28 +396,36 @@ export class IndexReader {
   // Parts already read and checked, most recently used last, up to cacheBytes: common words
   // have megabytes of positions, read again by every query (and twice by a phrase like "the the")
   // in a batch of queries or a long-running search.
-  private readonly partCache = new Map<number, Buffer>();
+  // (doc parts as DocPart, positions as Buffer; a doc part read as needed counts at its whole size)
+  private readonly partCache = new Map<number, Buffer | DocPart>();
   private partCacheBytes = 0;
   private cacheBytes = PART_CACHE_BYTES;
 
   private cachedPart(offset: number, length: number, crc: number, what: string): Buffer {
     const hit = this.partCache.get(offset);
-    if (hit && hit.length === length) {
+    if (hit instanceof Buffer && hit.length === length) {
       this.partCache.delete(offset);
       this.partCache.set(offset, hit);
       return hit;
     }
     const bytes = this.readChecked(offset, length, crc, what);
-    if (length <= Math.min(PART_CACHE_MAX_PART, this.cacheBytes)) {
-      this.partCache.set(offset, bytes);
-      this.partCacheBytes += length;
-      for (const [key, old] of this.partCache) {
-        if (this.partCacheBytes <= this.cacheBytes) break;
-        this.partCache.delete(key);
-        this.partCacheBytes -= old.length;
-      }
-    }
+    this.remember(offset, bytes);
     return bytes;
+  }
+
+  private remember(offset: number, part: Buffer | DocPart): void {
+    const size = (p: Buffer | DocPart) => (p instanceof DocPart ? p.bytes.length : p.length);
+    if (size(part) > Math.min(PART_CACHE_MAX_PART, this.cacheBytes)) return;
+    const old = this.partCache.get(offset);
+    if (old) this.partCacheBytes -= size(old);
+    this.partCache.delete(offset);
+    this.partCache.set(offset, part);
+    this.partCacheBytes += size(part);
+    for (const [key, p] of this.partCache) {
+      if (this.partCacheBytes <= this.cacheBytes) break;
+      this.partCache.delete(key);
+      this.partCacheBytes -= size(p);
+    }
   }
 
   /** Stored documents of block b. */
@@ -591,7 +637,8 @@ export class TermStream {
   private terms: string[] = [];
   private dfs: number[] = [];
   private cfs: number[] = [];
-  private docsLengths: number[] = [];
+  /** Doc parts as stored (with their chunk CRCs). */
+  private docsStored: number[] = [];
   private posLengths: number[] = [];
   private docsCrcs: number[] = [];
   private posCrcs: number[] = [];
@@ -633,7 +680,7 @@ export class TermStream {
     this.block = b;
     this.loadBlock(b);
     while (this.i < this.n && this.terms[this.i]! < from) {
-      this.fileAt += this.docsLengths[this.i]! + this.posLengths[this.i]!;
+      this.fileAt += this.docsStored[this.i]! + this.posLengths[this.i]!;
       this.i++;
     }
   }
@@ -648,19 +695,20 @@ export class TermStream {
     this.term = this.terms[i]!;
     this.df = this.dfs[i]!;
     this.cf = this.cfs[i]!;
-    const docsLength = (this.docsLength = this.docsLengths[i]!);
+    const docsStored = this.docsStored[i]!;
+    this.docsLength = docPartData(docsStored);
     const posLength = (this.posLength = this.posLengths[i]!);
     this.posCrc = this.checkTerms ? this.posCrcs[i]! : -1;
     const docsFileAt = this.fileAt;
-    this.posFileAt = docsFileAt + docsLength;
+    this.posFileAt = docsFileAt + docsStored;
     this.fileAt = this.posFileAt + posLength;
-    this.positionsInWindow = docsLength + posLength <= this.streamOver;
+    this.positionsInWindow = docsStored + posLength <= this.streamOver;
     if (!this.postings.ensure(docsFileAt, this.positionsInWindow ? this.fileAt : this.posFileAt)) throw this.damaged('truncated');
     this.docsAt = docsFileAt - this.postings.at;
-    this.posAt = this.docsAt + docsLength;
+    this.posAt = this.docsAt + docsStored;
     if (this.checkTerms) {
       const w = this.window;
-      if (crc32(w.subarray(this.docsAt, this.posAt)) !== this.docsCrcs[i]) throw this.damaged('postings checksum mismatch');
+      if (!docPartMatches(w.subarray(this.docsAt, this.posAt), this.docsCrcs[i]!)) throw this.damaged('postings checksum mismatch');
       if (this.positionsInWindow && crc32(w.subarray(this.posAt, this.posAt + posLength)) !== this.posCrc) throw this.damaged('positions checksum mismatch');
     }
     return true;
@@ -737,11 +785,11 @@ export class TermStream {
         const df = r.varint();
         this.dfs[i] = df;
         this.cfs[i] = df + r.varint();
-        this.docsLengths[i] = r.varint();
+        this.docsStored[i] = r.varint();
         this.posLengths[i] = r.varint();
         this.docsCrcs[i] = r.u32();
         this.posCrcs[i] = r.u32();
-        postings += this.docsLengths[i]! + this.posLengths[i]!;
+        postings += this.docsStored[i]! + this.posLengths[i]!;
         prev = term;
       }
       this.n = n;

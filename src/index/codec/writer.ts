@@ -6,7 +6,7 @@ import { tempPathFor } from '../../stream/atomic.js';
 import { BitRanges, ByteRanges, ByteWriter, SequentialFile, type FileBytes } from './bytes.js';
 import { crc32, crc32Combine } from './crc.js';
 import {
-  CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, FORMAT_VERSION, LENGTH_CHUNK, TERM_BLOCK,
+  CorruptIndex, DOC_BLOCK, DOC_CHUNK, FLAG_STORE_TEXT, FORMAT_VERSION, LENGTH_CHUNK, TERM_BLOCK,
   encodeFooter, encodeHeader, encodeTrailer,
   type Section, type SectionName, type Stats,
 } from './layout.js';
@@ -102,12 +102,21 @@ class Sink {
   posCrc = 0;
   private readonly docRanges = new ByteRanges();
 
-  /** Writes one term's postings: its doc part (`enc` after finish()), then its positions' bits. */
+  /**
+   * Writes one term's postings: its doc part (`enc` after finish()) with its chunk CRCs when it
+   * is longer than a chunk, then its positions' bits. docsLength is the doc part as stored.
+   */
   writePostings(enc: DocPartEncoder, positions: BitRanges): void {
     this.docRanges.clear();
     enc.pieces(this.docRanges);
     const docStart = this.offset;
     this.docsCrc = this.writeRanges(this.docRanges);
+    const data = this.offset - docStart;
+    if (data > DOC_CHUNK) {
+      const table = chunkCrcs(this.docRanges, data);
+      this.write(table);
+      this.docsCrc = crc32(table);
+    }
     const posStart = this.offset;
     this.posCrc = this.writeBitRanges(positions);
     this.docsLength = posStart - docStart;
@@ -742,4 +751,29 @@ export class IndexWriter {
   get bytesWritten(): number {
     return this.sink.offset;
   }
+}
+
+/** A u32 CRC per DOC_CHUNK bytes of the pieces (`length` in all), little-endian: a doc part's chunk table. */
+function chunkCrcs(ranges: ByteRanges, length: number): Buffer {
+  const table = Buffer.allocUnsafe(4 * Math.ceil(length / DOC_CHUNK));
+  let chunk = 0;
+  let filled = 0;
+  let crc = 0;
+  for (let i = 0; i < ranges.count; i++) {
+    const bytes = ranges.bufs[i]!;
+    const end = ranges.ends[i]!;
+    for (let at = ranges.starts[i]!; at < end; ) {
+      const n = Math.min(end - at, DOC_CHUNK - filled);
+      crc = crc32(bytes.subarray(at, at + n), crc);
+      at += n;
+      filled += n;
+      if (filled === DOC_CHUNK) {
+        table.writeUInt32LE(crc, 4 * chunk++);
+        crc = 0;
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0) table.writeUInt32LE(crc, 4 * chunk++);
+  return table;
 }
