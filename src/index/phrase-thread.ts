@@ -4,11 +4,16 @@
 // and keeps its own copies of the words it reads. Search is synchronous, so the two threads meet through shared memory: a job's
 // next range is a shared counter both take from, and this thread waits on the job's state with
 // Atomics.wait and takes the worker's answer with receiveMessageOnPort, with no event loop turn.
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { workerUrl } from '../runtime/worker-url.js';
 import { CorruptIndex } from './codec/layout.js';
 import type { IndexReader } from './codec/reader.js';
 import type { PhraseMatches } from './phrase-matcher.js';
+
+// node:worker_threads is loaded with the first thread: a query given as arguments matches on one
+// thread, and loading the module cost its fresh process ~6 ms.
+const workerThreads = (): typeof import('node:worker_threads') => createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
 
 /** What the worker is started with. */
 export interface PhraseThreadData {
@@ -80,6 +85,7 @@ export class PhraseThread {
   /** Not there, failed or too slow: phrases are matched on one thread from then on. */
   broken = false;
   private readonly worker: Worker | undefined;
+  private readonly receive: typeof import('node:worker_threads').receiveMessageOnPort | undefined;
   private readonly port: MessagePort | undefined;
   private lastId = 0;
 
@@ -89,6 +95,8 @@ export class PhraseThread {
       this.broken = true;
       return;
     }
+    const { MessageChannel, Worker, receiveMessageOnPort } = workerThreads();
+    this.receive = receiveMessageOnPort;
     const { port1, port2 } = new MessageChannel();
     const data: PhraseThreadData = { port: port2 };
     this.worker = new Worker(url, { workerData: data, transferList: [port2] });
@@ -127,7 +135,7 @@ export class PhraseThread {
       Atomics.wait(state, PHASE, RUNNING, left);
     }
     // the answer was posted before DONE was set; earlier jobs' answers (abandoned) are passed over
-    for (let m = receiveMessageOnPort(this.port!); m !== undefined; m = receiveMessageOnPort(this.port!)) {
+    for (let m = this.receive!(this.port!); m !== undefined; m = this.receive!(this.port!)) {
       const reply = m.message as PhraseReply;
       if (reply.id !== job.id) continue;
       if (reply.error !== undefined) {
