@@ -44,4 +44,16 @@ describe('DocLengths', () => {
     expect(lengths.get(36 * LENGTH_CHUNK + 3)).toBe(36 * LENGTH_CHUNK + 4);
     expect(reads).toHaveLength(7);
   });
+
+  it('after 8 lengths read alone all over, the next read brings every chunk still missing', () => {
+    const { reads, lengths, count } = make();
+    for (let k = 0; k < 8; k++) lengths.get((4 * k + 1) * LENGTH_CHUNK);
+    expect(reads).toHaveLength(8);
+    expect(reads.every(([, n]) => n === 2)).toBe(true);
+    lengths.get(35 * LENGTH_CHUNK);
+    // chunks 0 to 39: the first and last missing, and everything between, in one read
+    expect(reads[8]).toEqual([0, 40]);
+    for (let d = 0; d < count; d += 997) expect(lengths.get(d)).toBe(d + 1);
+    expect(reads).toHaveLength(9);
+  });
 });

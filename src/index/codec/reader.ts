@@ -547,7 +547,7 @@ function lengthsSectionBytes(n: number): number {
  * a few pages, not the 4 MB of a million documents). Consecutive chunks missing are read at once,
  * and a chunk asked for alone brings the next one with it, or the next READ_AHEAD_CHUNKS when the
  * chunk before it is loaded: documents are scored in id order, and a query scoring pages all over a
- * large index made ~600 reads of 4 KiB otherwise.
+ * large index made ~600 reads of 4 KiB otherwise; after many such reads, the rest comes at once.
  */
 export class DocLengths {
   private readonly loaded: Uint8Array;
@@ -572,12 +572,25 @@ export class DocLengths {
   get(d: number): number {
     const c = (d / LENGTH_CHUNK) | 0;
     if (this.loaded[c] === 0) {
-      // far ahead only when reading on from the chunk before: a fresh process pays for every page it
-      // reads into, and a query scoring a few blocks of 128 postings wants one or two chunks each
-      const ahead = c > 0 && this.loaded[c - 1] !== 0 ? READ_AHEAD_CHUNKS : 2;
-      this.ensure(c, Math.min(c + ahead, this.loaded.length), true);
+      if (++this.reads > Math.max(8, this.loaded.length / SCATTERED_READS)) this.loadRest();
+      else {
+        // far ahead only when reading on from the chunk before: a fresh process pays for every page it
+        // reads into, and a query scoring a few blocks of 128 postings wants one or two chunks each
+        const ahead = c > 0 && this.loaded[c - 1] !== 0 ? READ_AHEAD_CHUNKS : 2;
+        this.ensure(c, Math.min(c + ahead, this.loaded.length), true);
+      }
     }
     return this.values[d]!;
+  }
+
+  private reads = 0;
+
+  /** Every chunk still missing, in one read (loaded ones in between are read again). */
+  private loadRest(): void {
+    const first = this.loaded.indexOf(0);
+    const last = this.loaded.lastIndexOf(0);
+    this.load(first, last - first + 1);
+    this.loaded.fill(1, first, last + 1);
   }
 
   /** Loads the chunks from…to-1 not loaded yet, each run of them in one read (`ahead`: only the run from `from`). */
@@ -600,6 +613,11 @@ export class DocLengths {
 
 /** Chunks of lengths read after one asked for alone (64 KiB in all). */
 const READ_AHEAD_CHUNKS = 16;
+/**
+ * After chunks/SCATTERED_READS reads (and 8) for lengths asked for alone, the next brings all the
+ * rest: a query whose words are both common scores pages all over the index (~400 reads otherwise).
+ */
+const SCATTERED_READS = 8;
 
 // Buffer's own latin1 decoder, without toString()'s argument checks (merge decodes millions of terms)
 const latin1 = (buf: Buffer, start: number, end: number): string => (buf as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(start, end);
