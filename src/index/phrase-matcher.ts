@@ -10,7 +10,7 @@
 // none is left, so a thread that starts late or runs slow takes fewer.
 import binary from '../../wasm/phrase.wasm';
 import { CorruptIndex } from './codec/layout.js';
-import { decodeSkipTable } from './codec/postings.js';
+import { decodePositionedSkipTable } from './codec/postings.js';
 import type { IndexReader, TermInfo } from './codec/reader.js';
 import { NEXT, indexClosed, phraseThread, takeRange } from './phrase-thread.js';
 
@@ -265,7 +265,7 @@ export class PhraseMatcher {
       let memory = new Uint8Array(wasm.memory.buffer);
       this.reader.partInto(info, 'postings', memory.subarray(parts, parts + info.docsLength));
       this.reader.partInto(info, 'positions', memory.subarray(positionsAt, positionsAt + info.posLength));
-      const t = decodeSkipTable(memory.subarray(parts, parts + info.docsLength));
+      const t = decodePositionedSkipTable(memory.subarray(parts, parts + info.docsLength));
       const arrays = [t.lastDoc, t.dataStart, t.posStart, t.stepStart];
       const tableBytes = arrays.reduce((n, a) => n + a.byteLength, 0);
       table = this.wasm.alloc(pad(tableBytes));

@@ -673,16 +673,20 @@ export function blocksStart(part: Uint8Array, at: number, end: number, positions
   return at;
 }
 
-/** The skip table of a doc part, decoded (impacts are left encoded until a search asks: blockImpacts). */
+/** The skip table of a doc part as a cursor needs it (impacts are left encoded until a search asks: blockImpacts). */
 export interface SkipTable {
   blocks: number;
   lastDoc: Float64Array;
   /** Byte offset of each block's data in the doc part (blocks + 1 entries). */
   dataStart: Float64Array;
-  /** Bit offset of each block's positions in the positions part (blocks + 1 entries). */
-  posStart: Float64Array;
   /** Byte offset of each block's impact count in the doc part. */
   impactsAt: Float64Array;
+}
+
+/** A skip table with where each block's positions start, for phrase matching. */
+export interface PositionedSkipTable extends SkipTable {
+  /** Bit offset of each block's positions in the positions part (blocks + 1 entries). */
+  posStart: Float64Array;
   /**
    * Bit offset in the positions part of the pieces of documents POSITION_STEP·s of each block b, at
    * [b·STEPS + s - 1] (-1 where a block has fewer documents).
@@ -720,50 +724,65 @@ export function skipTableOf(part: Uint8Array, loader?: PartLoader): SkipTable {
   return t;
 }
 
-/** Decodes a skip table (reading it in through `loader` when the part is read as needed). */
+/**
+ * Decodes a skip table for a cursor (reading it in through `loader` when the part is read as
+ * needed); the positions' offsets are passed over: a common word's thousands of entries are decoded
+ * by every fresh process that searches it.
+ */
 export function decodeSkipTable(part: Uint8Array, loader?: PartLoader): SkipTable {
+  return decodeEntries(part, loader, false);
+}
+
+/** Decodes a skip table with where each block's positions start (phrase matching). */
+export function decodePositionedSkipTable(part: Uint8Array): PositionedSkipTable {
+  return decodeEntries(part, undefined, true) as PositionedSkipTable;
+}
+
+function decodeEntries(part: Uint8Array, loader: PartLoader | undefined, positioned: boolean): SkipTable | PositionedSkipTable {
   let ready = part.length;
   if (loader) loader.ensure(0, (ready = Math.min(part.length, SKIP_READ)));
   const blocks = readVarint(part, 0);
   let at = varintEnd;
   if (blocks > part.length) throw new CorruptIndex('postings damaged');
-  const t: SkipTable = {
-    blocks,
-    lastDoc: new Float64Array(blocks),
-    dataStart: new Float64Array(blocks + 1),
-    posStart: new Float64Array(blocks + 1),
-    impactsAt: new Float64Array(blocks),
-    stepStart: new Float64Array(blocks * STEPS).fill(-1),
-  };
+  const lastDoc = new Float64Array(blocks);
+  const dataStart = new Float64Array(blocks + 1);
+  const impactsAt = new Float64Array(blocks);
+  const posStart = positioned ? new Float64Array(blocks + 1) : undefined;
+  const stepStart = positioned ? new Float64Array(blocks * STEPS).fill(-1) : undefined;
   let last = -1;
   let dataLen = 0;
   let posLen = 0;
   for (let b = 0; b < blocks; b++) {
     if (at + SKIP_ENTRY_MAX > ready && ready < part.length) loader!.ensure(at, (ready = Math.min(part.length, at + SKIP_READ)));
     last += readVarint(part, at);
-    t.lastDoc[b] = last;
-    t.dataStart[b] = dataLen;
+    lastDoc[b] = last;
+    dataStart[b] = dataLen;
     dataLen += readVarint(part, varintEnd);
-    t.posStart[b] = posLen;
     const bits = readVarint(part, varintEnd);
     const steps = readVarint(part, varintEnd);
     if (steps > STEPS) throw new CorruptIndex('postings damaged');
-    for (let k = 0, step = 0; k < steps; k++) {
-      step += readVarint(part, varintEnd);
-      if (step > bits) throw new CorruptIndex('postings damaged');
-      t.stepStart[b * STEPS + k] = posLen + step;
-    }
+    let after: number;
+    if (posStart && stepStart) {
+      posStart[b] = posLen;
+      for (let k = 0, step = 0; k < steps; k++) {
+        step += readVarint(part, varintEnd);
+        if (step > bits) throw new CorruptIndex('postings damaged');
+        stepStart[b * STEPS + k] = posLen + step;
+      }
+      after = varintEnd;
+    } else after = skipPastVarints(part, varintEnd, part.length, steps);
     posLen += bits;
-    t.impactsAt[b] = varintEnd;
-    const n = readVarint(part, varintEnd);
+    impactsAt[b] = after;
+    const n = readVarint(part, after);
     if (n > POSTING_BLOCK) throw new CorruptIndex('postings damaged');
     at = skipPastVarints(part, varintEnd, part.length, 2 * n);
   }
-  for (let b = 0; b <= blocks; b++) t.dataStart[b]! += at;
-  t.dataStart[blocks] = at + dataLen;
-  t.posStart[blocks] = posLen;
+  for (let b = 0; b <= blocks; b++) dataStart[b]! += at;
+  dataStart[blocks] = at + dataLen;
   if (at + dataLen !== part.length || last !== last) throw new CorruptIndex('postings damaged');
-  return t;
+  if (!posStart || !stepStart) return { blocks, lastDoc, dataStart, impactsAt };
+  posStart[blocks] = posLen;
+  return { blocks, lastDoc, dataStart, impactsAt, posStart, stepStart };
 }
 
 /**
