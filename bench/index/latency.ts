@@ -1,7 +1,13 @@
 // Query latency for bench/index/run.sh: warm in-process p50/p95 per query type for ream and SQLite
 // FTS5 (the same queries), then whole processes (`ream search` vs the `sqlite3` CLI) per query.
-//   latency.mjs INDEX FTS_DB PAGES_NDJSON > results.json
+//   latency.mjs INDEX FTS_DB PAGES_NDJSON REAM_BIN > results.json
+// The whole processes are started from a fresh, small Node process (this script with --processes):
+// fork() copies the parent's page tables, and from this one, grown by the warm runs' caches, that
+// took tens of milliseconds per process (spawnSync('/bin/true'): 7 ms from a small parent, 48 ms
+// from one holding 2 GB) and was counted against both ream and sqlite3. `floor` is what starting
+// /bin/true costs the harness.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { IndexReader } from '../../src/index/codec/reader.js';
 import { Searcher, defaultSearchThreads } from '../../src/index/search.js';
 import { parseQuery, toFts5 } from '../../src/index/query.js';
@@ -10,13 +16,36 @@ import { benchQueries } from './queries.js';
 
 const [indexPath, ftsPath, pagesPath, reamBin] = process.argv.slice(2) as [string, string, string, string];
 const analyzer = getAnalyzer('standard');
-const queries = benchQueries(pagesPath);
 
 const pct = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 };
 const ms = (t: bigint) => Number(t) / 1e6;
+
+// whole processes: start-up + open + query + print
+function wholeProcesses(andQueries: string[]): Record<string, [number, number]> {
+  const times = { ream: [] as number[], sqlite3: [] as number[], floor: [] as number[] };
+  const run = (into: number[], command: string, args: string[]) => {
+    const t = process.hrtime.bigint();
+    spawnSync(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    into.push(ms(process.hrtime.bigint() - t));
+  };
+  for (const text of andQueries) {
+    const q = parseQuery(text, analyzer);
+    run(times.ream, reamBin, ['search', '-i', indexPath, text]);
+    run(times.sqlite3, 'sqlite3', [ftsPath, `SELECT rowid, bm25(t) FROM t WHERE t MATCH '${toFts5(q).replace(/'/g, "''")}' ORDER BY bm25(t), rowid LIMIT 10`]);
+    run(times.floor, '/bin/true', []);
+  }
+  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, [pct(v, 0.5), pct(v, 0.95)]]));
+}
+
+if (process.argv.includes('--processes')) {
+  // the queries come on stdin: reading them from the pages file here would grow this process too
+  process.stdout.write(JSON.stringify(wholeProcesses(JSON.parse(readFileSync(0, 'utf8')) as string[])) + '\n');
+  process.exit(0);
+}
+const queries = benchQueries(pagesPath);
 
 const { default: Sqlite } = await import('better-sqlite3');
 const db = new Sqlite(ftsPath, { readonly: true });
@@ -44,16 +73,10 @@ for (const [type, list] of Object.entries(queries)) {
   }
   out[type] = { ream: [pct(times.ream, 0.5), pct(times.ream, 0.95)], fts5: [pct(times.fts5, 0.5), pct(times.fts5, 0.95)] };
 }
-// whole processes: start-up + open + query + print
-const proc = { ream: [] as number[], sqlite3: [] as number[] };
-for (const text of queries.and!.slice(0, 30)) {
-  const q = parseQuery(text, analyzer);
-  let t = process.hrtime.bigint();
-  spawnSync(reamBin, ['search', '-i', indexPath, text], { stdio: ['ignore', 'ignore', 'inherit'] });
-  proc.ream.push(ms(process.hrtime.bigint() - t));
-  t = process.hrtime.bigint();
-  spawnSync('sqlite3', [ftsPath, `SELECT rowid, bm25(t) FROM t WHERE t MATCH '${toFts5(q).replace(/'/g, "''")}' ORDER BY bm25(t), rowid LIMIT 10`], { stdio: ['ignore', 'ignore', 'inherit'] });
-  proc.sqlite3.push(ms(process.hrtime.bigint() - t));
-}
-out.process = { ream: [pct(proc.ream, 0.5), pct(proc.ream, 0.95)], sqlite3: [pct(proc.sqlite3, 0.5), pct(proc.sqlite3, 0.95)] };
+reader.close();
+db.close();
+const child = spawnSync(process.execPath, [process.argv[1]!, indexPath, ftsPath, pagesPath, reamBin, '--processes'], { input: JSON.stringify(queries.and!.slice(0, 30)), stdio: ['pipe', 'pipe', 'inherit'], encoding: 'utf8' });
+if (child.status !== 0) throw new Error('the whole-process run failed');
+out.process = JSON.parse(child.stdout);
 process.stdout.write(JSON.stringify(out) + '\n');
+process.exit(0);
