@@ -110,33 +110,44 @@ class Sink {
     this.docRanges.clear();
     enc.pieces(this.docRanges);
     const docStart = this.offset;
-    this.docsCrc = this.writeRanges(this.docRanges);
-    const data = this.offset - docStart;
+    const data = this.docRanges.byteLength;
     if (data > DOC_CHUNK) {
-      const table = chunkCrcs(this.docRanges, data);
+      const chunks = this.chunkCrcs.start(data);
+      this.writeRanges(this.docRanges, chunks);
+      const table = chunks.table();
       this.write(table);
       this.docsCrc = crc32(table);
-    }
+    } else this.docsCrc = this.writeRanges(this.docRanges);
     const posStart = this.offset;
     this.posCrc = this.writeBitRanges(positions);
     this.docsLength = posStart - docStart;
     this.posLength = this.offset - posStart;
   }
 
-  /** Writes the pieces one after the other and returns the CRC of what they hold together. */
-  writeRanges(ranges: ByteRanges): number {
+  private readonly chunkCrcs = new ChunkCrcs();
+
+  /**
+   * Writes the pieces one after the other and returns the CRC of what they hold together, or, with
+   * `chunks`, 0 and their chunk CRCs in it (taken over what was copied, a few large runs of bytes,
+   * not piece by piece).
+   */
+  writeRanges(ranges: ByteRanges, chunks?: ChunkCrcs): number {
     let crc = 0;
+    const take = (bytes: Uint8Array) => {
+      if (chunks) chunks.add(bytes);
+      else crc = crc32(bytes, crc);
+    };
     let from = this.used;
     for (let i = 0; i < ranges.count; i++) {
       const bytes = ranges.bufs[i]!;
       const start = ranges.starts[i]!;
       const end = ranges.ends[i]!;
       if (end - start > this.buf.length - this.used) {
-        crc = crc32(this.buf.subarray(from, this.used), crc);
+        take(this.buf.subarray(from, this.used));
         this.flush();
         from = 0;
         if (end - start > this.buf.length) {
-          crc = crc32(bytes.subarray(start, end), crc);
+          take(bytes.subarray(start, end));
           this.write(bytes, start, end);
           continue;
         }
@@ -145,7 +156,8 @@ class Sink {
       this.used += end - start;
       this.offset += end - start;
     }
-    return crc32(this.buf.subarray(from, this.used), crc);
+    take(this.buf.subarray(from, this.used));
+    return crc;
   }
 
   // bits of a bit stream not yet written (fewer than 8), in the low bits of carry
@@ -753,27 +765,42 @@ export class IndexWriter {
   }
 }
 
-/** A u32 CRC per DOC_CHUNK bytes of the pieces (`length` in all), little-endian: a doc part's chunk table. */
-function chunkCrcs(ranges: ByteRanges, length: number): Buffer {
-  const table = Buffer.allocUnsafe(4 * Math.ceil(length / DOC_CHUNK));
-  let chunk = 0;
-  let filled = 0;
-  let crc = 0;
-  for (let i = 0; i < ranges.count; i++) {
-    const bytes = ranges.bufs[i]!;
-    const end = ranges.ends[i]!;
-    for (let at = ranges.starts[i]!; at < end; ) {
-      const n = Math.min(end - at, DOC_CHUNK - filled);
-      crc = crc32(bytes.subarray(at, at + n), crc);
+/** The CRC of every DOC_CHUNK bytes of what is added, in order: a doc part's chunk table. */
+class ChunkCrcs {
+  private buf = Buffer.alloc(0);
+  private count = 0;
+  private filled = 0;
+  private crc = 0;
+
+  /** Starts the table of a doc part of `length` bytes. */
+  start(length: number): this {
+    const bytes = 4 * Math.ceil(length / DOC_CHUNK);
+    if (bytes > this.buf.length) this.buf = Buffer.alloc(Math.max(bytes, 2 * this.buf.length));
+    this.count = 0;
+    this.filled = 0;
+    this.crc = 0;
+    return this;
+  }
+
+  add(bytes: Uint8Array): void {
+    for (let at = 0; at < bytes.length; ) {
+      const n = Math.min(bytes.length - at, DOC_CHUNK - this.filled);
+      this.crc = crc32(at === 0 && n === bytes.length ? bytes : bytes.subarray(at, at + n), this.crc);
       at += n;
-      filled += n;
-      if (filled === DOC_CHUNK) {
-        table.writeUInt32LE(crc, 4 * chunk++);
-        crc = 0;
-        filled = 0;
-      }
+      this.filled += n;
+      if (this.filled === DOC_CHUNK) this.endChunk();
     }
   }
-  if (filled > 0) table.writeUInt32LE(crc, 4 * chunk++);
-  return table;
+
+  /** The table (valid until the next start()). */
+  table(): Buffer {
+    if (this.filled > 0) this.endChunk();
+    return this.buf.subarray(0, 4 * this.count);
+  }
+
+  private endChunk(): void {
+    this.buf.writeUInt32LE(this.crc, 4 * this.count++);
+    this.crc = 0;
+    this.filled = 0;
+  }
 }
