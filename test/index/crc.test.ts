@@ -1,6 +1,7 @@
 // crc32Combine: the CRC of A then B from the CRCs alone, as the index writer folds its sections into
 // the file's CRC (src/index/codec/crc.ts).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { crc32, crc32Combine } from '../../src/index/codec/crc.js';
 
@@ -29,5 +30,31 @@ describe('crc32Combine', () => {
 
   it('leaves the first CRC as it is for an empty second part', () => {
     expect(crc32Combine(crc32(Buffer.from('abc')), 0, 0)).toBe(crc32(Buffer.from('abc')));
+  });
+});
+
+describe('crc32', () => {
+  const check = (crc: (data: Uint8Array, previous?: number) => number) => {
+    fc.assert(
+      fc.property(bytes, fc.integer({ min: 0, max: 0xffffffff }), (a, previous) => {
+        expect(crc(a, previous)).toBe(zlibCrc32(a, previous) >>> 0);
+      }),
+      { numRuns: 300 },
+    );
+  };
+
+  it("is zlib's, from Node's zlib binding", () => check(crc32));
+
+  it('is zlib\'s from node:zlib where process.binding is gone', async () => {
+    const binding = process.binding;
+    vi.resetModules();
+    (process as { binding?: unknown }).binding = undefined;
+    try {
+      const fresh = await import('../../src/index/codec/crc.js');
+      check(fresh.crc32);
+    } finally {
+      process.binding = binding;
+      vi.resetModules();
+    }
   });
 });
