@@ -46,14 +46,15 @@ describe('crc32', () => {
   it("is zlib's, from Node's zlib binding", () => check(crc32));
 
   it('is zlib\'s from node:zlib where process.binding is gone', async () => {
-    const binding = process.binding;
+    const proc = process as unknown as { binding?: unknown };
+    const binding = proc.binding;
     vi.resetModules();
-    (process as { binding?: unknown }).binding = undefined;
+    proc.binding = undefined;
     try {
       const fresh = await import('../../src/index/codec/crc.js');
       check(fresh.crc32);
     } finally {
-      process.binding = binding;
+      proc.binding = binding;
       vi.resetModules();
     }
   });
