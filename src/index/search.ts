@@ -8,6 +8,7 @@ import { Heap } from './heap.js';
 import { compareDocKeys, compareUtf8 } from './keys.js';
 import { K1, idf, termScore } from './bm25.js';
 import { ListSource, TermSource, prefixMatches, type DocSource } from './sources.js';
+import { lowerBound } from './codec/postings.js';
 import { phraseMatches } from './phrase-matcher.js';
 import type { Filter, Phrase, Query } from './query.js';
 import type { DocLengths, IndexReader } from './codec/reader.js';
@@ -337,14 +338,8 @@ class BlockScan {
   /** The best score phrase x can give a document in [from, to]: the maximum over its blocks that may hold one. */
   private maxOver(x: Weighted, xMax: Float64Array, from: number, to: number): number {
     const xb = x.s.bounds;
-    // the first block whose last document is >= from
-    let j = 0;
-    let hi = xb.blocks;
-    while (j < hi) {
-      const mid = (j + hi) >> 1;
-      if (xb.lastDoc[mid]! < from) j = mid + 1;
-      else hi = mid;
-    }
+    // from the first block whose last document is >= from
+    const j = lowerBound(xb.lastDoc, from, 0, xb.blocks);
     let best = 0;
     for (let m = j; m < xb.blocks && (m === j || xb.lastDoc[m - 1]! < to); m++) {
       if (xMax[m]! < 0) xMax[m] = x.s.blockMaxScore(m, x.idf, this.avgdl);

@@ -1,7 +1,7 @@
 // What a query phrase reads in one index: a term's posting list (decoded block by block, with the
 // skip table's block-max inputs), or, for phrases and prefixes, the matching pages computed up front.
 import { POSTING_BLOCK } from './codec/layout.js';
-import { PostingsCursor } from './codec/postings.js';
+import { PostingsCursor, lowerBound } from './codec/postings.js';
 import { readVarint, varintEnd } from './codec/bytes.js';
 import { termScore } from './bm25.js';
 import type { DocLengths, IndexReader, TermInfo } from './codec/reader.js';
@@ -125,16 +125,6 @@ export class ListSource implements DocSource {
     if (this.i <= 0 || this.docs[this.i - 1]! < target) return this.advance(target);
     return this.at(lowerBound(this.docs, target, 0, this.i));
   }
-}
-
-/** The first index in [lo, hi) whose value is >= target (hi if none). */
-function lowerBound(a: ArrayLike<number>, target: number, lo: number, hi: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid]! < target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Pages containing any term with the prefix: tf = sum of those terms' tfs (FTS5's instance count). */

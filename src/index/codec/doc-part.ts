@@ -4,13 +4,11 @@
 // process pays ~20 µs for every 4 KiB page it reads into (this VM: docs/benchmarks.md), so reading
 // it whole cost a one-query `ream search` ~12 ms.
 import { crc32 } from './crc.js';
-import { CorruptIndex, DOC_CHUNK, docChunksMatch, docPartChunks, docPartMatches } from './layout.js';
+import { CorruptIndex, DOC_CHUNK, docChunksMatch, docPartChunks, docPartMatches, scatteredReadLimit } from './layout.js';
 import type { PartLoader } from './postings.js';
 
 /** Parts of at least this many chunks are read as needed (below it one read is cheaper). */
 export const LAZY_CHUNKS = 16;
-/** A part read in more than chunks/SCATTERED_READS reads (and 8) is read whole (the rest of it) at the next. */
-const SCATTERED_READS = 8;
 
 /** Reads `length` bytes at `offset` into the start of `into`; returns how many (fewer only at the end of the file). */
 export type ReadAt = (into: Uint8Array, offset: number, length: number) => number;
@@ -81,10 +79,8 @@ export class DocPart implements PartLoader {
   }
 
   /**
-   * Loads and checks the chunks holding bytes [start, end) of the data, in one read. Once the part
-   * has taken chunks/SCATTERED_READS reads (at least 8), the next one brings every chunk still missing: a query
-   * whose words are both common scores blocks all over the part, and ~400 reads of a few KiB cost
-   * more than one of 2 MB.
+   * Loads and checks the chunks holding bytes [start, end) of the data, in one read; past
+   * scatteredReadLimit reads, every chunk still missing comes with it.
    */
   ensure(start: number, end: number): void {
     const loaded = this.loaded;
@@ -94,7 +90,7 @@ export class DocPart implements PartLoader {
     while (first < last && loaded[first] !== 0) first++;
     while (last > first && loaded[last - 1] !== 0) last--;
     if (first === last) return;
-    if (++this.reads > Math.max(8, loaded.length / SCATTERED_READS)) {
+    if (++this.reads > scatteredReadLimit(loaded.length)) {
       first = loaded.indexOf(0);
       last = loaded.lastIndexOf(0) + 1;
     }

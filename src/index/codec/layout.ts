@@ -46,6 +46,15 @@ export const LENGTH_CHUNK = 1024;
  */
 export const DOC_CHUNK = 4096;
 
+/**
+ * Reads of a few chunks each, all over a part read as needed (a doc part, the lengths), after which
+ * the next read brings every chunk still missing: a query whose words are all common scores pages
+ * all over the index, and ~400 reads of a few KiB cost more than one of megabytes.
+ */
+export function scatteredReadLimit(chunks: number): number {
+  return Math.max(8, chunks / 8);
+}
+
 /** How many chunk CRCs follow a doc part stored in `stored` bytes (0: one chunk, covered by the dictionary CRC). */
 export function docPartChunks(stored: number): number {
   // every whole chunk takes DOC_CHUNK + 4 bytes, and the last one at most that

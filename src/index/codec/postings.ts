@@ -829,6 +829,16 @@ export function decodeBlock(part: Uint8Array, t: SkipTable, b: number, docs: Int
   return n;
 }
 
+/** The first index in [lo, hi) whose value is >= target (hi if none): a's values ascend. */
+export function lowerBound(a: ArrayLike<number>, target: number, lo: number, hi: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Iterates a posting list doc by doc, skipping whole blocks on advance(). */
 export class PostingsCursor {
   readonly table: SkipTable;
@@ -880,12 +890,7 @@ export class PostingsCursor {
     let b = this.block < 0 ? 0 : this.block;
     // the next few blocks in turn (the usual short step), then a binary search of the rest
     for (const stop = Math.min(blocks, b + 4); b < stop; b++) if (last[b]! >= target) return b;
-    let hi = blocks;
-    while (b < hi) {
-      const mid = (b + hi) >> 1;
-      if (last[mid]! < target) b = mid + 1;
-      else hi = mid;
-    }
+    b = lowerBound(last, target, b, blocks);
     return b < blocks ? b : -1;
   }
 
@@ -915,13 +920,7 @@ export class PostingsCursor {
         this.doc === Infinity ? (t.blocks === 0 ? -1 : t.lastDoc[t.blocks - 1]!) : this.i > 0 ? this.docsBuf[this.i - 1]! : this.block === 0 ? -1 : t.lastDoc[this.block - 1]!;
       if (before < target) return this.advance(target);
     }
-    let lo = 0;
-    let hi = t.blocks;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (t.lastDoc[mid]! < target) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(t.lastDoc, target, 0, t.blocks);
     if (lo >= t.blocks) {
       this.block = t.blocks;
       return (this.doc = Infinity);

@@ -8,7 +8,7 @@ import { skipPieces } from './postings.js';
 import { DocPart } from './doc-part.js';
 import { crc32, crc32OfFile } from './crc.js';
 import {
-  CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, LENGTH_CHUNK, docPartData, docPartMatches, MAGIC, SECTION_NAMES, TRAILER_BYTES,
+  CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, LENGTH_CHUNK, docPartData, docPartMatches, scatteredReadLimit, MAGIC, SECTION_NAMES, TRAILER_BYTES,
   decodeFooter, decodeHeader, decodeTrailer,
   type Footer, type Header, type Section, type Stats,
 } from './layout.js';
@@ -572,7 +572,7 @@ export class DocLengths {
   get(d: number): number {
     const c = (d / LENGTH_CHUNK) | 0;
     if (this.loaded[c] === 0) {
-      if (++this.reads > Math.max(8, this.loaded.length / SCATTERED_READS)) this.loadRest();
+      if (++this.reads > scatteredReadLimit(this.loaded.length)) this.loadRest();
       else {
         // far ahead only when reading on from the chunk before: a fresh process pays for every page it
         // reads into, and a query scoring a few blocks of 128 postings wants one or two chunks each
@@ -613,11 +613,6 @@ export class DocLengths {
 
 /** Chunks of lengths read after one asked for alone (64 KiB in all). */
 const READ_AHEAD_CHUNKS = 16;
-/**
- * After chunks/SCATTERED_READS reads (and 8) for lengths asked for alone, the next brings all the
- * rest: a query whose words are both common scores pages all over the index (~400 reads otherwise).
- */
-const SCATTERED_READS = 8;
 
 // Buffer's own latin1 decoder, without toString()'s argument checks (merge decodes millions of terms)
 const latin1 = (buf: Buffer, start: number, end: number): string => (buf as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(start, end);
