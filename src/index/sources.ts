@@ -1,7 +1,7 @@
 // What a query phrase reads in one index: a term's posting list (decoded block by block, with the
 // skip table's block-max inputs), or, for phrases and prefixes, the matching pages computed up front.
 import { POSTING_BLOCK } from './codec/layout.js';
-import { PostingsCursor, lowerBound } from './codec/postings.js';
+import { BEFORE_FIRST, PostingsCursor, lowerBound } from './codec/postings.js';
 import { readVarint, varintEnd } from './codec/bytes.js';
 import { termScore } from './bm25.js';
 import type { DocLengths, IndexReader, TermInfo } from './codec/reader.js';
@@ -21,6 +21,12 @@ export interface DocSource {
   readonly bounds: Blocks;
   /** The best score of a document of block b, for this idf and average length (block-max). */
   blockMaxScore(b: number, idf: number, avgdl: number): number;
+  /**
+   * Into out[t], for t = 1 … min(returned, out.length − 1): the best score a document of block b
+   * with tf t can have (whatever its length). Returns the block's largest tf, or −1 when the
+   * source has no such table (every tf must then be scored).
+   */
+  blockTfBounds(b: number, idf: number, avgdl: number, out: Float64Array): number;
   next(): number;
   /** Moves forward to the first document >= target (the current one if it is). */
   advance(target: number): number;
@@ -29,7 +35,7 @@ export interface DocSource {
 }
 
 export class TermSource implements DocSource {
-  private cursor: PostingsCursor;
+  readonly cursor: PostingsCursor;
   readonly count: number;
   constructor(reader: IndexReader, info: TermInfo) {
     // a large part is read as the cursor reaches its blocks
@@ -61,6 +67,21 @@ export class TermSource implements DocSource {
     }
     return best;
   }
+  blockTfBounds(b: number, idf: number, avgdl: number, out: Float64Array): number {
+    // impacts come by tf ascending, and so by length ascending: a document with tf t has at least
+    // the length of the first impact whose tf is >= t
+    const part = this.cursor.part;
+    const n = readVarint(part, this.cursor.table.impactsAt[b]!);
+    let tf = 0;
+    let length = 0;
+    let t = 1;
+    for (let k = 0; k < n; k++) {
+      tf += readVarint(part, varintEnd);
+      length += readVarint(part, varintEnd);
+      for (; t <= tf && t < out.length; t++) out[t] = termScore(idf, t, length, avgdl);
+    }
+    return tf;
+  }
   next(): number {
     return this.cursor.next();
   }
@@ -74,7 +95,7 @@ export class TermSource implements DocSource {
 
 /** Matches computed in advance (phrases, prefixes), with block maxima computed the same way. */
 export class ListSource implements DocSource {
-  doc = -1;
+  doc = BEFORE_FIRST;
   tf = 0;
   private i = -1;
   readonly bounds: Blocks;
@@ -95,6 +116,9 @@ export class ListSource implements DocSource {
       if (score > best) best = score;
     }
     return best;
+  }
+  blockTfBounds(): number {
+    return -1;
   }
   get count(): number {
     return this.docs.length;

@@ -8,6 +8,8 @@ import { IndexReader } from '../../src/index/codec/reader.js';
 import { blockImpacts, decodeBlock, decodeSkipTable } from '../../src/index/codec/postings.js';
 import { POSTING_BLOCK } from '../../src/index/codec/layout.js';
 import { Searcher, type Hit } from '../../src/index/search.js';
+import { TermSource } from '../../src/index/sources.js';
+import { termScore } from '../../src/index/bm25.js';
 import { PARALLEL_FROM_PAGES, phraseMatches, rangesMatchedByThread } from '../../src/index/phrase-matcher.js';
 import { parseQuery } from '../../src/index/query.js';
 import { getAnalyzer } from '../../src/text/analyzer.js';
@@ -69,6 +71,36 @@ describe('block-max search', () => {
       }
     }
     expect(multiBlock).toBeGreaterThan(20);
+  });
+
+  it('bounds a block\'s documents by tf alone: per tf, the best score a document of the block with that tf has at most', () => {
+    const lengths = reader.lengths();
+    const avgdl = reader.stats.totalTokens / reader.stats.docCount;
+    const out = new Float64Array(64);
+    let attained = 0;
+    for (const info of reader.terms()) {
+      // the words on many pages: blocks of many tfs and lengths
+      if (info.df < 100) continue;
+      const source = new TermSource(reader, info);
+      const idf = 1.7;
+      for (let b = 0; b < source.bounds.blocks; b++) {
+        out.fill(-1);
+        const maxTf = source.blockTfBounds(b, idf, avgdl, out);
+        const n = source.cursor.loadBlock(b);
+        const best = new Map<number, number>();
+        for (let i = 0; i < n; i++) {
+          const tf = source.cursor.blockTfs[i]!;
+          const score = termScore(idf, tf, lengths[source.cursor.blockDocs[i]!]!, avgdl);
+          expect(tf).toBeLessThanOrEqual(maxTf);
+          if (tf < out.length) expect(score, `${Buffer.from(info.term).toString()} block ${b} tf ${tf}`).toBeLessThanOrEqual(out[tf]!);
+          best.set(tf, Math.max(best.get(tf) ?? 0, score));
+        }
+        // where a document has the block's largest tf, or a tf of an impact, the bound is its score
+        for (const [tf, score] of best) if (score === out[tf]) attained++;
+        expect(best.get(maxTf)).toBeDefined();
+      }
+    }
+    expect(attained).toBeGreaterThan(1000);
   });
 
   it('the top k equals the best k of every match, for every query type', () => {
