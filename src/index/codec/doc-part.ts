@@ -4,6 +4,7 @@
 // process pays ~20 µs for every 4 KiB page it reads into (this VM: docs/benchmarks.md), so reading
 // it whole cost a one-query `ream search` ~12 ms.
 import { crc32 } from './crc.js';
+import { slabBytes } from './slab.js';
 import { CorruptIndex, DOC_CHUNK, docChunksMatch, docPartChunks, docPartMatches, scatteredReadLimit } from './layout.js';
 import type { PartLoader } from './postings.js';
 
@@ -48,7 +49,7 @@ export class DocPart implements PartLoader {
       throw new CorruptIndex('postings checksum mismatch');
     }
     // not filled: pages of it no chunk is read into are never touched
-    return new DocPart(Buffer.allocUnsafeSlow(data), table, readAt, offset);
+    return new DocPart(slabBytes(data), table, readAt, offset);
   }
 
   /** Reads the doc part stored in `stored` bytes at `offset` into `into` (at least its data long), checked. */

@@ -6,6 +6,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ByteReader } from './bytes.js';
 import { skipPieces } from './postings.js';
 import { DocPart } from './doc-part.js';
+import { slabBytes } from './slab.js';
 import { crc32, crc32OfFile } from './crc.js';
 import {
   CorruptIndex, DOC_BLOCK, FLAG_STORE_TEXT, LENGTH_CHUNK, docPartData, docPartMatches, scatteredReadLimit, MAGIC, SECTION_NAMES, TRAILER_BYTES,
@@ -225,8 +226,8 @@ export class IndexReader {
       if (table.length !== chunks * 4 + 4 || crc32(table.subarray(0, chunks * 4)) !== table.readUInt32LE(chunks * 4)) {
         throw new CorruptIndex(`${this.path}: lengths checksum mismatch`);
       }
-      const values = new Uint32Array(n);
-      const bytes = new Uint8Array(values.buffer);
+      const bytes = slabBytes(n * 4);
+      const values = new Uint32Array(bytes.buffer, bytes.byteOffset, n);
       this.docLengthsCache = new DocLengths(n, (first, count) => {
         const from = first * LENGTH_CHUNK * 4;
         const length = Math.min(n * 4 - from, count * LENGTH_CHUNK * 4);
