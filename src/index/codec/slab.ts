@@ -3,11 +3,14 @@
 // ~11 µs per 4 KiB on this VM (docs/benchmarks.md): 25 ms for the 9 MB two words on most of a million
 // pages read. bin/ream runs `search` with glibc's malloc asking the kernel for transparent huge pages
 // (GLIBC_TUNABLES=glibc.malloc.hugetlb=1), which glibc does for allocations of 2 MB and more only:
-// carved from a 32 MB slab, parts of any size share huge pages, touched 2 MB at a time. Without that
+// carved from 8 MB slabs, parts of any size share huge pages, touched 2 MB at a time. Without that
 // tunable (or without glibc), a slab is ordinary memory whose pages are touched as before.
 
-/** Bytes of a slab; a larger request gets an allocation of its own. */
-const SLAB_BYTES = 32 << 20;
+/**
+ * Bytes of a slab; a request over half of it gets an allocation of its own. Not more: V8 counts a
+ * slab as external memory, and 32 MB at once set off two extra young-generation collections.
+ */
+const SLAB_BYTES = 8 << 20;
 /** Offsets within a slab are aligned to this (a Uint32Array view needs 4). */
 const ALIGN = 64;
 
