@@ -252,6 +252,9 @@ export class Searcher {
   }
 }
 
+/** Blocks of another phrase a lead block is bounded over one by one (see maxOver). */
+const MAX_OVER_BLOCKS = 64;
+
 /** Tfs a lead block's per-tf bounds are kept for; a larger tf is bounded with its length. */
 const TF_TABLE = 64;
 
@@ -341,11 +344,18 @@ class BlockScan {
     }
   }
 
-  /** The best score phrase x can give a document in [from, to]: the maximum over its blocks that may hold one. */
+  /**
+   * The best score phrase x can give a document in [from, to]: the maximum over its blocks that may
+   * hold one, or, past MAX_OVER_BLOCKS of them, idf·(k1+1) (above any of its scores). A rare lead's
+   * block spans thousands of a common word's blocks: bounding them all cost a fresh process ~8 ms,
+   * more than scoring the lead block's documents, which the looser bound prunes about as well
+   * (a common word's idf is small).
+   */
   private maxOver(x: Weighted, xMax: Float64Array, from: number, to: number): number {
     const xb = x.s.bounds;
-    // from the first block whose last document is >= from
+    // from the first block whose last document is >= from, to the first whose last is >= to
     const j = lowerBound(xb.lastDoc, from, 0, xb.blocks);
+    if (j < xb.blocks && lowerBound(xb.lastDoc, to, j, xb.blocks) - j >= MAX_OVER_BLOCKS) return x.idf * (K1 + 1);
     let best = 0;
     for (let m = j; m < xb.blocks && (m === j || xb.lastDoc[m - 1]! < to); m++) {
       if (xMax[m]! < 0) xMax[m] = x.s.blockMaxScore(m, x.idf, this.avgdl);

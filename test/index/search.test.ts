@@ -129,6 +129,46 @@ describe('block-max search', () => {
   });
 });
 
+describe('a rare word with words on most pages', () => {
+  const { dir, cleanup } = workdir();
+  // 24,000 short pages: "common" on most of them, "often" on ~43% (over 64 blocks, with an idf that
+  // counts), "rare" on ~100 spread over all of them: its one block spans every block of the others
+  const rand = rng(17);
+  const pages: TestPage[] = [];
+  for (let i = 0; i < 24_000; i++) {
+    const tokens: string[] = [];
+    const len = 2 + Math.floor(rand() * 30);
+    for (let t = 0; t < len; t++) tokens.push(rand() < 0.2 ? 'common' : rand() < 0.041 ? 'often' : `w${Math.floor(rand() * 50)}`);
+    if (rand() < 0.004) for (let t = 1 + Math.floor(rand() * 3); t > 0; t--) tokens.splice(Math.floor(rand() * tokens.length), 0, 'rare');
+    pages.push({ doc: `doc${String(i >> 4).padStart(5, '0')}`, page: (i & 15) + 1, tokens });
+  }
+  let reader: IndexReader;
+  beforeAll(() => {
+    reader = buildIndex(join(dir, 'spread.ream'), pages);
+  });
+  afterAll(() => {
+    reader.close();
+    cleanup();
+  });
+
+  it('the top k equals the best k of every match when the others are bounded loosely over many blocks', () => {
+    const searcher = new Searcher([reader]);
+    const df = (w: string) => reader.lookup(Buffer.from(w))!.df;
+    expect(df('rare')).toBeGreaterThan(50);
+    expect(df('rare')).toBeLessThanOrEqual(128);
+    expect(df('often') / 128).toBeGreaterThan(70);
+    expect(df('often')).toBeLessThan(pages.length / 2);
+    let compared = 0;
+    for (const text of ['rare common', 'common rare', 'rare often', 'rare common often', 'rare w3', 'rare common -w7', 'rare common OR often']) {
+      const q = parseQuery(text, analyzer);
+      const every = searcher.search(q, { k: 1e9, offset: 0, groupByDoc: false });
+      for (const k of [1, 3, 10]) expect(searcher.search(q, { k, offset: 0, groupByDoc: false }).map(key), `${text} k=${k}`).toEqual(every.slice(0, k).map(key));
+      if (every.length > 10) compared++;
+    }
+    expect(compared).toBeGreaterThan(5);
+  });
+});
+
 describe('phrase matching', () => {
   const { dir, cleanup } = workdir();
   afterAll(cleanup);
