@@ -1,5 +1,5 @@
-// A binary min-heap with a comparator: the k-way merges of documents and terms, the top k, the
-// order in which search takes posting blocks.
+// Binary heaps: Heap, with a comparator (the k-way merges of documents and terms, search's top k),
+// and IdQueue, ids by a priority array (the order in which search takes posting blocks).
 export class Heap<T> {
   private readonly items: T[];
 

@@ -252,7 +252,7 @@ export class Searcher {
   }
 }
 
-/** Blocks of another phrase a lead block is bounded over one by one (see maxOver). */
+/** Blocks of another phrase a lead block is bounded over one by one, at most (see maxOver). */
 const MAX_OVER_BLOCKS = 64;
 
 /** Tfs a lead block's per-tf bounds are kept for; a larger tf is bounded with its length. */
@@ -346,7 +346,7 @@ class BlockScan {
 
   /**
    * The best score phrase x can give a document in [from, to]: the maximum over its blocks that may
-   * hold one, or, past MAX_OVER_BLOCKS of them, idf·(k1+1) (above any of its scores). A rare lead's
+   * hold one, or, over more than MAX_OVER_BLOCKS of them, idf·(k1+1) (above any of its scores). A rare lead's
    * block spans thousands of a common word's blocks: bounding them all cost a fresh process ~8 ms,
    * more than scoring the lead block's documents, which the looser bound prunes about as well
    * (a common word's idf is small).
@@ -355,9 +355,10 @@ class BlockScan {
     const xb = x.s.bounds;
     // from the first block whose last document is >= from, to the first whose last is >= to
     const j = lowerBound(xb.lastDoc, from, 0, xb.blocks);
-    if (j < xb.blocks && lowerBound(xb.lastDoc, to, j, xb.blocks) - j >= MAX_OVER_BLOCKS) return x.idf * (K1 + 1);
+    const last = Math.min(lowerBound(xb.lastDoc, to, j, xb.blocks), xb.blocks - 1);
+    if (last - j + 1 > MAX_OVER_BLOCKS) return x.idf * (K1 + 1);
     let best = 0;
-    for (let m = j; m < xb.blocks && (m === j || xb.lastDoc[m - 1]! < to); m++) {
+    for (let m = j; m <= last; m++) {
       if (xMax[m]! < 0) xMax[m] = x.s.blockMaxScore(m, x.idf, this.avgdl);
       if (xMax[m]! > best) best = xMax[m]!;
     }
@@ -370,7 +371,7 @@ class BlockScan {
    * below the k-th score is passed over without looking it up in the other lists.
    */
   private run(from: number, to: number, first?: number, restBound?: number): void {
-    const { lead, others, not, all, heap, k, lengths, avgdl, accept } = this;
+    const { lead, others, heap, k, lengths, avgdl } = this;
     const single = lead.length === 1 ? lead[0]!.s : undefined;
     // next candidate from the lead group (a union when it is an OR group)
     const leadNext = (target: number): number => {
@@ -410,14 +411,7 @@ class BlockScan {
         d = leadNext(next);
         continue;
       }
-      let excluded = false;
-      for (const s of not) if (s.seek(d) === d) excluded = true;
-      if (!excluded && (accept === undefined || accept(d))) {
-        const len = lengths.get(d);
-        let score = 0;
-        for (const x of all) if (x.s.doc === d) score += termScore(x.idf, x.s.tf, len, avgdl);
-        this.offer(score, d);
-      }
+      if (!this.rejected(d)) this.offer(this.scoreOf(d), d);
       d = leadNext(d + 1);
     }
   }
@@ -429,7 +423,7 @@ class BlockScan {
    * needed their length looked up), then as in run() by its exact lead score.
    */
   private runLeadBlock(lead: Weighted, source: TermSource, b: number, from: number, to: number, restBound: number): void {
-    const { others, not, all, heap, k, lengths, avgdl, accept, tfBound, tfPasses } = this;
+    const { others, heap, k, lengths, avgdl, tfBound, tfPasses } = this;
     const cursor = source.cursor;
     const n = cursor.loadBlock(b);
     const docs = cursor.blockDocs;
@@ -464,19 +458,32 @@ class BlockScan {
         missing = first !== d;
       }
       if (missing) continue;
-      let excluded = false;
-      for (let j = 0; j < not.length; j++) if (not[j]!.seek(d) === d) excluded = true;
-      if (excluded || (accept !== undefined && !accept(d))) continue;
-      const len = lengths.get(d);
-      // summed in query order, as run() does: the lead's cursor stands on the block's first document
-      let score = 0;
-      for (let j = 0; j < all.length; j++) {
-        const x = all[j]!;
-        if (x === lead) score += termScore(idf, tf, len, avgdl);
-        else if (x.s.doc === d) score += termScore(x.idf, x.s.tf, len, avgdl);
-      }
-      if (this.offer(score, d)) changes++;
+      // the lead's cursor stands on the block's first document: its tf is given
+      if (!this.rejected(d) && this.offer(this.scoreOf(d, lead, tf), d)) changes++;
     }
+  }
+
+  /** Whether a NOT phrase or a filter rules document d out. */
+  private rejected(d: number): boolean {
+    const not = this.not;
+    for (let j = 0; j < not.length; j++) if (not[j]!.seek(d) === d) return true;
+    return this.accept !== undefined && !this.accept(d);
+  }
+
+  /**
+   * The score of document d, on which every phrase matching it stands (but `lead`, when given, with
+   * tf `leadTf`), summed in query order: the order FTS5 sums in, for scores equal to the last bit.
+   */
+  private scoreOf(d: number, lead?: Weighted, leadTf = 0): number {
+    const { all, avgdl } = this;
+    const len = this.lengths.get(d);
+    let score = 0;
+    for (let j = 0; j < all.length; j++) {
+      const x = all[j]!;
+      if (x === lead) score += termScore(x.idf, leadTf, len, avgdl);
+      else if (x.s.doc === d) score += termScore(x.idf, x.s.tf, len, avgdl);
+    }
+    return score;
   }
 
   /** Puts a scored document in the top k if it belongs there; returns whether it did. */
