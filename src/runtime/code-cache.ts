@@ -20,11 +20,25 @@ export interface CachedModule {
   saveCache(): void;
 }
 
+/**
+ * A name for the V8 flags this process runs with ('' for none). V8 rejects a cache made under other
+ * flags, and a run that finds no cache it can use writes its own: runs of one command under two sets
+ * of flags (bin/ream passes some to one-query searches) would each overwrite the other's cache, and
+ * none would start from one. So each set of flags keeps its own.
+ */
+function flagsTag(): string {
+  const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ').trim();
+  if (flags === '') return '';
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < flags.length; i++) hash = Math.imul(hash ^ flags.charCodeAt(i), 0x01000193);
+  return `.${(hash >>> 0).toString(36)}`;
+}
+
 /** Code compiled by vm.Script has no import() hook: the bundles given here must use require() only. */
 export function requireWithCodeCache(file: string): CachedModule {
   // V8 checks a cache against the source's length only, not its content: the file's mtime in the
   // cache's name keeps a rebuilt file of the same length from running stale code.
-  const cacheFile = `${file}.${Math.trunc(statSync(file).mtimeMs)}.v8cache`;
+  const cacheFile = `${file}.${Math.trunc(statSync(file).mtimeMs)}${flagsTag()}.v8cache`;
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseLines, ream, sh, workdir } from '../helpers.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, parseLines, ream, sh, workdir } from '../helpers.js';
 
 const { dir, cleanup } = workdir();
 afterAll(cleanup);
@@ -132,4 +133,33 @@ describe('ream search --threads', () => {
     expect(shardsTwo.stdout).toBe(shardsOne.stdout);
     expect(parseLines(shardsTwo.stdout).map((h) => [h.doc, h.score])).toEqual(parseLines(one.stdout).map((h) => [h.doc, h.score]));
   }, 120000);
+});
+
+describe('bin/ream search: how node is started', () => {
+  it('one query given as arguments gets its V8 flags, a batch from stdin none; both ask glibc for huge pages', () => {
+    // a `node` first on PATH that prints what bin/ream gives it
+    const fake = join(dir, 'fake-node');
+    mkdirSync(fake, { recursive: true });
+    writeFileSync(join(fake, 'node'), '#!/bin/sh\nprintf "%s\\n" "GLIBC_TUNABLES=$GLIBC_TUNABLES" "$@"\n', { mode: 0o755 });
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${fake}:${process.env.PATH}` };
+    delete env.GLIBC_TUNABLES;
+    const started = (...args: string[]) => {
+      const r = spawnSync(join(BIN, 'ream'), args, { encoding: 'utf8', env });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.split('\n');
+    };
+    const flag = '--max-inlined-bytecode-size-cumulative=0';
+    for (const args of [['-i', 'x.ream', 'two words'], ['--index', 'x.ream', '-k', '5', 'word'], ['-i', 'x.ream', '--verify', '--', '-word'], ['word', '-i', 'x.ream']]) {
+      const argv = started('search', ...args);
+      expect(argv, args.join(' ')).toContain(flag);
+      expect(argv[0]).toContain('glibc.malloc.hugetlb=1');
+    }
+    for (const args of [['-i', 'x.ream'], ['-i', 'x.ream', '-k', '5', '--offset', '2', '--no-snippet'], ['--index', 'x.ream', '--cache', '64M', '--threads', '2', '--']]) {
+      const argv = started('search', ...args);
+      expect(argv, args.join(' ')).not.toContain(flag);
+      expect(argv[0]).toContain('glibc.malloc.hugetlb=1');
+    }
+    expect(started('terms', 'x.ream', 'word')).not.toContain(flag);
+    expect(started('terms', 'x.ream')[0]).toBe('GLIBC_TUNABLES=');
+  });
 });

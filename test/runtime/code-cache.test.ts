@@ -16,10 +16,10 @@ const cachesOf = (folder: string, file: string): string[] => readdirSync(folder)
 
 /** Loads `file` in a new process (V8 also caches compilations within one isolate), as bin/ream.cjs
  *  does: its exports as JSON, after saving the cache unless told not to. */
-function load(file: string, save = true): unknown {
+function load(file: string, save = true, flags: string[] = []): unknown {
   const script = `const m = require(${JSON.stringify(join(ROOT, 'dist', 'code-cache.cjs'))}).requireWithCodeCache(${JSON.stringify(file)});
 process.stdout.write(JSON.stringify(m.exports)); ${save ? 'm.saveCache();' : ''}`;
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8' });
   expect(r.stderr).toBe('');
   return JSON.parse(r.stdout);
 }
@@ -52,6 +52,21 @@ describe('requireWithCodeCache', () => {
     // same length, new content: V8 would accept the old cache (it checks the length), the name does not
     writeFileSync(file, 'module.exports = "new";');
     expect(load(file)).toBe('new');
+  });
+
+  it('keeps a cache per set of V8 flags: runs alternating between two sets each start from their own', () => {
+    const file = join(dir, 'c.cjs');
+    writeFileSync(file, 'module.exports = [1, 2, 3].map((x) => x * 2);');
+    const flags = ['--max-inlined-bytecode-size-cumulative=0'];
+    expect(load(file)).toEqual([2, 4, 6]);
+    expect(load(file, true, flags)).toEqual([2, 4, 6]);
+    const caches = cachesOf(dir, 'c.cjs');
+    // one cache each (a shared one would have been rejected and written by every other run)
+    expect(caches).toHaveLength(2);
+    for (const c of caches) utimesSync(join(dir, c), new Date(0), new Date(0));
+    expect(load(file)).toEqual([2, 4, 6]);
+    expect(load(file, true, flags)).toEqual([2, 4, 6]);
+    expect(cachesOf(dir, 'c.cjs').map((c) => statSync(join(dir, c)).mtimeMs)).toEqual([0, 0]);
   });
 });
 
