@@ -1,7 +1,7 @@
 // What a query phrase reads in one index: a term's posting list (decoded block by block, with the
 // skip table's block-max inputs), or, for phrases and prefixes, the matching pages computed up front.
 import { POSTING_BLOCK } from './codec/layout.js';
-import { BEFORE_FIRST, PostingsCursor, lowerBound } from './codec/postings.js';
+import { BEFORE_FIRST, PostingsCursor, blockImpacts, lowerBound } from './codec/postings.js';
 import { readVarint, varintEnd } from './codec/bytes.js';
 import { termScore } from './bm25.js';
 import type { DocLengths, IndexReader, TermInfo } from './codec/reader.js';
@@ -70,17 +70,13 @@ export class TermSource implements DocSource {
   blockTfBounds(b: number, idf: number, avgdl: number, out: Float64Array): number {
     // impacts come by tf ascending, and so by length ascending: a document with tf t has at least
     // the length of the first impact whose tf is >= t
-    const part = this.cursor.part;
-    const n = readVarint(part, this.cursor.table.impactsAt[b]!);
-    let tf = 0;
-    let length = 0;
     let t = 1;
-    for (let k = 0; k < n; k++) {
-      tf += readVarint(part, varintEnd);
-      length += readVarint(part, varintEnd);
+    let maxTf = 0;
+    blockImpacts(this.cursor.part, this.cursor.table, b, (tf, length) => {
       for (; t <= tf && t < out.length; t++) out[t] = termScore(idf, t, length, avgdl);
-    }
-    return tf;
+      maxTf = tf;
+    });
+    return maxTf;
   }
   next(): number {
     return this.cursor.next();
