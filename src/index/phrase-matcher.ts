@@ -13,6 +13,7 @@ import { CorruptIndex } from './codec/layout.js';
 import { decodePositionedSkipTable } from './codec/postings.js';
 import type { IndexReader, TermInfo } from './codec/reader.js';
 import { NEXT, indexClosed, phraseThread, takeRange } from './phrase-thread.js';
+import { fresh, type Take } from './scratch.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -31,6 +32,20 @@ export interface PhraseMatches {
   tfs: Int32Array;
 }
 
+/** Where one range's matches are among a phrase's (PhraseRun), and how many. */
+export interface RangeMatches {
+  start: number;
+  count: number;
+}
+
+/** A phrase's words read in (PhraseMatcher.withPhrase): its matches, range by range. */
+export interface PhraseRun {
+  /** Matches pages first…end-1, after the matches of the ranges before. */
+  range(first: number, end: number): RangeMatches;
+  /** Copies a range's matches into docs and tfs from index `at`. */
+  copy(m: RangeMatches, docs: Int32Array, tfs: Int32Array, at: number): void;
+}
+
 let compiled: WebAssembly.Module | undefined;
 const matchers = new WeakMap<IndexReader, PhraseMatcher>();
 const EMPTY: PhraseMatches = { docs: new Int32Array(0), tfs: new Int32Array(0) };
@@ -44,9 +59,9 @@ const RANGES = 16;
 
 /**
  * The pages of `reader` holding the phrase of `terms` (analyzed words, in order), with the phrase's
- * count in each; on up to `threads` threads (at most 2 are used).
+ * count in each; on up to `threads` threads (at most 2 are used), in lists taken with `take`.
  */
-export function phraseMatches(reader: IndexReader, terms: Uint8Array[], threads = 1): PhraseMatches {
+export function phraseMatches(reader: IndexReader, terms: Uint8Array[], threads = 1, take: Take = fresh): PhraseMatches {
   const infos = lookUp(reader, terms);
   if (infos === undefined) return EMPTY;
   let matcher = matchers.get(reader);
@@ -54,7 +69,7 @@ export function phraseMatches(reader: IndexReader, terms: Uint8Array[], threads 
     matchers.set(reader, (matcher = new PhraseMatcher(reader)));
     reader.whenClosed(() => indexClosed(reader));
   }
-  return threads > 1 && Math.min(...infos.map((i) => i.df)) >= PARALLEL_FROM_PAGES ? matcher.matchInThreads(terms, infos) : matcher.match(infos, 0, reader.stats.docCount);
+  return threads > 1 && Math.min(...infos.map((i) => i.df)) >= PARALLEL_FROM_PAGES ? matcher.matchInThreads(terms, infos, take) : matcher.match(infos, 0, reader.stats.docCount, take);
 }
 
 /** Ranges of phrases the second thread of `reader` answered so far (for tests: that it takes part). */
@@ -79,19 +94,6 @@ function asString(memory: WebAssembly.Memory, ptr: number): string {
   const bytes = Buffer.from(memory.buffer);
   const length = bytes.readUInt32LE(ptr - 4);
   return ptr + length <= bytes.length ? bytes.toString('utf16le', ptr, ptr + length) : '';
-}
-
-/** Joins the matches of consecutive ranges. */
-function joined(parts: PhraseMatches[]): PhraseMatches {
-  const n = parts.reduce((sum, p) => sum + p.docs.length, 0);
-  const out = { docs: new Int32Array(n), tfs: new Int32Array(n) };
-  let at = 0;
-  for (const p of parts) {
-    out.docs.set(p.docs, at);
-    out.tfs.set(p.tfs, at);
-    at += p.docs.length;
-  }
-  return out;
 }
 
 /** A word's parts in the WebAssembly memory: [doc part | positions] at `parts`, the skip table's arrays at `table`. */
@@ -134,15 +136,21 @@ export class PhraseMatcher {
   }
 
   /** The pages first…end-1 holding the phrase of the words `infos`, and the phrase's count in each. */
-  match(infos: TermInfo[], first: number, end: number): PhraseMatches {
-    return this.withPhrase(infos, (range) => range(first, end));
+  match(infos: TermInfo[], first: number, end: number, take: Take = fresh): PhraseMatches {
+    return this.withPhrase(infos, (run) => {
+      const m = run.range(first, end);
+      const out = { docs: take(m.count), tfs: take(m.count) };
+      run.copy(m, out.docs, out.tfs, 0);
+      return out;
+    });
   }
 
   /**
    * Runs fn with the phrase's words read in once (and kept until fn returns): fn matches ranges of
-   * pages with `range` (in increasing order or not). The cache is trimmed after, not per range.
+   * pages with `run.range` (in increasing order or not), each range's matches after the last's in
+   * the WebAssembly memory, and copies them out with `run.copy`. The cache is trimmed after, not per range.
    */
-  withPhrase<T>(infos: TermInfo[], fn: (range: (first: number, end: number) => PhraseMatches) => T): T {
+  withPhrase<T>(infos: TermInfo[], fn: (run: PhraseRun) => T): T {
     const wasm = this.wasm;
     // parseQuery() refuses longer phrases (MAX_PHRASE_WORDS)
     if (infos.length > (wasm.MAX_TERMS.value as number)) throw new RangeError(`a phrase has at most ${wasm.MAX_TERMS.value} words`);
@@ -150,20 +158,30 @@ export class PhraseMatcher {
       this.copyLengths();
       const words = infos.map((info) => this.copy(info));
       const order = infos.map((_, k) => k).sort((a, b) => infos[a]!.df - infos[b]!.df);
-      // no more matches than the rarest word has pages
+      // no more matches than the rarest word has pages, whatever the ranges
       const capacity = Math.min(...infos.map((i) => i.df), this.reader.stats.docCount);
       const out = this.wasm.alloc(Math.max(8, capacity * 8));
+      let found = 0;
       try {
-        return fn((first, end) => {
-          // the cursors start afresh for each range
-          order.forEach((place, rank) => {
-            const w = words[place]!;
-            this.wasm.setTerm(place, rank, w.parts, w.positionsAt, w.positionBytes * 8, w.table, w.blocks);
-          });
-          const found = this.wasm.match(infos.length, out, out + capacity * 4, capacity, first, end);
-          if (found < 0) throw new CorruptIndex(found === (wasm.POSTINGS_DAMAGED.value as number) ? 'postings damaged' : 'positions damaged');
-          const memory = new Int32Array(wasm.memory.buffer);
-          return { docs: memory.slice(out / 4, out / 4 + found), tfs: memory.slice(out / 4 + capacity, out / 4 + capacity + found) };
+        return fn({
+          range: (first, end) => {
+            // the cursors start afresh for each range
+            order.forEach((place, rank) => {
+              const w = words[place]!;
+              this.wasm.setTerm(place, rank, w.parts, w.positionsAt, w.positionBytes * 8, w.table, w.blocks);
+            });
+            const n = this.wasm.match(infos.length, out + found * 4, out + (capacity + found) * 4, capacity - found, first, end);
+            if (n < 0) throw new CorruptIndex(n === (wasm.POSTINGS_DAMAGED.value as number) ? 'postings damaged' : 'positions damaged');
+            const m = { start: found, count: n };
+            found += n;
+            return m;
+          },
+          copy: (m, docs, tfs, at) => {
+            // a view made now: the memory may have grown since (an older buffer is detached)
+            const memory = new Int32Array(wasm.memory.buffer);
+            docs.set(memory.subarray(out / 4 + m.start, out / 4 + m.start + m.count), at);
+            tfs.set(memory.subarray(out / 4 + capacity + m.start, out / 4 + capacity + m.start + m.count), at);
+          },
         });
       } finally {
         wasm.free(out);
@@ -188,30 +206,43 @@ export class PhraseMatcher {
   /**
    * match() over all pages on this thread and a phrase thread: each takes the next range of pages
    * until none is left; ranges the other thread took and did not answer (it failed to start, or
-   * stopped) are matched here.
+   * stopped) are matched here. The worker writes its matches into memory shared with it, and both
+   * threads' are copied once, in page order, into the lists taken with `take`.
    */
-  matchInThreads(terms: Uint8Array[], infos: TermInfo[]): PhraseMatches {
+  matchInThreads(terms: Uint8Array[], infos: TermInfo[], take: Take): PhraseMatches {
     const docCount = this.reader.stats.docCount;
     // started with the first such phrase of the process, used from the next one on: a worker takes
     // tens of ms to start, and one `ream search` process answering one phrase is done before it could help
     const thread = phraseThread();
-    if (!thread || thread.broken) return this.match(infos, 0, docCount);
+    if (!thread || thread.broken) return this.match(infos, 0, docCount, take);
     // posted before this thread reads the words in: the worker reads its own meanwhile
     const bounds = this.ranges(infos);
     const count = bounds.length - 1;
-    const job = thread.start(this.reader, terms, bounds);
+    const capacity = Math.min(...infos.map((i) => i.df), docCount);
+    const job = thread.start(this.reader, terms, bounds, capacity);
     const started = performance.now();
     let finished = false;
     try {
-      return this.withPhrase(infos, (range) => {
-        const results: (PhraseMatches | undefined)[] = new Array(count);
-        for (let r = takeRange(job.state); r < count; r = takeRange(job.state)) results[r] = range(bounds[r]!, bounds[r + 1]!);
-        const theirs = thread.finish(job, performance.now() - started);
+      return this.withPhrase(infos, (run) => {
+        const mine: (RangeMatches | undefined)[] = new Array(count);
+        for (let r = takeRange(job.state); r < count; r = takeRange(job.state)) mine[r] = run.range(bounds[r]!, bounds[r + 1]!);
+        const theirs: (RangeMatches | undefined)[] = new Array(count);
+        for (const [r, m] of thread.finish(job, performance.now() - started)) theirs[r] = m;
         finished = true;
-        for (const [r, m] of theirs) results[r] = m;
-        this.threadRanges += theirs.length;
-        for (let r = 0; r < count; r++) results[r] ??= range(bounds[r]!, bounds[r + 1]!);
-        return joined(results as PhraseMatches[]);
+        this.threadRanges += theirs.filter((m) => m !== undefined).length;
+        for (let r = 0; r < count; r++) if (!theirs[r]) mine[r] ??= run.range(bounds[r]!, bounds[r + 1]!);
+        let total = 0;
+        for (let r = 0; r < count; r++) total += (theirs[r] ?? mine[r])!.count;
+        const out = { docs: take(total), tfs: take(total) };
+        for (let r = 0, at = 0; r < count; r++) {
+          const m = theirs[r];
+          if (m) {
+            out.docs.set(job.shared.subarray(m.start, m.start + m.count), at);
+            out.tfs.set(job.shared.subarray(capacity + m.start, capacity + m.start + m.count), at);
+          } else run.copy(mine[r]!, out.docs, out.tfs, at);
+          at += (m ?? mine[r])!.count;
+        }
+        return out;
       });
     } catch (err) {
       if (!finished) {

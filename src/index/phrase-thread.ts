@@ -9,7 +9,7 @@ import type { MessagePort, Worker } from 'node:worker_threads';
 import { workerUrl } from '../runtime/worker-url.js';
 import { CorruptIndex } from './codec/layout.js';
 import type { IndexReader } from './codec/reader.js';
-import type { PhraseMatches } from './phrase-matcher.js';
+import type { RangeMatches } from './phrase-matcher.js';
 
 // node:worker_threads is loaded with the first thread: a query given as arguments matches on one
 // thread, and loading the module cost its fresh process ~6 ms.
@@ -36,12 +36,18 @@ export interface PhraseJob {
   bounds: Int32Array;
   /** Shared: [the next range to take, the job's phase]. */
   state: Int32Array;
+  /**
+   * Shared: where the worker writes its matches, one range after another, pages from 0 and their
+   * counts from `capacity` (no more matches than that: the phrase's rarest word is on that many pages).
+   */
+  shared: Int32Array;
+  capacity: number;
 }
 
-/** The worker's answer: the ranges it matched, or why it stopped. */
+/** The worker's answer: the ranges it matched (where in `shared`), or why it stopped. */
 export interface PhraseReply {
   id: number;
-  ranges: [number, PhraseMatches][];
+  ranges: [number, RangeMatches][];
   error?: string;
   corrupt?: boolean;
 }
@@ -88,6 +94,8 @@ export class PhraseThread {
   private readonly receive: typeof import('node:worker_threads').receiveMessageOnPort | undefined;
   private readonly port: MessagePort | undefined;
   private lastId = 0;
+  /** The memory jobs share with the worker, kept for the next job (grown when too small). */
+  private shared = new Int32Array(new SharedArrayBuffer(0));
 
   constructor() {
     const url = workerUrl('index-phrase.worker.js', import.meta.url);
@@ -106,9 +114,13 @@ export class PhraseThread {
     this.worker.on('error', () => (this.broken = true));
   }
 
-  /** Posts a phrase to the worker; this thread then takes ranges (takeRange) and calls finish(). */
-  start(reader: IndexReader, terms: Uint8Array[], bounds: Int32Array): PhraseJob {
-    const job: PhraseJob = { id: ++this.lastId, index: indexFile(reader), terms, bounds, state: new Int32Array(new SharedArrayBuffer(8)) };
+  /**
+   * Posts a phrase (found on `capacity` pages at most) to the worker; this thread then takes ranges
+   * (takeRange) and calls finish(), and reads the worker's matches from the job's `shared` before the next job.
+   */
+  start(reader: IndexReader, terms: Uint8Array[], bounds: Int32Array, capacity: number): PhraseJob {
+    if (this.shared.length < 2 * capacity) this.shared = new Int32Array(new SharedArrayBuffer(8 * capacity));
+    const job: PhraseJob = { id: ++this.lastId, index: indexFile(reader), terms, bounds, state: new Int32Array(new SharedArrayBuffer(8)), shared: this.shared, capacity };
     this.post(job);
     return job;
   }
@@ -122,7 +134,7 @@ export class PhraseThread {
    * started the job). Waits for it to finish the range it is on, up to `ownMs` (what this thread's
    * share took) times 20 and at least 5 s; past that the worker is stopped and never used again.
    */
-  finish(job: PhraseJob, ownMs: number): [number, PhraseMatches][] {
+  finish(job: PhraseJob, ownMs: number): [number, RangeMatches][] {
     const state = job.state;
     if (Atomics.compareExchange(state, PHASE, POSTED, CANCELLED) === POSTED) return [];
     const deadline = performance.now() + Math.max(5000, 20 * ownMs);

@@ -41,14 +41,18 @@ data.port.on('message', (message: ToPhraseThread) => {
     const infos = lookUp(matcher.reader, job.terms);
     if (!infos) throw new Error(`${job.index.path}: changed since the search opened it`);
     const count = job.bounds.length - 1;
-    matcher.withPhrase(infos, (range) => {
-      for (let r = takeRange(state); r < count; r = takeRange(state)) reply.ranges.push([r, range(job.bounds[r]!, job.bounds[r + 1]!)]);
+    matcher.withPhrase(infos, (run) => {
+      for (let r = takeRange(state); r < count; r = takeRange(state)) reply.ranges.push([r, run.range(job.bounds[r]!, job.bounds[r + 1]!)]);
+      // into the shared memory, where they are in the WebAssembly memory (one range after another)
+      const docs = job.shared.subarray(0, job.capacity);
+      const tfs = job.shared.subarray(job.capacity, 2 * job.capacity);
+      for (const [, m] of reply.ranges) run.copy(m, docs, tfs, m.start);
     });
   } catch (err) {
     reply.error = err instanceof Error ? err.message : String(err);
     reply.corrupt = err instanceof CorruptIndex;
   }
-  data.port.postMessage(reply, reply.ranges.flatMap(([, m]) => [m.docs.buffer as ArrayBuffer, m.tfs.buffer as ArrayBuffer]));
+  data.port.postMessage(reply);
   Atomics.store(state, PHASE, DONE);
   Atomics.notify(state, PHASE);
 });

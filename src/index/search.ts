@@ -10,6 +10,7 @@ import { K1, idf, termScore } from './bm25.js';
 import { ListSource, TermSource, prefixMatches, type DocSource } from './sources.js';
 import { lowerBound } from './codec/postings.js';
 import { phraseMatches } from './phrase-matcher.js';
+import { Scratch, type Take } from './scratch.js';
 import type { Filter, Phrase, Query } from './query.js';
 import type { DocLengths, IndexReader } from './codec/reader.js';
 import type { StoredDoc } from './codec/writer.js';
@@ -37,12 +38,12 @@ export interface SearchOptions {
 
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
 
-function resolve(reader: IndexReader, p: Phrase, threads: number): DocSource | undefined {
+function resolve(reader: IndexReader, p: Phrase, threads: number, take: Take): DocSource | undefined {
   if (p.kind === 'term') {
     const info = reader.lookup(utf8(p.term));
     return info ? new TermSource(reader, info) : undefined;
   }
-  const m = p.kind === 'prefix' ? prefixMatches(reader, utf8(p.prefix)) : phraseMatches(reader, p.terms.map(utf8), threads);
+  const m = p.kind === 'prefix' ? prefixMatches(reader, utf8(p.prefix), take) : phraseMatches(reader, p.terms.map(utf8), threads, take);
   return m.docs.length > 0 ? new ListSource(m.docs, m.tfs, reader.docLengths()) : undefined;
 }
 
@@ -146,6 +147,8 @@ export class Searcher {
 
   /** Threads a phrase found on many pages is matched on (phrase-matcher.ts; at most 2 are used). */
   private readonly threads: number;
+  /** The memory of a query's phrase and prefix matches, used again by the next query. */
+  private readonly scratch = new Scratch();
 
   constructor(
     readonly readers: IndexReader[],
@@ -174,9 +177,11 @@ export class Searcher {
 
   search(q: Query, opts: SearchOptions): Hit[] {
     const phrases = q.groups.flat();
+    this.scratch.reset();
+    const take = this.scratch.take;
     const perIndex = this.readers.map((r) => ({
-      groups: q.groups.map((g) => g.map((p) => resolve(r, p, this.threads))),
-      not: q.not.map((p) => resolve(r, p, this.threads)).filter((s): s is DocSource => s !== undefined),
+      groups: q.groups.map((g) => g.map((p) => resolve(r, p, this.threads, take))),
+      not: q.not.map((p) => resolve(r, p, this.threads, take)).filter((s): s is DocSource => s !== undefined),
     }));
     // global n per phrase, then idf
     const idfs = phrases.map((p, k) => {
@@ -188,7 +193,7 @@ export class Searcher {
         if (!dead) matching += source.count;
         else {
           // a fresh cursor: the one in perIndex must stay at its start for scoring
-          const counter = resolve(this.readers[index]!, p, this.threads)!;
+          const counter = resolve(this.readers[index]!, p, this.threads, take)!;
           for (let d = counter.advance(0); d < Infinity; d = counter.advance(d + 1)) if (!dead[d]) matching++;
         }
       });

@@ -5,6 +5,7 @@ import { BEFORE_FIRST, PostingsCursor, blockImpacts, lowerBound } from './codec/
 import { readVarint, varintEnd } from './codec/bytes.js';
 import { termScore } from './bm25.js';
 import type { DocLengths, IndexReader, TermInfo } from './codec/reader.js';
+import { fresh, type Take } from './scratch.js';
 
 /** The posting blocks of a source: how many, and the last document of each. */
 export interface Blocks {
@@ -147,21 +148,24 @@ export class ListSource implements DocSource {
   }
 }
 
-/** Pages containing any term with the prefix: tf = sum of those terms' tfs (FTS5's instance count). */
-export function prefixMatches(reader: IndexReader, prefix: Uint8Array): { docs: Int32Array; tfs: Int32Array } {
+/**
+ * Pages containing any term with the prefix: tf = sum of those terms' tfs (FTS5's instance count);
+ * the lists (and a count per page on the way) taken with `take`.
+ */
+export function prefixMatches(reader: IndexReader, prefix: Uint8Array, take: Take = fresh): { docs: Int32Array; tfs: Int32Array } {
   const n = reader.stats.docCount;
   let dense: Int32Array | undefined;
   let matched = 0;
   for (const info of reader.termsWithPrefix(prefix)) {
-    dense ??= new Int32Array(n);
+    dense ??= take(n).fill(0);
     const c = new PostingsCursor(reader.docPart(info));
     for (let d = c.next(); d !== Infinity; d = c.next()) {
       if (dense[d] === 0) matched++;
       dense[d]! += c.tf;
     }
   }
-  const docs = new Int32Array(matched);
-  const tfs = new Int32Array(matched);
+  const docs = take(matched);
+  const tfs = take(matched);
   if (dense) {
     for (let d = 0, k = 0; d < n; d++) {
       if (dense[d] !== 0) {
