@@ -396,6 +396,8 @@ class Cursor {
 
   /** Bit offset of the current document's positions within the term's positions part. */
   @inline private positionsOffset(): u64 {
+    // the usual case: the last read ended at this document's positions
+    if (this.posDoc == this.i) return this.posAt;
     // from the nearest step of the block when that is closer than where the last read ended
     const step = this.i >>> STEP_SHIFT;
     if (this.posDoc > this.i || (step > 0 && this.posDoc < step << STEP_SHIFT)) {
@@ -485,6 +487,34 @@ class Cursor {
     const words = marks.reserve(max(0, top - offset));
     let first = -1;
     let x = 0;
+    if (fixed && b <= 25) {
+      // the usual piece, in one loop without the branches on its kind: the places before the
+      // phrase could start (x < 0) first, then each place's bit
+      let k = 0;
+      let pos = 0;
+      let at = bit;
+      for (; k < tf; k++, at += b) {
+        pos += <i32>((load<u32>(base + <usize>(at >>> 3)) >>> (at & 7)) & mask);
+        if (pos >= offset) break;
+      }
+      if (k == tf) return;
+      x = pos - offset;
+      first = x;
+      let word = x >>> 5;
+      let bitsOfWord: u32 = <u32>1 << x;
+      store<u32>(words + (<usize>word << 2), bitsOfWord);
+      for (k++, at += b; k < tf; k++, at += b) {
+        pos += <i32>((load<u32>(base + <usize>(at >>> 3)) >>> (at & 7)) & mask);
+        x = pos - offset;
+        const w = x >>> 5;
+        bitsOfWord = (w == word ? bitsOfWord : 0) | (<u32>1 << x);
+        store<u32>(words + (<usize>w << 2), bitsOfWord);
+        word = w;
+      }
+      marks.first = first;
+      marks.last = x;
+      return;
+    }
     let word = -1;
     let bitsOfWord: u32 = 0;
     for (let k = 0, pos = 0; k < tf; k++) {
@@ -525,7 +555,16 @@ class Cursor {
     if (to === null) {
       // only counting: no branch on whether a place is marked
       let n: u32 = 0;
-      if (fixed) {
+      if (fixed && b <= 25) {
+        // the usual piece: one 32-bit read per place, none of fixedValue's branches
+        let pos = 0;
+        for (let k = 0, at = bit; k < tf; k++, at += b) {
+          pos += <i32>((load<u32>(base + <usize>(at >>> 3)) >>> (at & 7)) & mask);
+          const x = pos - offset;
+          if (x > top) break;
+          if (x >= 0) n += isMarked(words, x);
+        }
+      } else if (fixed) {
         let pos = 0;
         for (let k = 0; k < tf; k++) {
           pos += <i32>fixedValue(base, bit, k, b, mask);
@@ -608,7 +647,9 @@ export function match(count: i32, docs: usize, tfs: usize, capacity: i32, first:
     // every word on the page, or the lead moved to the next candidate
     let r = 0;
     for (; r < count; r++) {
-      const d = cursor(unchecked(order[r])).advance(target);
+      const c = cursor(unchecked(order[r]));
+      // most cursors are on the page already (the lead, words on most pages)
+      const d = c.doc == target ? target : c.advance(target);
       if (d != target) {
         target = d == DONE ? DONE : lead.advance(d);
         break;
