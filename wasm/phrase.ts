@@ -466,6 +466,32 @@ class Cursor {
   }
 
   /**
+   * How many of the current document's positions p have p + 1 among them too: the count of a
+   * phrase of this word twice, read from the gaps (every gap of 1 is one).
+   */
+  countAdjacent(): i32 {
+    this.openPiece();
+    if (damaged != 0) return 0;
+    const tf = this.tf;
+    let n = 0;
+    if (this.pieceWidth < 0) {
+      const scratch = this.scratch;
+      for (let k = 1; k < tf; k++) n += <i32>(load<i32>(scratch + (<usize>k << 2)) - load<i32>(scratch + (<usize>(k - 1) << 2)) == 1);
+      return n;
+    }
+    // the checks markPositions makes on the way (positions past 31 bits)
+    this.pieceTop();
+    if (damaged != 0) return 0;
+    const b = <u32>this.pieceWidth;
+    const mask = (<u32>1 << b) - 1;
+    const base = this.positions + <usize>(this.pieceAt >> 3);
+    const bit = <u32>(this.pieceAt & 7);
+    // the first value is the first position, not a gap
+    for (let k: u32 = 1; k < <u32>tf; k++) n += <i32>(fixedValue(base, bit, k, b, mask) == 1);
+    return n;
+  }
+
+  /**
    * Marks p - offset in `marks` (empty) for each position p >= offset of the current document: the
    * places a phrase would start if this term is its word number `offset`.
    */
@@ -630,6 +656,41 @@ export function setTerm(place: i32, rank: i32, part: usize, positions: usize, po
   unchecked((order[rank] = place));
 }
 
+/** How often the phrase of the `count` words set occurs in the page all their cursors are on. */
+function countPhrase(count: i32): i32 {
+  let fewest = 0;
+  for (let k = 1; k < count; k++) if (cursor(k).tf < cursor(fewest).tf) fewest = k;
+  // the phrase starts `fewest` places before this term
+  const fewestPart = cursor(fewest).part;
+  cursor(fewest).markPositions(marks, fewest);
+  let n = marks.last >= 0 ? 1 : 0;
+  // the same word later in the phrase ("the the"): its positions are those marked, not decoded
+  // again (never earlier: the first of equal tfs is the fewest)
+  for (let k = fewest + 1; k < count; k++) {
+    if (cursor(k).part == fewestPart) {
+      origin.copyOf(marks);
+      break;
+    }
+  }
+  let left = count - 1;
+  for (let k = 0; k < count && n > 0; k++) {
+    if (k == fewest) continue;
+    // the last term only counts; the others carry the starts still possible to the next
+    const into: Marks | null = --left == 0 ? null : spare;
+    if (cursor(k).part == fewestPart) n = countShifted(marks, origin, k - fewest, into);
+    else n = cursor(k).countMarked(marks, k, into);
+    if (into !== null) {
+      marks.clear();
+      const swap = marks;
+      marks = spare;
+      spare = swap;
+    }
+  }
+  marks.clear();
+  origin.clear();
+  return n;
+}
+
 /**
  * Finds the pages first…end-1 holding the phrase of the `count` words set: their ids into docs and
  * the times the phrase occurs into tfs (i32 each, room for `capacity`); returns how many, or
@@ -656,36 +717,8 @@ export function match(count: i32, docs: usize, tfs: usize, capacity: i32, first:
       }
     }
     if (r < count) continue;
-    let fewest = 0;
-    for (let k = 1; k < count; k++) if (cursor(k).tf < cursor(fewest).tf) fewest = k;
-    // the phrase starts `fewest` places before this term
-    const fewestPart = cursor(fewest).part;
-    cursor(fewest).markPositions(marks, fewest);
-    let n = marks.last >= 0 ? 1 : 0;
-    // the same word later in the phrase ("the the"): its positions are those marked, not decoded
-    // again (never earlier: the first of equal tfs is the fewest)
-    for (let k = fewest + 1; k < count; k++) {
-      if (cursor(k).part == fewestPart) {
-        origin.copyOf(marks);
-        break;
-      }
-    }
-    let left = count - 1;
-    for (let k = 0; k < count && n > 0; k++) {
-      if (k == fewest) continue;
-      // the last term only counts; the others carry the starts still possible to the next
-      const into: Marks | null = --left == 0 ? null : spare;
-      if (cursor(k).part == fewestPart) n = countShifted(marks, origin, k - fewest, into);
-      else n = cursor(k).countMarked(marks, k, into);
-      if (into !== null) {
-        marks.clear();
-        const swap = marks;
-        marks = spare;
-        spare = swap;
-      }
-    }
-    marks.clear();
-    origin.clear();
+    // one word twice ("the the"): counted from its gaps, with no marks
+    const n = count == 2 && cursor(0).part == cursor(1).part ? cursor(0).countAdjacent() : countPhrase(count);
     if (damaged != 0) return damaged;
     if (n > 0) {
       if (found == capacity) return POSTINGS_DAMAGED;
