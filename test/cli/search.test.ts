@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { buildCommand } from '../../src/cli/main.js';
+import { createContext } from '../../src/stream/context.js';
 import { BIN, parseLines, ream, sh, workdir } from '../helpers.js';
 
 const { dir, cleanup } = workdir();
@@ -161,5 +163,17 @@ describe('bin/ream search: how node is started', () => {
     }
     expect(started('terms', 'x.ream', 'word')).not.toContain(flag);
     expect(started('terms', 'x.ream')[0]).toBe('GLIBC_TUNABLES=');
+  });
+
+  it("bin/ream's one_query knows every search option that takes a value", async () => {
+    // one it did not know would make `ream search --new-option VALUE` (a batch) look like a query
+    // given as arguments, or the other way round: only the speed would change, so nothing else shows it
+    const cmd = await buildCommand('search', createContext('search'), () => {});
+    const valued = cmd.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long].filter((f): f is string => f !== undefined));
+    expect(valued.length).toBeGreaterThan(5);
+    const launcher = readFileSync(join(BIN, 'ream'), 'utf8');
+    const known = /^\s*(-i \| --index[^)]*)\) shift ;;$/m.exec(launcher)?.[1]?.split(' | ');
+    expect(known, 'the case of one_query in bin/ream').toBeDefined();
+    expect([...known!].sort()).toEqual([...valued].sort());
   });
 });
