@@ -10,7 +10,8 @@
 // The algorithm is the one the JavaScript had: doc-at-a-time intersection led by the rarest word;
 // on a page with them all, the word with the fewest positions marks where the phrase would start
 // in a bitmap, the others test their positions against it (branch-free, unlike a merge of sorted
-// lists), the last only counting.
+// lists), the last only counting. A phrase of one word twice needs no bitmap: it occurs once per
+// gap of 1 between the word's positions (countAdjacent).
 //
 // Memory: JavaScript reads each term's doc part and positions part, the decoded skip table (four
 // f64 arrays, as src/index/codec/postings.ts's SkipTable holds them) and the index's document

@@ -40,6 +40,8 @@ export interface RangeMatches {
 
 /** A phrase's words read in (PhraseMatcher.withPhrase): its matches, range by range. */
 export interface PhraseRun {
+  /** Matches the ranges together may have at most (the rarest word's pages). */
+  readonly capacity: number;
   /** Matches pages first…end-1, after the matches of the ranges before. */
   range(first: number, end: number): RangeMatches;
   /** Copies a range's matches into docs and tfs from index `at`. */
@@ -164,6 +166,7 @@ export class PhraseMatcher {
       let found = 0;
       try {
         return fn({
+          capacity,
           range: (first, end) => {
             // the cursors start afresh for each range
             order.forEach((place, rank) => {
@@ -227,8 +230,10 @@ export class PhraseMatcher {
         const mine: (RangeMatches | undefined)[] = new Array(count);
         for (let r = takeRange(job.state); r < count; r = takeRange(job.state)) mine[r] = run.range(bounds[r]!, bounds[r + 1]!);
         const theirs: (RangeMatches | undefined)[] = new Array(count);
-        for (const [r, m] of thread.finish(job, performance.now() - started)) theirs[r] = m;
+        // finished whether finish() returns or throws (a damaged index the worker found): the
+        // worker is done with the job either way, and must not be waited for again
         finished = true;
+        for (const [r, m] of thread.finish(job, performance.now() - started)) theirs[r] = m;
         this.threadRanges += theirs.filter((m) => m !== undefined).length;
         for (let r = 0; r < count; r++) if (!theirs[r]) mine[r] ??= run.range(bounds[r]!, bounds[r + 1]!);
         let total = 0;

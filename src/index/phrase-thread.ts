@@ -94,8 +94,8 @@ export class PhraseThread {
   private readonly receive: typeof import('node:worker_threads').receiveMessageOnPort | undefined;
   private readonly port: MessagePort | undefined;
   private lastId = 0;
-  /** The memory jobs share with the worker, kept for the next job (grown when too small). */
-  private shared = new Int32Array(new SharedArrayBuffer(0));
+  /** The memory jobs share with the worker for its matches, kept for the next job (grown when too small). */
+  private matchMemory = new Int32Array(new SharedArrayBuffer(0));
 
   constructor() {
     const url = workerUrl('index-phrase.worker.js', import.meta.url);
@@ -119,8 +119,8 @@ export class PhraseThread {
    * (takeRange) and calls finish(), and reads the worker's matches from the job's `shared` before the next job.
    */
   start(reader: IndexReader, terms: Uint8Array[], bounds: Int32Array, capacity: number): PhraseJob {
-    if (this.shared.length < 2 * capacity) this.shared = new Int32Array(new SharedArrayBuffer(8 * capacity));
-    const job: PhraseJob = { id: ++this.lastId, index: indexFile(reader), terms, bounds, state: new Int32Array(new SharedArrayBuffer(8)), shared: this.shared, capacity };
+    if (this.matchMemory.length < 2 * capacity) this.matchMemory = new Int32Array(new SharedArrayBuffer(8 * capacity));
+    const job: PhraseJob = { id: ++this.lastId, index: indexFile(reader), terms, bounds, state: new Int32Array(new SharedArrayBuffer(8)), shared: this.matchMemory, capacity };
     this.post(job);
     return job;
   }
@@ -130,9 +130,11 @@ export class PhraseThread {
   }
 
   /**
-   * Once this thread has found no range left: the ranges the worker matched (none when it never
-   * started the job). Waits for it to finish the range it is on, up to `ownMs` (what this thread's
-   * share took) times 20 and at least 5 s; past that the worker is stopped and never used again.
+   * Once this thread has found no range left: the ranges the worker matched and wrote into
+   * `job.shared` (where, and how many: read them before the next job), none when it never started
+   * the job. Waits for it to finish the range it is on, up to `ownMs` (what this thread's share
+   * took) times 20 and at least 5 s; past that the worker is stopped and never used again. Throws
+   * CorruptIndex when the worker found the index damaged.
    */
   finish(job: PhraseJob, ownMs: number): [number, RangeMatches][] {
     const state = job.state;

@@ -42,11 +42,17 @@ data.port.on('message', (message: ToPhraseThread) => {
     if (!infos) throw new Error(`${job.index.path}: changed since the search opened it`);
     const count = job.bounds.length - 1;
     matcher.withPhrase(infos, (run) => {
-      for (let r = takeRange(state); r < count; r = takeRange(state)) reply.ranges.push([r, run.range(job.bounds[r]!, job.bounds[r + 1]!)]);
-      // into the shared memory, where they are in the WebAssembly memory (one range after another)
+      // the same file, so the same bound; were it larger, copies could run past the shared memory
+      if (run.capacity > job.capacity) throw new Error(`${job.index.path}: changed since the search opened it`);
       const docs = job.shared.subarray(0, job.capacity);
       const tfs = job.shared.subarray(job.capacity, 2 * job.capacity);
-      for (const [, m] of reply.ranges) run.copy(m, docs, tfs, m.start);
+      for (let r = takeRange(state); r < count; r = takeRange(state)) {
+        const m = run.range(job.bounds[r]!, job.bounds[r + 1]!);
+        // into the shared memory where they are in the WebAssembly memory (one range after another),
+        // and only then in the reply: a range listed is a range written, whatever fails after
+        run.copy(m, docs, tfs, m.start);
+        reply.ranges.push([r, m]);
+      }
     });
   } catch (err) {
     reply.error = err instanceof Error ? err.message : String(err);
