@@ -623,10 +623,10 @@ function grown(buf: Uint8Array, need: number): Uint8Array<ArrayBuffer> {
   return next;
 }
 
-/** The position after `count` varints from buf[at] (which must end before `end`). */
+/** The position after `count` varints of a doc part's skip table from buf[at] (which must end before `end`). */
 export function skipPastVarints(buf: Uint8Array, at: number, end: number, count: number): number {
   for (; count > 0; at++) {
-    if (at >= end) throw new CorruptIndex('positions damaged');
+    if (at >= end) throw new CorruptIndex('postings damaged');
     if (buf[at]! < 0x80) count--;
   }
   return at;
