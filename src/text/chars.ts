@@ -76,20 +76,40 @@ function scriptOf(ch: string, cls: CharClass): Script {
   return Script.Other;
 }
 
+/**
+ * ASCII's classes without the regexes (compiling the Unicode ones cost every process ~2 ms, and
+ * most queries and much text are ASCII alone); test/text/chars.test.ts holds them to classify().
+ */
+function fillAscii(): void {
+  for (let c = 0; c < 0x80; c++) {
+    const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+    const cls = c === 0x27 ? CharClass.Apostrophe : c === 0x2e || c === 0x2c ? CharClass.NumberSeparator : c === 0x2d ? CharClass.Hyphen : letter || (c >= 0x30 && c <= 0x39) ? CharClass.Word : CharClass.Separator;
+    classes[c] = cls;
+    scripts[c] = letter ? Script.Latin : Script.Other;
+  }
+}
+
 function fillBlock(code: number): void {
+  // ASCII is filled apart (fillAscii), the rest of the first block from the regexes
+  if (code < 0x80) return fillAscii();
   const base = code & 0xff00;
-  for (let c = base; c < base + 0x100; c++) {
+  for (let c = base === 0 ? 0x80 : base; c < base + 0x100; c++) {
     // Surrogates are resolved per code point by classOfCodePoint; give them a class that is never Unknown.
     if (c >= 0xd800 && c <= 0xdfff) {
       classes[c] = CharClass.Separator;
       scripts[c] = Script.Other;
       continue;
     }
-    const ch = String.fromCharCode(c);
-    const cls = classify(ch);
+    const [cls, script] = fromProperties(String.fromCharCode(c));
     classes[c] = cls;
-    scripts[c] = cls === CharClass.Word ? scriptOf(ch, cls) : cls === CharClass.Ideograph || cls === CharClass.SouthAsian ? Script.Unspaced : Script.Other;
+    scripts[c] = script;
   }
+}
+
+/** A character's class and script as the Unicode property regexes give them. */
+export function fromProperties(ch: string): [CharClass, Script] {
+  const cls = classify(ch);
+  return [cls, cls === CharClass.Word ? scriptOf(ch, cls) : cls === CharClass.Ideograph || cls === CharClass.SouthAsian ? Script.Unspaced : Script.Other];
 }
 
 /** Class of a BMP code unit (surrogates excluded: see classOfCodePoint). */
