@@ -218,13 +218,18 @@ function countShifted(from: Marks, origin: Marks, d: i32, to: Marks | null): i32
   return (load<u32>(words + (<usize>(x >>> 5) << 2)) >>> x) & 1;
 }
 
+/** The value of at most 25 bits (mask) at bit `at` of the bytes at base: one 32-bit read. */
+@inline function narrowValue(base: usize, at: u32, mask: u32): u32 {
+  return (load<u32>(base + <usize>(at >>> 3)) >>> (at & 7)) & mask;
+}
+
 /**
  * Value k of a piece of fixed-width values of b bits whose first bit is bit `first` (0…7) of the
  * byte at base: one 32-bit read while the value fits in it (b up to 25), else a 64-bit one.
  */
 @inline function fixedValue(base: usize, first: u32, k: u32, b: u32, mask: u32): u32 {
   const at = first + k * b;
-  if (b <= 25) return (load<u32>(base + <usize>(at >>> 3)) >>> (at & 7)) & mask;
+  if (b <= 25) return narrowValue(base, at, mask);
   return <u32>(load<u64>(base + <usize>(at >>> 3)) >> <u64>(at & 7)) & mask;
 }
 
@@ -521,7 +526,7 @@ class Cursor {
       let pos = 0;
       let at = bit;
       for (; k < tf; k++, at += b) {
-        pos += <i32>((load<u32>(base + <usize>(at >>> 3)) >>> (at & 7)) & mask);
+        pos += <i32>narrowValue(base, at, mask);
         if (pos >= offset) break;
       }
       if (k == tf) return;
@@ -531,7 +536,7 @@ class Cursor {
       let bitsOfWord: u32 = <u32>1 << x;
       store<u32>(words + (<usize>word << 2), bitsOfWord);
       for (k++, at += b; k < tf; k++, at += b) {
-        pos += <i32>((load<u32>(base + <usize>(at >>> 3)) >>> (at & 7)) & mask);
+        pos += <i32>narrowValue(base, at, mask);
         x = pos - offset;
         const w = x >>> 5;
         bitsOfWord = (w == word ? bitsOfWord : 0) | (<u32>1 << x);
@@ -586,7 +591,7 @@ class Cursor {
         // the usual piece: one 32-bit read per place, none of fixedValue's branches
         let pos = 0;
         for (let k = 0, at = bit; k < tf; k++, at += b) {
-          pos += <i32>((load<u32>(base + <usize>(at >>> 3)) >>> (at & 7)) & mask);
+          pos += <i32>narrowValue(base, at, mask);
           const x = pos - offset;
           if (x > top) break;
           if (x >= 0) n += isMarked(words, x);
@@ -710,7 +715,7 @@ export function match(count: i32, docs: usize, tfs: usize, capacity: i32, first:
     let r = 0;
     for (; r < count; r++) {
       const c = cursor(unchecked(order[r]));
-      // most cursors are on the page already (the lead, words on most pages)
+      // the lead is on the page already
       const d = c.doc == target ? target : c.advance(target);
       if (d != target) {
         target = d == DONE ? DONE : lead.advance(d);

@@ -71,12 +71,17 @@ export function phraseMatches(reader: IndexReader, terms: Uint8Array[], threads 
     matchers.set(reader, (matcher = new PhraseMatcher(reader)));
     reader.whenClosed(() => indexClosed(reader));
   }
-  return threads > 1 && Math.min(...infos.map((i) => i.df)) >= PARALLEL_FROM_PAGES ? matcher.matchInThreads(terms, infos, take) : matcher.match(infos, 0, reader.stats.docCount, take);
+  return threads > 1 && rarestDf(infos) >= PARALLEL_FROM_PAGES ? matcher.matchInThreads(terms, infos, take) : matcher.match(infos, 0, reader.stats.docCount, take);
 }
 
 /** Ranges of phrases the second thread of `reader` answered so far (for tests: that it takes part). */
 export function rangesMatchedByThread(reader: IndexReader): number {
   return matchers.get(reader)?.threadRanges ?? 0;
+}
+
+/** Pages the phrase's rarest word is on: no more can hold the phrase. */
+function rarestDf(infos: TermInfo[]): number {
+  return Math.min(...infos.map((i) => i.df));
 }
 
 /** The words' entries in the dictionary, or undefined when one is not there (no page holds the phrase). */
@@ -161,7 +166,7 @@ export class PhraseMatcher {
       const words = infos.map((info) => this.copy(info));
       const order = infos.map((_, k) => k).sort((a, b) => infos[a]!.df - infos[b]!.df);
       // no more matches than the rarest word has pages, whatever the ranges
-      const capacity = Math.min(...infos.map((i) => i.df), this.reader.stats.docCount);
+      const capacity = Math.min(rarestDf(infos), this.reader.stats.docCount);
       const out = this.wasm.alloc(Math.max(8, capacity * 8));
       let found = 0;
       try {
@@ -221,7 +226,7 @@ export class PhraseMatcher {
     // posted before this thread reads the words in: the worker reads its own meanwhile
     const bounds = this.ranges(infos);
     const count = bounds.length - 1;
-    const capacity = Math.min(...infos.map((i) => i.df), docCount);
+    const capacity = Math.min(rarestDf(infos), docCount);
     const job = thread.start(this.reader, terms, bounds, capacity);
     const started = performance.now();
     let finished = false;

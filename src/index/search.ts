@@ -191,7 +191,10 @@ export class Searcher {
         const source = x.groups.flat()[k];
         if (!source) return;
         if (!dead) matching += source.count;
-        else {
+        else if (source instanceof ListSource) {
+          // matched up front: counted where it is, not matched again
+          for (let i = 0; i < source.docs.length; i++) if (!dead[source.docs[i]!]) matching++;
+        } else {
           // a fresh cursor: the one in perIndex must stay at its start for scoring
           const counter = resolve(this.readers[index]!, p, this.threads, take)!;
           for (let d = counter.advance(0); d < Infinity; d = counter.advance(d + 1)) if (!dead[d]) matching++;

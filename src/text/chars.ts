@@ -1,6 +1,7 @@
 // Character classes for the tokenizer, looked up by UTF-16 code unit in flat tables. The tables are
-// filled lazily, 256 code units at a time, from Unicode property regexes, so start-up pays only for
-// the blocks a text actually uses and the scan itself never runs a regex per character.
+// filled lazily, 256 code units at a time, from Unicode property regexes (ASCII, 128, without them),
+// so start-up pays only for the blocks a text actually uses and the scan itself never runs a regex
+// per character.
 
 /** What a character does inside the word scanner. */
 export const enum CharClass {
@@ -78,7 +79,7 @@ function scriptOf(ch: string, cls: CharClass): Script {
 
 /**
  * ASCII's classes without the regexes (compiling the Unicode ones cost every process ~2 ms, and
- * most queries and much text are ASCII alone); test/text/chars.test.ts holds them to classify().
+ * most queries and much text are ASCII alone); test/text/chars.test.ts holds them to fromProperties().
  */
 function fillAscii(): void {
   for (let c = 0; c < 0x80; c++) {
