@@ -804,7 +804,9 @@ export function blockImpacts(part: Uint8Array, t: SkipTable, b: number, fn: (tf:
 export function decodeBlock(part: Uint8Array, t: SkipTable, b: number, docs: Int32Array | Float64Array, tfs: Int32Array | Float64Array): number {
   let at = t.dataStart[b]!;
   const end = t.dataStart[b + 1]!;
-  let prev = b === 0 ? -1 : t.lastDoc[b - 1]!;
+  // `| 0`: an integer V8 keeps unboxed; a double from the Float64Array made every `prev +=` below
+  // allocate in a fresh process's cold code (ids are below 2^31)
+  let prev = (b === 0 ? -1 : t.lastDoc[b - 1]!) | 0;
   let n = 0;
   while (at < end) {
     if (n === POSTING_BLOCK) throw new CorruptIndex('postings damaged');
