@@ -2,6 +2,7 @@
 // their final order), then terms in byte order. The file appears atomically (temp + rename) and is
 // byte-for-byte determined by what is added, so merges are reproducible.
 import { closeSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { WriteBehind } from '../../stream/write-behind.js';
 import { tempPathFor } from '../../stream/atomic.js';
 import { BitRanges, ByteRanges, ByteWriter, SequentialFile, type FileBytes } from './bytes.js';
 import { crc32, crc32Combine } from './crc.js';
@@ -52,7 +53,10 @@ class Sink {
   private sectionCrcValue = 0;
   private sectionStart = 0;
   offset = 0;
-  constructor(private readonly fd: number) {}
+  constructor(
+    private readonly fd: number,
+    private readonly behind?: WriteBehind,
+  ) {}
 
   private settle(): void {
     if (this.crcDone === this.used) return;
@@ -87,6 +91,7 @@ class Sink {
         this.sectionCrcValue = crc32(whole, this.sectionCrcValue);
         this.offset += n;
         writeAll(this.fd, whole);
+        this.behind?.written(n);
         return;
       }
     }
@@ -291,6 +296,7 @@ class Sink {
   flush(): void {
     this.settle();
     if (this.used > 0) writeAll(this.fd, this.buf.subarray(0, this.used));
+    this.behind?.written(this.used);
     this.used = 0;
     this.crcDone = 0;
   }
@@ -395,10 +401,14 @@ export function removeSpill(files: SpillFiles): void {
   }
 }
 
+/** Written bytes between two syncs started behind the writer (an index of a million pages is ~850 MB). */
+const WRITE_BEHIND_BYTES = 64 << 20;
+
 export class IndexWriter {
   private readonly fd: number;
   private readonly tmp: string;
   private readonly sink: Sink;
+  private readonly behind: WriteBehind;
   private readonly sections = {} as Record<SectionName, Section>;
   private current: SectionName | undefined;
   private phase: 'docs' | 'terms' | 'done' = 'docs';
@@ -431,7 +441,8 @@ export class IndexWriter {
   ) {
     this.tmp = tempPathFor(path);
     this.fd = openSync(this.tmp, 'wx');
-    this.sink = new Sink(this.fd);
+    this.behind = new WriteBehind(this.tmp, WRITE_BEHIND_BYTES);
+    this.sink = new Sink(this.fd, this.behind);
     this.begin('header');
     this.sink.write(
       encodeHeader({ version: FORMAT_VERSION, flags: options.storeText ? FLAG_STORE_TEXT : 0, analyzer: options.analyzer, storedFields: options.storedFields }),
@@ -732,6 +743,7 @@ export class IndexWriter {
     this.sink.flush();
     fsyncSync(this.fd);
     closeSync(this.fd);
+    this.behind.close();
     this.closed = true;
     // 'done' only once renamed: a failed rename (the target a directory, say) leaves abort() the temp file to remove
     renameSync(this.tmp, this.path);
@@ -744,6 +756,7 @@ export class IndexWriter {
     this.closePositionsFile();
     if (this.phase === 'done') return;
     this.phase = 'done';
+    this.behind.close();
     // the descriptor's number may belong to another file once closed
     if (!this.closed) {
       try {
