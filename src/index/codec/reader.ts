@@ -439,18 +439,31 @@ export class IndexReader {
     if (cached) return cached;
     const di = this.sections.docindex!;
     if ((b + 2) * 8 > di.length) throw new CorruptIndex('document index damaged');
-    const range = this.read(di.offset + b * 8, 16);
-    const start = range.readDoubleLE(0);
-    const end = range.readDoubleLE(8);
-    const docs = this.sections.docs!;
+    const [start, end] = this.docBlockRange(this.read(di.offset + b * 8, 16), 0);
+    const out = this.decodeDocBlock(b, this.read(this.sections.docs!.offset + start, end - start));
+    if (this.docBlockCache.size > 1024) this.docBlockCache.clear();
+    this.docBlockCache.set(b, out);
+    return out;
+  }
+
+  /** Where doc block b starts and ends in the docs section, from its two entries of the document index at index[at]. */
+  private docBlockRange(index: Buffer, at: number): [number, number] {
+    if (at + 16 > index.length) throw new CorruptIndex('document index damaged');
+    const start = index.readDoubleLE(at);
+    const end = index.readDoubleLE(at + 8);
     // the document index has no CRC of its own: a damaged offset is caught here (not a whole byte
     // count) or by the CRC at the end of the block it delimits
-    if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && end > start + 4 && end <= docs.length)) {
+    if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && end > start + 4 && end <= this.sections.docs!.length)) {
       throw new CorruptIndex('document index damaged');
     }
-    const bytes = this.read(docs.offset + start, end - start);
+    return [start, end];
+  }
+
+  /** The documents of block b from its bytes (the block and its CRC). */
+  private decodeDocBlock(b: number, bytes: Uint8Array): StoredDoc[] {
     const body = bytes.subarray(0, bytes.length - 4);
-    if (crc32(body) !== bytes.readUInt32LE(bytes.length - 4)) throw new CorruptIndex('document table checksum mismatch');
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (crc32(body) !== view.getUint32(bytes.length - 4, true)) throw new CorruptIndex('document table checksum mismatch');
     const out = guarded('document table', () => {
       const r = new ByteReader(body);
       const list: StoredDoc[] = [];
@@ -467,8 +480,6 @@ export class IndexReader {
     });
     const expected = Math.min(DOC_BLOCK, this.stats.docCount - b * DOC_BLOCK);
     if (out.length !== expected) throw new CorruptIndex('document table damaged');
-    if (this.docBlockCache.size > 1024) this.docBlockCache.clear();
-    this.docBlockCache.set(b, out);
     return out;
   }
 
@@ -479,9 +490,30 @@ export class IndexReader {
 
   /** Every stored document in id order (streams block by block). */
   *docs(): Generator<StoredDoc> {
-    for (let b = 0; b < this.stats.docBlockCount; b++) {
-      const block = this.docBlock(b);
-      this.docBlockCache.delete(b);
+    // in order, through a window of the docs section: a read per block of 32 documents made a
+    // million-page index's table 62,500 reads (0.44 s of a 16-shard merge)
+    const blocks = this.stats.docBlockCount;
+    if (blocks === 0) return;
+    const di = this.sections.docindex!;
+    const index = this.named(() => {
+      if ((blocks + 1) * 8 > di.length) throw new CorruptIndex('document index damaged');
+      return this.read(di.offset, (blocks + 1) * 8);
+    });
+    const docsAt = this.sections.docs!.offset;
+    // one buffer, read into again (the documents decoded from it are copies)
+    let window = Buffer.allocUnsafe(Math.min(DOCS_WINDOW, this.sections.docs!.length));
+    let windowStart = 0;
+    let windowLength = 0;
+    for (let b = 0; b < blocks; b++) {
+      const block = this.named(() => {
+        const [start, end] = this.docBlockRange(index, b * 8);
+        if (start < windowStart || end > windowStart + windowLength) {
+          if (end - start > window.length) window = Buffer.allocUnsafe(end - start);
+          windowLength = this.readInto(window, docsAt + start, Math.min(window.length, this.sections.docs!.length - start));
+          windowStart = start;
+        }
+        return this.decodeDocBlock(b, window.subarray(start - windowStart, Math.min(end, windowStart + windowLength) - windowStart));
+      });
       yield* block;
     }
   }
@@ -611,6 +643,9 @@ export class DocLengths {
     }
   }
 }
+
+/** Bytes of the document table read at once when documents are read in order (IndexReader.docs). */
+const DOCS_WINDOW = 256 << 10;
 
 /** Chunks of lengths read after one asked for alone (64 KiB in all). */
 const READ_AHEAD_CHUNKS = 16;
