@@ -11,6 +11,7 @@ import { closeSync, fdatasync, openSync } from 'node:fs';
  * done, whatever the writer does with its own descriptor meanwhile.
  */
 export class WriteBehind {
+  /** -1 when the file could not be opened for reading (a umask without the owner's read bit): no syncs then. */
   private readonly fd: number;
   private pending = 0;
   private since = 0;
@@ -20,13 +21,19 @@ export class WriteBehind {
     path: string,
     private readonly everyBytes: number,
   ) {
-    this.fd = openSync(path, 'r');
+    let fd = -1;
+    try {
+      fd = openSync(path, 'r');
+    } catch {
+      // the writer works without: its final fsync writes it all
+    }
+    this.fd = fd;
   }
 
   /** Counts `bytes` more written to the file, and starts a sync every `everyBytes`. */
   written(bytes: number): void {
     this.since += bytes;
-    if (this.since < this.everyBytes || this.closing) return;
+    if (this.since < this.everyBytes || this.closing || this.fd < 0) return;
     this.since = 0;
     this.pending++;
     // an error here is the final fsync's to report: the writer syncs the file itself before its rename
@@ -37,7 +44,7 @@ export class WriteBehind {
   close(): void {
     if (this.closing) return;
     this.closing = true;
-    if (this.pending === 0) closeSync(this.fd);
+    if (this.pending === 0 && this.fd >= 0) closeSync(this.fd);
   }
 
   /** Syncs started and not yet done. */

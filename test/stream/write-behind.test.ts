@@ -49,3 +49,12 @@ describe('WriteBehind', () => {
     expect(openFds()).toBe(before);
   });
 });
+
+describe('WriteBehind on a file it cannot read', () => {
+  it('does nothing, and the writer goes on', () => {
+    const behind = new WriteBehind(join(dir, 'missing'), 10);
+    behind.written(100);
+    expect(behind.inFlight).toBe(0);
+    behind.close();
+  });
+});

@@ -488,25 +488,29 @@ export class IndexReader {
     return this.docBlock(Math.floor(id / DOC_BLOCK))[id % DOC_BLOCK]!;
   }
 
-  /** Every stored document in id order (streams block by block). */
-  *docs(): Generator<StoredDoc> {
+  /** Every stored document in id order (streams block by block; the windows' sizes are for tests). */
+  *docs(windowBytes = DOCS_WINDOW, indexWindowBlocks = INDEX_WINDOW_BLOCKS): Generator<StoredDoc> {
     // in order, through a window of the docs section: a read per block of 32 documents made a
     // million-page index's table 62,500 reads (0.44 s of a 16-shard merge)
     const blocks = this.stats.docBlockCount;
     if (blocks === 0) return;
     const di = this.sections.docindex!;
-    const index = this.named(() => {
-      if ((blocks + 1) * 8 > di.length) throw new CorruptIndex('document index damaged');
-      return this.read(di.offset, (blocks + 1) * 8);
-    });
+    if ((blocks + 1) * 8 > di.length) throw new CorruptIndex(`${this.path}: document index damaged`);
+    // the document index a piece at a time too: memory stays the same whatever the index's size
+    let index: Buffer = Buffer.alloc(0);
+    let indexFirst = 0;
     const docsAt = this.sections.docs!.offset;
     // one buffer, read into again (the documents decoded from it are copies)
-    let window = Buffer.allocUnsafe(Math.min(DOCS_WINDOW, this.sections.docs!.length));
+    let window = Buffer.allocUnsafe(Math.min(windowBytes, this.sections.docs!.length));
     let windowStart = 0;
     let windowLength = 0;
     for (let b = 0; b < blocks; b++) {
       const block = this.named(() => {
-        const [start, end] = this.docBlockRange(index, b * 8);
+        if ((b - indexFirst + 2) * 8 > index.length) {
+          index = this.read(di.offset + b * 8, (Math.min(blocks - b, indexWindowBlocks) + 1) * 8);
+          indexFirst = b;
+        }
+        const [start, end] = this.docBlockRange(index, (b - indexFirst) * 8);
         if (start < windowStart || end > windowStart + windowLength) {
           if (end - start > window.length) window = Buffer.allocUnsafe(end - start);
           windowLength = this.readInto(window, docsAt + start, Math.min(window.length, this.sections.docs!.length - start));
@@ -644,8 +648,9 @@ export class DocLengths {
   }
 }
 
-/** Bytes of the document table read at once when documents are read in order (IndexReader.docs). */
+/** Bytes of the document table, and its index's entries, read at once when documents are read in order (IndexReader.docs). */
 const DOCS_WINDOW = 256 << 10;
+const INDEX_WINDOW_BLOCKS = 8192;
 
 /** Chunks of lengths read after one asked for alone (64 KiB in all). */
 const READ_AHEAD_CHUNKS = 16;
