@@ -460,10 +460,9 @@ export class IndexReader {
   }
 
   /** The documents of block b from its bytes (the block and its CRC). */
-  private decodeDocBlock(b: number, bytes: Uint8Array): StoredDoc[] {
+  private decodeDocBlock(b: number, bytes: Buffer): StoredDoc[] {
     const body = bytes.subarray(0, bytes.length - 4);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (crc32(body) !== view.getUint32(bytes.length - 4, true)) throw new CorruptIndex('document table checksum mismatch');
+    if (crc32(body) !== bytes.readUInt32LE(bytes.length - 4)) throw new CorruptIndex('document table checksum mismatch');
     const out = guarded('document table', () => {
       const r = new ByteReader(body);
       const list: StoredDoc[] = [];
@@ -499,9 +498,9 @@ export class IndexReader {
     // the document index a piece at a time too: memory stays the same whatever the index's size
     let index: Buffer = Buffer.alloc(0);
     let indexFirst = 0;
-    const docsAt = this.sections.docs!.offset;
+    const docs = this.sections.docs!;
     // one buffer, read into again (the documents decoded from it are copies)
-    let window = Buffer.allocUnsafe(Math.min(windowBytes, this.sections.docs!.length));
+    let window = Buffer.allocUnsafe(Math.min(windowBytes, docs.length));
     let windowStart = 0;
     let windowLength = 0;
     for (let b = 0; b < blocks; b++) {
@@ -513,7 +512,7 @@ export class IndexReader {
         const [start, end] = this.docBlockRange(index, (b - indexFirst) * 8);
         if (start < windowStart || end > windowStart + windowLength) {
           if (end - start > window.length) window = Buffer.allocUnsafe(end - start);
-          windowLength = this.readInto(window, docsAt + start, Math.min(window.length, this.sections.docs!.length - start));
+          windowLength = this.readInto(window, docs.offset + start, Math.min(window.length, docs.length - start));
           windowStart = start;
         }
         return this.decodeDocBlock(b, window.subarray(start - windowStart, Math.min(end, windowStart + windowLength) - windowStart));
